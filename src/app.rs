@@ -1,0 +1,275 @@
+//! Application state, router assembly, start-up and shutdown.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::AppError;
+use crate::notify::{Notifier, dev::DevOutbox, transports::Transports};
+use crate::web::layout::Page;
+use crate::web::{self, LANG_COOKIE};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub struct Inner {
+    pub db: Db,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    /// Key for code HMACs (SECURITY 3).
+    pub secret: Vec<u8>,
+    pub notifier: Notifier,
+    /// Host of the base URL, for the WebOTP line of SMS texts.
+    pub host: String,
+    pub cookie_name: &'static str,
+    pub openapi_json: String,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kabinet API", description = "Customer account of an online marketplace. \
+        Money is integer kopecks, times are RFC 3339 UTC, lists are {items, next_cursor}. \
+        Errors are {\"error\":{\"code\",\"message\"}}. Authenticate with the session cookie or \
+        Authorization: Bearer <token>."),
+    servers((url = "/api/v1"))
+)]
+struct ApiDoc;
+
+/// A built, bound, not yet serving application.
+pub struct Application {
+    pub state: AppState,
+    listener: tokio::net::TcpListener,
+    router: Router,
+    transports: Transports,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        config.validate()?;
+        let db = db::connect(&config.database_url, config.db_max_connections).await?;
+        db::migrate(&db).await?;
+        let secret = load_secret(&db, &config).await?;
+        if config.demo {
+            crate::account::seed_demo(&db, clock.now_ms()).await?;
+        }
+        let dev = config
+            .dev_outbox_on()
+            .then(|| Arc::new(DevOutbox::default()));
+        let notifier = Notifier::new(db.clone(), clock.clone(), dev);
+        let transports = Transports::from_config(&config.smtp, &config.sms)?;
+        let base = url::Url::parse(&config.base_url())?;
+        let host = match (base.host_str(), base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => "localhost".to_owned(),
+        };
+        let cookie_name = if config.https() {
+            "__Host-kabinet_session"
+        } else {
+            "kabinet_session"
+        };
+        let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+            .merge(crate::auth::api::router())
+            .merge(crate::account::api::router())
+            .merge(crate::notify::api::router())
+            .split_for_parts();
+        let openapi_json = openapi.to_pretty_json()?;
+        let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+        let state = AppState(Arc::new(Inner {
+            db,
+            config,
+            clock,
+            secret,
+            notifier,
+            host,
+            cookie_name,
+            openapi_json,
+        }));
+        let router = router(state.clone(), api);
+        Ok(Self {
+            state,
+            listener,
+            router,
+            transports,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener")
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests and stops the outbox worker.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(
+            self.state
+                .notifier
+                .clone()
+                .run_worker(self.transports, stop_rx),
+        );
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        let _ = stop_tx.send(true);
+        let _ = worker.await;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// The server secret: from config, else generated once and kept in the database so that
+/// every node of a PostgreSQL deployment shares it.
+async fn load_secret(db: &Db, config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &config.secret {
+        anyhow::ensure!(s.len() >= 32, "secret must be at least 32 characters");
+        return Ok(s.as_bytes().to_vec());
+    }
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(crate::auth::new_token())
+    .execute(db)
+    .await?;
+    let s: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'secret'")
+        .fetch_one(db)
+        .await?;
+    Ok(s.into_bytes())
+}
+
+fn router(state: AppState, api: Router<AppState>) -> Router {
+    let max_body = state.config.limits.max_body_bytes;
+    let api = api
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { AppError::not_found() });
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(crate::auth::pages::router())
+        .merge(crate::account::pages::router())
+        .route("/api/docs", get(docs_page))
+        .route("/lang/{code}", get(switch_language))
+        .route("/static/{name}", get(web::static_file))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { AppError::not_found() })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::csrf::csrf_cookie))
+        .layer(axum::middleware::from_fn(web::same_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::render_errors))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.clone(),
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "docs.html")]
+struct DocsPage {
+    page: Page,
+    /// (method, path, summary)
+    operations: Vec<(String, String, String)>,
+}
+
+async fn docs_page(State(state): State<AppState>, page: Page) -> DocsPage {
+    let doc: serde_json::Value = serde_json::from_str(&state.openapi_json).unwrap_or_default();
+    let mut operations = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let summary = op
+                    .get("summary")
+                    .or_else(|| op.get("description"))
+                    .and_then(|s| s.as_str())
+                    .unwrap_or("")
+                    .to_owned();
+                operations.push((method.to_uppercase(), path.clone(), summary));
+            }
+        }
+    }
+    DocsPage { page, operations }
+}
+
+#[derive(serde::Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// The footer's language switch: remembers the choice in a cookie and returns to the page.
+async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    web::ApiQuery(q): web::ApiQuery<Back>,
+) -> Result<Response, AppError> {
+    let locale = crate::i18n::Locale::parse(&code).ok_or_else(AppError::not_found)?;
+    let back = crate::auth::pages::safe_next(q.back.as_deref().or(Some("/")));
+    let cookie = web::set_cookie(
+        &state,
+        LANG_COOKIE,
+        locale.code(),
+        Some(365 * 86_400),
+        false,
+    );
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, cookie),
+            (
+                header::LOCATION,
+                HeaderValue::from_str(&back).map_err(AppError::internal)?,
+            ),
+        ],
+    )
+        .into_response())
+}

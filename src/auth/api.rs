@@ -1,0 +1,277 @@
+//! JSON API of sign-in and sessions (PRODUCT §3).
+
+use super::codes;
+use super::sessions::{self, Authenticated, SessionView};
+use super::{Channel, Purpose};
+use crate::account::{Actor, Me};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::i18n::Locale;
+use crate::web::{ApiJson, ClientIp};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(request_code))
+        .routes(routes!(verify_code))
+        .routes(routes!(logout))
+        .routes(routes!(logout_all))
+        .routes(routes!(list_sessions, end_other_sessions))
+        .routes(routes!(end_session))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// `sms`, `voice` or `email`.
+    pub channel: String,
+    /// A phone in any common form, or an email.
+    pub to: String,
+    /// `login`.
+    #[serde(default = "login")]
+    pub purpose: String,
+}
+
+fn login() -> String {
+    "login".into()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeStarted {
+    pub flow_id: String,
+    /// Seconds until another code may be asked for.
+    pub resend_in: i64,
+    /// Seconds the code stays valid.
+    pub expires_in: i64,
+}
+
+/// Ask for a one-time code. The answer is the same for known and unknown contacts.
+#[utoipa::path(post, path = "/auth/codes", tag = "auth", request_body = CodeRequest,
+    responses((status = 202, body = CodeStarted), (status = 400, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody, description = "with Retry-After")))]
+async fn request_code(
+    State(state): State<AppState>,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> AppResult<(StatusCode, Json<CodeStarted>)> {
+    let purpose =
+        Purpose::parse(&body.purpose).ok_or_else(|| AppError::bad_request("invalid_purpose"))?;
+    let channel =
+        Channel::parse(&body.channel).ok_or_else(|| AppError::bad_request("invalid_channel"))?;
+    let contact = codes::parse_contact(&state, channel, &body.to)?;
+    let s = codes::start(&state, purpose, channel, &contact, &ip.to_string(), locale).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(CodeStarted {
+            flow_id: s.flow_id,
+            resend_in: s.resend_in,
+            expires_in: s.expires_in,
+        }),
+    ))
+}
+
+/// A code as digits in a string (any spacing) or as a JSON number.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum CodeValue {
+    Text(String),
+    Number(u64),
+}
+
+impl CodeValue {
+    pub fn text(&self) -> String {
+        match self {
+            CodeValue::Text(s) => s.clone(),
+            CodeValue::Number(n) => format!("{n:06}"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub flow_id: String,
+    #[schema(value_type = String)]
+    pub code: CodeValue,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedInBody {
+    /// Session token: send as `Authorization: Bearer <token>`; the same value is set as the cookie.
+    pub token: String,
+    pub customer: Me,
+    /// True when this sign-in opened a new account.
+    pub created: bool,
+}
+
+/// Enter the code: signs in (opening the account on first sign-in) and sets the session cookie.
+#[utoipa::path(post, path = "/auth/codes/verify", tag = "auth", request_body = VerifyRequest,
+    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "code entry locked for this contact")))]
+async fn verify_code(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiJson(body): ApiJson<VerifyRequest>,
+) -> AppResult<Response> {
+    let s = codes::sign_in(&state, &body.flow_id, &body.code.text(), &actor).await?;
+    let cookie = session_cookie(&state, &s.token);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(SignedInBody {
+            token: s.token,
+            customer: Me::from(&s.customer),
+            created: s.created,
+        }),
+    )
+        .into_response())
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {
+    crate::web::set_cookie(
+        state,
+        state.cookie_name,
+        token,
+        Some(state.config.limits.session_days * 86_400),
+        false,
+    )
+}
+
+pub fn clear_session_cookie(state: &AppState) -> axum::http::HeaderValue {
+    crate::web::set_cookie(state, state.cookie_name, "", Some(0), false)
+}
+
+/// Sign out: the session ends on the server; its token gets 401 from then on.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+) -> AppResult<Response> {
+    sessions::end(&state, &auth, &auth.session_id).await?;
+    let now = state.clock.now_ms();
+    crate::account::log_event(
+        &state.db,
+        now,
+        &actor,
+        Some(&auth.customer.id),
+        None,
+        "sign_out",
+        "ok",
+    )
+    .await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie(&state))],
+    )
+        .into_response())
+}
+
+/// Sign out everywhere: every session of the customer ends, this one included.
+#[utoipa::path(post, path = "/auth/logout-all", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn logout_all(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+) -> AppResult<Response> {
+    sessions::end_all(&state, &auth, false).await?;
+    let now = state.clock.now_ms();
+    crate::account::log_event(
+        &state.db,
+        now,
+        &actor,
+        Some(&auth.customer.id),
+        None,
+        "sign_out_all",
+        "ok",
+    )
+    .await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie(&state))],
+    )
+        .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The customer's sessions, with `current` marking this one.
+#[utoipa::path(get, path = "/sessions", tag = "sessions",
+    responses((status = 200, body = SessionList), (status = 401, body = ErrorBody)))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> AppResult<Json<SessionList>> {
+    Ok(Json(SessionList {
+        items: sessions::list(&state, &auth).await?,
+        next_cursor: None,
+    }))
+}
+
+/// End every session but this one.
+#[utoipa::path(delete, path = "/sessions", tag = "sessions",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn end_other_sessions(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+) -> AppResult<StatusCode> {
+    sessions::end_all(&state, &auth, true).await?;
+    let now = state.clock.now_ms();
+    crate::account::log_event(
+        &state.db,
+        now,
+        &actor,
+        Some(&auth.customer.id),
+        None,
+        "sessions_ended",
+        "others",
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// End one of the customer's sessions. Another customer's session id is not found (404).
+#[utoipa::path(delete, path = "/sessions/{id}", tag = "sessions",
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn end_session(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    sessions::end(&state, &auth, &id).await?;
+    let now = state.clock.now_ms();
+    crate::account::log_event(
+        &state.db,
+        now,
+        &actor,
+        Some(&auth.customer.id),
+        None,
+        "session_ended",
+        "ok",
+    )
+    .await?;
+    if id == auth.session_id {
+        return Ok((
+            StatusCode::NO_CONTENT,
+            [(header::SET_COOKIE, clear_session_cookie(&state))],
+        )
+            .into_response());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,216 @@
+//! Sessions (SECURITY 18–22): an opaque 256-bit token, stored as SHA-256, that works both as
+//! the web cookie and as `Authorization: Bearer`. Absolute and idle expiry; a new token at
+//! every sign-in; sign-out deletes the row, so every node refuses the token at once.
+
+use super::{device_name, new_token, token_hash};
+use crate::account::CustomerRow;
+use crate::app::AppState;
+use crate::db::new_id;
+use crate::error::{AppError, AppResult};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::Serialize;
+
+/// The signed-in customer of this request.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub session_id: String,
+    pub authenticated_at: i64,
+    pub customer: CustomerRow,
+}
+
+/// Like [`Authenticated`], but guests pass too.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthenticated(pub Option<Authenticated>);
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct SessionRow {
+    session_id: String,
+    authenticated_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+}
+
+/// Only touch `last_seen_at` once a minute: a read must not become a write every time.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+pub async fn create(
+    state: &AppState,
+    customer_id: &str,
+    ip: &str,
+    user_agent: &str,
+    method: &str,
+) -> Result<(String, String), sqlx::Error> {
+    let now = state.clock.now_ms();
+    let token = new_token();
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO sessions (id, token_hash, customer_id, created_at, authenticated_at, last_seen_at, \
+         expires_at, ip, user_agent, method) VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(token_hash(&token))
+    .bind(customer_id)
+    .bind(now)
+    .bind(now + state.config.limits.session_days * 86_400_000)
+    .bind(ip)
+    .bind(user_agent)
+    .bind(method)
+    .execute(&state.db)
+    .await?;
+    Ok((token, id))
+}
+
+/// Resolves a token to its session and customer, enforcing both expiries.
+pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenticated>> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    const SQL: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at, s.expires_at, \
+        c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified \
+        FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
+    let row: Option<sqlx::any::AnyRow> = sqlx::query(SQL)
+        .bind(token_hash(token))
+        .fetch_optional(&state.db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    use sqlx::FromRow;
+    let s = SessionRow::from_row(&row)?;
+    let customer = CustomerRow::from_row(&row)?;
+    let now = state.clock.now_ms();
+    let idle_ms = state.config.limits.session_idle_days * 86_400_000;
+    if now >= s.expires_at || now >= s.last_seen_at + idle_ms {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(&s.session_id)
+            .execute(&state.db)
+            .await?;
+        return Ok(None);
+    }
+    if now - s.last_seen_at > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&s.session_id)
+            .execute(&state.db)
+            .await?;
+    }
+    Ok(Some(Authenticated {
+        session_id: s.session_id,
+        authenticated_at: s.authenticated_at,
+        customer,
+    }))
+}
+
+/// The token of a request: `Authorization: Bearer …` (apps) or the session cookie (web).
+pub fn request_token(parts: &Parts, cookie_name: &str) -> Option<String> {
+    if let Some(h) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+        let v = h.to_str().ok()?;
+        let (scheme, token) = v.split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_owned());
+    }
+    crate::web::cookie(&parts.headers, cookie_name)
+}
+
+impl FromRequestParts<AppState> for MaybeAuthenticated {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(cached) = parts.extensions.get::<MaybeAuthenticated>() {
+            return Ok(cached.clone());
+        }
+        let found = match request_token(parts, state.cookie_name) {
+            Some(token) => resolve(state, &token).await?,
+            None => None,
+        };
+        let v = MaybeAuthenticated(found);
+        parts.extensions.insert(v.clone());
+        Ok(v)
+    }
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        MaybeAuthenticated::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or_else(AppError::unauthorized)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub current: bool,
+    pub device: String,
+    pub ip: String,
+    pub method: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    #[serde(skip)]
+    pub created_ms: i64,
+    #[serde(skip)]
+    pub last_seen_ms: i64,
+}
+
+pub async fn list(state: &AppState, auth: &Authenticated) -> AppResult<Vec<SessionView>> {
+    let rows: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, ip, user_agent, method FROM sessions \
+         WHERE customer_id = $1 ORDER BY last_seen_at DESC, id",
+    )
+    .bind(&auth.customer.id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, created, seen, ip, ua, method)| SessionView {
+            current: id == auth.session_id,
+            id,
+            device: device_name(&ua),
+            ip,
+            method,
+            created_at: crate::clock::rfc3339(created),
+            last_seen_at: crate::clock::rfc3339(seen),
+            created_ms: created,
+            last_seen_ms: seen,
+        })
+        .collect())
+}
+
+/// Ends one of the customer's own sessions; another customer's id is simply not found.
+pub async fn end(state: &AppState, auth: &Authenticated, session_id: &str) -> AppResult<()> {
+    let n = sqlx::query("DELETE FROM sessions WHERE id = $1 AND customer_id = $2")
+        .bind(session_id)
+        .bind(&auth.customer.id)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::not_found());
+    }
+    Ok(())
+}
+
+/// Ends every session of the customer, or every one but the current.
+pub async fn end_all(state: &AppState, auth: &Authenticated, keep_current: bool) -> AppResult<u64> {
+    let keep = if keep_current {
+        auth.session_id.as_str()
+    } else {
+        ""
+    };
+    let n = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id <> $2")
+        .bind(&auth.customer.id)
+        .bind(keep)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    Ok(n)
+}

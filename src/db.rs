@@ -1,0 +1,92 @@
+//! One pool type for both backends (`sqlx::Any`), chosen by the URL scheme; portable SQL only
+//! (see ARCHITECTURE.md §3). SQLite connections get their pragmas on every connect.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub type Db = AnyPool;
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    install_default_drivers();
+    let url = if is_sqlite(url) {
+        prepare_sqlite_url(url)?
+    } else {
+        url.to_owned()
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    Ok(pool)
+}
+
+/// `sqlite://data/kabinet.db` → the parent folder exists and the file is created on demand.
+fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)?;
+            }
+        }
+    }
+    let mut q = query.to_owned();
+    if !q.contains("mode=") {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str("mode=rwc");
+    }
+    Ok(format!("sqlite://{path}?{q}"))
+}
+
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations").run(db).await?;
+    Ok(())
+}
+
+/// A new UUIDv7 as text: time-ordered ids keep B-tree inserts local.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Ids arrive from URLs and bodies; anything that is not a UUID is simply not found.
+pub fn looks_like_id(s: &str) -> bool {
+    uuid::Uuid::parse_str(s).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_url_gets_create_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/a/b.db", dir.path().display());
+        let got = prepare_sqlite_url(&url).unwrap();
+        assert!(got.ends_with("/a/b.db?mode=rwc"), "{got}");
+        assert!(dir.path().join("a").is_dir());
+    }
+}

@@ -1,0 +1,15 @@
+//! Kabinet: the customer account service of an online marketplace.
+//!
+//! Organised by capability: `auth` (codes, sessions), `account` (profile pages),
+//! `notify` (outbox and transports), with shared plumbing in `web`, `db`, `error`.
+
+pub mod account;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod notify;
+pub mod web;

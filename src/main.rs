@@ -1,0 +1,84 @@
+//! `kabinet` — serve (default) or migrate.
+
+use clap::{Parser, Subcommand};
+use kabinet::app::Application;
+use kabinet::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "kabinet",
+    version,
+    about = "Customer account service for online marketplaces"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site and the API (the default).
+    Serve {
+        /// Do not fill an empty database with demo data.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load()?;
+    init_logs(&config);
+    match cli.command.unwrap_or(Command::Serve { no_demo: false }) {
+        Command::Migrate => {
+            let db = kabinet::db::connect(&config.database_url, 1).await?;
+            kabinet::db::migrate(&db).await?;
+            tracing::info!("migrations applied");
+        }
+        Command::Serve { no_demo } => {
+            if no_demo {
+                config.demo = false;
+            }
+            let dev = config.dev_outbox_on();
+            let app = Application::build(config).await?;
+            tracing::info!(addr = %app.local_addr(), dev_outbox = dev, "Kabinet is listening on http://{}", app.local_addr());
+            app.run_until(shutdown_signal()).await?;
+            tracing::info!("stopped");
+        }
+    }
+    Ok(())
+}
+
+fn init_logs(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,50 @@
+//! `GET /api/v1/dev/outbox` (PRODUCT §3): what would have been sent, for local use and tests.
+//! 404 when the dev outbox is off.
+
+use super::dev::DevItem;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::web::ApiQuery;
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(outbox))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OutboxQuery {
+    /// A phone (any form), an email, or a captcha id.
+    pub to: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxList {
+    pub items: Vec<DevItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// Messages to one recipient, oldest first.
+#[utoipa::path(get, path = "/dev/outbox", tag = "dev", params(OutboxQuery),
+    responses((status = 200, body = OutboxList), (status = 404, body = ErrorBody, description = "dev outbox off")))]
+async fn outbox(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> AppResult<Json<OutboxList>> {
+    let dev = state
+        .notifier
+        .dev_outbox()
+        .ok_or_else(AppError::not_found)?;
+    let key = crate::auth::parse_phone(&q.to, &state.config.allowed_countries)
+        .ok()
+        .or_else(|| crate::auth::parse_email(&q.to))
+        .unwrap_or_else(|| q.to.trim().to_owned());
+    Ok(Json(OutboxList {
+        items: dev.for_recipient(&key),
+        next_cursor: None,
+    }))
+}

@@ -1,0 +1,163 @@
+//! Outgoing messages. Handlers only *queue* (one insert), so answering takes the same time for
+//! known and unknown contacts (SECURITY 12–13); a worker delivers through the transports and
+//! deletes each row once sent, so no code stays at rest (SECURITY 3).
+//!
+//! The dev outbox (PRODUCT §3) is a tap at queue time: every message is logged to the console
+//! and kept in memory for `GET /api/v1/dev/outbox`, never in the database.
+
+pub mod api;
+pub mod dev;
+pub mod transports;
+
+use crate::auth::Channel;
+use crate::clock::Clock;
+use crate::db::{Db, new_id};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use transports::Transports;
+
+/// A message ready to queue. `code` and `link` are copies for the dev outbox only.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub channel: Channel,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub code: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Notifier {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    dev: Option<Arc<dev::DevOutbox>>,
+    wake: Arc<Notify>,
+}
+
+const MAX_ATTEMPTS: i64 = 8;
+const CLAIM_MS: i64 = 60_000;
+
+impl Notifier {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, dev: Option<Arc<dev::DevOutbox>>) -> Self {
+        Self {
+            db,
+            clock,
+            dev,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn dev_outbox(&self) -> Option<&Arc<dev::DevOutbox>> {
+        self.dev.as_ref()
+    }
+
+    /// Queues inside the caller's transaction, so a message exists only if its cause does.
+    pub async fn enqueue(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        msg: &Message,
+    ) -> Result<(), sqlx::Error> {
+        let now = self.clock.now_ms();
+        sqlx::query(
+            "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(msg.channel.as_str())
+        .bind(&msg.to)
+        .bind(&msg.subject)
+        .bind(&msg.text)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        if let Some(dev) = &self.dev {
+            dev.record(msg, now);
+        }
+        Ok(())
+    }
+
+    /// Tells the worker there is something to send (call after the transaction commits).
+    pub fn kick(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Delivers queued messages until `stop` fires. Several nodes may run this at once:
+    /// a row is claimed by a conditional update before it is sent.
+    pub async fn run_worker(
+        self,
+        transports: Transports,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        loop {
+            match self.deliver_due(&transports).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// One pass: claim due rows, send, delete or reschedule. Returns how many were handled.
+    pub async fn deliver_due(&self, transports: &Transports) -> Result<usize, sqlx::Error> {
+        let now = self.clock.now_ms();
+        let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, channel, recipient, subject, body, attempts FROM outbox \
+             WHERE next_attempt_at <= $1 AND claimed_until < $1 ORDER BY next_attempt_at LIMIT 32",
+        )
+        .bind(now)
+        .fetch_all(&self.db)
+        .await?;
+        let mut handled = 0;
+        for (id, channel, to, subject, body, attempts) in rows {
+            let claimed = sqlx::query(
+                "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND claimed_until < $3",
+            )
+            .bind(now + CLAIM_MS)
+            .bind(&id)
+            .bind(now)
+            .execute(&self.db)
+            .await?;
+            if claimed.rows_affected() != 1 {
+                continue;
+            }
+            handled += 1;
+            let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
+            match transports.send(channel, &to, &subject, &body).await {
+                Ok(()) => {
+                    sqlx::query("DELETE FROM outbox WHERE id = $1")
+                        .bind(&id)
+                        .execute(&self.db)
+                        .await?;
+                }
+                Err(e) if attempts + 1 >= MAX_ATTEMPTS => {
+                    tracing::error!(error = %e, channel = channel.as_str(), "message dropped after retries");
+                    sqlx::query("DELETE FROM outbox WHERE id = $1")
+                        .bind(&id)
+                        .execute(&self.db)
+                        .await?;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, channel = channel.as_str(), attempt = attempts + 1, "send failed, will retry");
+                    let backoff = 2_000 * (1_i64 << attempts.clamp(0, 10));
+                    sqlx::query(
+                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = 0, last_error = $2 WHERE id = $3",
+                    )
+                    .bind(now + backoff)
+                    .bind(e.to_string())
+                    .bind(&id)
+                    .execute(&self.db)
+                    .await?;
+                }
+            }
+        }
+        Ok(handled)
+    }
+}

@@ -1,0 +1,313 @@
+//! Shared HTTP plumbing: extractors (client IP, language, page context, JSON and form bodies),
+//! error rendering, security headers, CSRF and cookies.
+
+pub mod csrf;
+pub mod layout;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| cookie::Cookie::split_parse(v.to_owned()))
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// A `Set-Cookie` value with the attributes of SECURITY 19.
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: Option<i64>,
+    same_site_strict: bool,
+) -> HeaderValue {
+    let mut c = cookie::Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.https())
+        .same_site(if same_site_strict {
+            cookie::SameSite::Strict
+        } else {
+            cookie::SameSite::Lax
+        });
+    if let Some(secs) = max_age_secs {
+        c = c.max_age(cookie::time::Duration::seconds(secs));
+    }
+    HeaderValue::from_str(&c.build().to_string()).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// The client's IP: the peer, or — only when the peer is a trusted proxy — the nearest
+/// untrusted address in `X-Forwarded-For`.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub IpAddr);
+
+impl ClientIp {
+    pub fn resolve(parts: &Parts, trusted: &[ipnet::IpNet]) -> IpAddr {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+        if !is_trusted(&peer) {
+            return peer;
+        }
+        let forwarded: Vec<IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !is_trusted(ip))
+            .unwrap_or(peer)
+    }
+}
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(Self::resolve(
+            parts,
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+/// Who is acting, for limits and the security log.
+impl FromRequestParts<AppState> for crate::account::Actor {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ip = ClientIp::resolve(parts, &state.config.trusted_proxies).to_string();
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .take(256)
+            .collect();
+        Ok(Self { ip, user_agent })
+    }
+}
+
+pub const LANG_COOKIE: &str = "kabinet_lang";
+
+/// The request's language: the footer switch (cookie), else `Accept-Language`, else Russian.
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|v| Locale::parse(&v))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Locale {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(locale_of(&parts.headers))
+    }
+}
+
+/// A JSON body whose every failure (syntax, types, size, content type) is a 400 with a code.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonSyntaxError(_)) => Err(AppError::bad_request("invalid_json")),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(AppError::bad_request("invalid_body").arg("detail", e.body_text()))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::bad_request("json_expected"))
+            }
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(AppError::bad_request("body_too_large"))
+            }
+            Err(_) => Err(AppError::bad_request("invalid_body").arg("detail", "")),
+        }
+    }
+}
+
+/// A query string whose failures are 400s with a code.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(ApiQuery)
+            .map_err(|e| AppError::bad_request("invalid_query").arg("detail", e.to_string()))
+    }
+}
+
+/// Renders every error — ours, the router's (404, 405) and the layers' (timeouts, panics) —
+/// as JSON under `/api/`, or as a page; a signed-out visitor of a private page is sent to
+/// «Войти». Messages are in the request's language.
+pub async fn render_errors(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let locale = locale_of(req.headers());
+    let path = req.uri().path().to_owned();
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let api = path.starts_with("/api/");
+    let res = next.run(req).await;
+    let err = match res.extensions().get::<AppError>() {
+        Some(e) => e.clone(),
+        None if (res.status().is_client_error() || res.status().is_server_error())
+            && !res.headers().contains_key(header::CONTENT_TYPE) =>
+        {
+            AppError::from_status(res.status())
+        }
+        None => return res,
+    };
+    let message = error_message(locale, &err);
+    if api {
+        let body = serde_json::json!({"error": {"code": err.code, "message": message}});
+        let mut out = (err.status, axum::Json(body)).into_response();
+        copy_retry_after(&res, &mut out);
+        return out;
+    }
+    if err.status == StatusCode::UNAUTHORIZED {
+        let target = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>()
+        );
+        return axum::response::Redirect::to(&target).into_response();
+    }
+    let mut out = layout::error_page(&state, locale, err.status, &message);
+    copy_retry_after(&res, &mut out);
+    out
+}
+
+pub fn error_message(locale: Locale, err: &AppError) -> String {
+    let key = format!("error-{}", err.code.replace('_', "-"));
+    if locale.has(&key) {
+        locale.ta(&key, &err.args)
+    } else {
+        locale.t("error-bad-request")
+    }
+}
+
+fn copy_retry_after(from: &Response, to: &mut Response) {
+    if let Some(v) = from.headers().get(header::RETRY_AFTER) {
+        to.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+}
+
+/// SECURITY 24: headers on every answer.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Refuses state-changing requests whose `Origin` is another site (with SameSite cookies and
+/// form tokens, the third line of CSRF defence; apps send no `Origin`).
+pub async fn same_origin(req: Request, next: Next) -> Response {
+    let m = req.method();
+    let unsafe_method = !(m == axum::http::Method::GET
+        || m == axum::http::Method::HEAD
+        || m == axum::http::Method::OPTIONS);
+    if unsafe_method {
+        if let Some(origin) = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+        {
+            let host = req
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let origin_host = origin.split("://").nth(1).unwrap_or("");
+            if origin == "null" || origin_host != host {
+                return AppError::forbidden("cross_origin").into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Static files, embedded in the binary.
+pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, mime): (&'static str, &'static str) = match name.as_str() {
+        "app.css" => (
+            include_str!("../../static/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_str!("../../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "logo.svg" => (include_str!("../../static/logo.svg"), "image/svg+xml"),
+        _ => return AppError::not_found().into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
