@@ -75,11 +75,21 @@ impl Locale {
 
     /// A message by key with named arguments.
     pub fn ta(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
+        self.try_ta(key, args)
+            .unwrap_or_else(|| LOCALES.lookup_with_args(self.id(), key, &Self::arg_map(args)))
+    }
+
+    /// A message by key with named arguments, if the catalogue has it.
+    pub fn try_ta(self, key: &str, args: &[(&'static str, String)]) -> Option<String> {
+        LOCALES.try_lookup_with_args(self.id(), key, &Self::arg_map(args))
+    }
+
+    fn arg_map(
+        args: &[(&'static str, String)],
+    ) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+        args.iter()
             .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES.lookup_with_args(self.id(), key, &map)
+            .collect()
     }
 
     pub fn has(self, key: &str) -> bool {
@@ -126,7 +136,7 @@ mod tests {
     #[test]
     fn no_isolation_marks() {
         let s = Locale::Ru.ta(
-            "sms-code",
+            "sms-code-login",
             &[("code", "123456".into()), ("host", "shop.ru".into())],
         );
         assert!(!s.contains('\u{2068}'), "{s:?}");

@@ -34,6 +34,16 @@ pub struct Notifier {
     clock: Arc<dyn Clock>,
     dev: Option<Arc<dev::DevOutbox>>,
     wake: Arc<Notify>,
+    events: tokio::sync::broadcast::Sender<Delivery>,
+}
+
+/// What happened to one queued message; observable by tests and metrics.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub channel: Channel,
+    pub to: String,
+    /// `None` when sent; the error otherwise (the message is retried or, at last, dropped).
+    pub error: Option<String>,
 }
 
 const MAX_ATTEMPTS: i64 = 8;
@@ -46,7 +56,13 @@ impl Notifier {
             clock,
             dev,
             wake: Arc::new(Notify::new()),
+            events: tokio::sync::broadcast::channel(1024).0,
         }
+    }
+
+    /// Delivery outcomes from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Delivery> {
+        self.events.subscribe()
     }
 
     pub fn dev_outbox(&self) -> Option<&Arc<dev::DevOutbox>> {
@@ -130,7 +146,8 @@ impl Notifier {
             }
             handled += 1;
             let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
-            match transports.send(channel, &to, &subject, &body).await {
+            let result = transports.send(channel, &to, &subject, &body).await;
+            match &result {
                 Ok(()) => {
                     sqlx::query("DELETE FROM outbox WHERE id = $1")
                         .bind(&id)
@@ -157,6 +174,12 @@ impl Notifier {
                     .await?;
                 }
             }
+            // Announced after the row is gone or rescheduled, so observers see the final state.
+            let _ = self.events.send(Delivery {
+                channel,
+                to,
+                error: result.err().map(|e| format!("{e:#}")),
+            });
         }
         Ok(handled)
     }

@@ -222,11 +222,9 @@ pub async fn render_errors(
 
 pub fn error_message(locale: Locale, err: &AppError) -> String {
     let key = format!("error-{}", err.code.replace('_', "-"));
-    if locale.has(&key) {
-        locale.ta(&key, &err.args)
-    } else {
-        locale.t("error-bad-request")
-    }
+    locale
+        .try_ta(&key, &err.args)
+        .unwrap_or_else(|| locale.t("error-bad-request"))
 }
 
 fn copy_retry_after(from: &Response, to: &mut Response) {

@@ -1,1 +1,12 @@
-mod placeholder {}
+//! The one integration-test binary (one link step for the whole suite). Every test starts the
+//! real application on 127.0.0.1:0 with its own fresh database — SQLite in a temp dir, or a
+//! PostgreSQL database made from a migrated template when KABINET_TEST_POSTGRES_URL is set —
+//! and talks to it over HTTP like a browser or an app would.
+
+mod support;
+
+mod auth_codes;
+mod auth_limits;
+mod notify;
+mod pages;
+mod sessions;

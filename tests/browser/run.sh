@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Browser tests: starts a built kabinet on a free port with a fresh SQLite database and the dev
+# outbox, then runs tests/browser/*.test.mjs in headless Debian Chromium (playwright-core).
+#
+#   cargo build --release && tests/browser/run.sh
+#   KABINET_BIN=/path/to/kabinet tests/browser/run.sh
+#
+# Needs Node >= 20 and npm; installs Debian's chromium when /usr/bin/chromium is missing.
+# Exits with the status of `node --test`; prints the server log when a test fails.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+bin="${KABINET_BIN:-target/release/kabinet}"
+if [[ ! -x "$bin" ]]; then
+  echo "run.sh: no kabinet binary at $bin (cargo build --release, or set KABINET_BIN)" >&2
+  exit 2
+fi
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "run.sh: installing chromium" >&2
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+
+work="$(mktemp -d -t kabinet-browser.XXXXXX)"
+# Run a copy, so a rebuild of target/ during the tests cannot touch the running server.
+cp "$bin" "$work/kabinet"
+
+port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+url="http://127.0.0.1:$port"
+
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The resend cooldown (SECURITY 7: 60 s per contact) would make the test that signs one phone in
+# on two devices wait a minute; every other limit keeps its production value.
+KABINET_ADDR="127.0.0.1:$port" \
+  KABINET_DATABASE_URL="sqlite://$work/kabinet.db" \
+  KABINET_BASE_URL="$url" \
+  KABINET_DEV_OUTBOX=true \
+  KABINET_LIMITS__RESEND_COOLDOWNS_SECS='[0]' \
+  "$work/kabinet" >"$work/server.log" 2>&1 &
+server_pid=$!
+
+ready=""
+for _ in $(seq 1 100); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    break
+  fi
+  if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$url/healthz"; then
+    ready=yes
+    break
+  fi
+  sleep 0.1
+done
+if [[ -z "$ready" ]]; then
+  echo "run.sh: kabinet did not become ready at $url; server log:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+
+status=0
+KABINET_URL="$url" node --test "$here/" || status=$?
+
+if [[ "$status" -ne 0 ]]; then
+  echo "---- kabinet server log ($work/server.log) ----" >&2
+  cat "$work/server.log" >&2
+  echo "---- screenshots of failed tests: $here/artifacts/ ----" >&2
+fi
+exit "$status"

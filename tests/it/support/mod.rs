@@ -1,0 +1,301 @@
+pub mod sms;
+pub mod smtp;
+
+use kabinet::app::{AppState, Application};
+use kabinet::clock::ManualClock;
+use kabinet::config::Config;
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// 2026-01-05 09:00 UTC: tests move time by hand from here.
+pub const START_MS: i64 = 1_767_603_600_000;
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub state: AppState,
+    /// Keeps cookies, follows no redirects: a browser whose every step we can see.
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    /// The `error.code` of an error answer.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected answer: {}",
+            self.text
+        );
+        self
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh mobile number per call: tests never share contacts.
+pub fn new_phone() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst) + u64::from(std::process::id() % 1000) * 10_000;
+    format!("+7916{:07}", n % 10_000_000)
+}
+
+pub fn new_email() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("user{n}.{}@example.ru", std::process::id())
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config {
+        addr: "127.0.0.1:0".into(),
+        base_url: Some("http://kabinet.test".into()),
+        dev_outbox: Some(true),
+        demo: false,
+        secret: Some("test-secret-test-secret-test-secret!".into()),
+        db_max_connections: 4,
+        ..Config::default()
+    };
+    let dir = if let Ok(pg) = std::env::var("KABINET_TEST_POSTGRES_URL") {
+        config.database_url = postgres_database(&pg).await;
+        None
+    } else {
+        let dir = tempfile::tempdir().expect("temp dir");
+        config.database_url = format!("sqlite://{}/kabinet.db", dir.path().display());
+        Some(dir)
+    };
+    configure(&mut config);
+    let clock = Arc::new(ManualClock::new(START_MS));
+    let app = Application::build_with_clock(config, clock.clone())
+        .await
+        .expect("app builds");
+    let addr = app.local_addr();
+    let state = app.state.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        base: format!("http://{addr}"),
+        clock,
+        state,
+        client: client(),
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A database per test, copied from a template migrated once per test process.
+async fn postgres_database(admin_url: &str) -> String {
+    use sqlx::{Connection, Executor};
+    static TEMPLATE: tokio::sync::Mutex<Option<String>> = tokio::sync::Mutex::const_new(None);
+    static N: AtomicU64 = AtomicU64::new(0);
+    sqlx::any::install_default_drivers();
+    let pid = std::process::id();
+    let mut guard = TEMPLATE.lock().await;
+    let mut admin = sqlx::AnyConnection::connect(admin_url).await.unwrap_or_else(|e| {
+        panic!("KABINET_TEST_POSTGRES_URL is set but PostgreSQL is not reachable at {admin_url}: {e}")
+    });
+    if guard.is_none() {
+        // Databases of earlier runs of this suite.
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'kt\\_%' AND datname NOT LIKE $1",
+        )
+        .bind(format!("kt\\_{pid}\\_%"))
+        .fetch_all(&mut admin)
+        .await
+        .expect("list databases");
+        for db in stale {
+            let _ = admin
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{db}\""
+                )))
+                .await;
+        }
+        let tpl = format!("kt_{pid}_template");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{tpl}\""
+            )))
+            .await
+            .expect("drop template");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{tpl}\"")))
+            .await
+            .expect("create template");
+        let pool = kabinet::db::connect(&with_database(admin_url, &tpl), 1)
+            .await
+            .expect("connect template");
+        kabinet::db::migrate(&pool).await.expect("migrate template");
+        pool.close().await;
+        *guard = Some(tpl);
+    }
+    let tpl = guard.as_ref().expect("template").clone();
+    let name = format!("kt_{pid}_{}", N.fetch_add(1, Ordering::SeqCst));
+    admin
+        .execute(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE \"{tpl}\""
+        )))
+        .await
+        .expect("create test database");
+    let _ = admin.close().await;
+    with_database(admin_url, &name)
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let mut u = url::Url::parse(url).expect("postgres url");
+    u.set_path(&format!("/{db}"));
+    u.to_string()
+}
+
+impl TestApp {
+    pub fn advance(&self, secs: i64) {
+        self.clock.advance_secs(secs);
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else if path.starts_with("/api/") || !path.starts_with('/') {
+            format!("{}{}", self.base, path)
+        } else {
+            format!("{}/api/v1{}", self.base, path)
+        };
+        let mut req = self.client.request(method, url);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request");
+        Resp {
+            status: res.status(),
+            headers: res.headers().clone(),
+            text: res.text().await.expect("body"),
+        }
+    }
+
+    /// An API call under /api/v1.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        self.send(method, path, token, body, &[]).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.api(Method::GET, path, token, None).await
+    }
+
+    pub async fn request_code(&self, channel: &str, to: &str) -> Resp {
+        self.api(
+            Method::POST,
+            "/auth/codes",
+            None,
+            Some(json!({"channel": channel, "to": to, "purpose": "login"})),
+        )
+        .await
+    }
+
+    pub async fn verify(&self, flow_id: &str, code: &str) -> Resp {
+        self.api(
+            Method::POST,
+            "/auth/codes/verify",
+            None,
+            Some(json!({"flow_id": flow_id, "code": code})),
+        )
+        .await
+    }
+
+    /// The dev outbox for a recipient, read over HTTP as an outside client would.
+    pub async fn outbox(&self, to: &str) -> Vec<Value> {
+        let q: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
+        let r = self
+            .get(&format!("/dev/outbox?to={q}"), None)
+            .await
+            .expect(200);
+        r.json()["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn last_code(&self, to: &str) -> String {
+        let items = self.outbox(to).await;
+        let last = items.last().unwrap_or_else(|| panic!("no message to {to}"));
+        last["code"]
+            .as_str()
+            .expect("message has a code")
+            .to_owned()
+    }
+
+    /// Asks for a code and returns (flow_id, code).
+    pub async fn code_for(&self, channel: &str, to: &str) -> (String, String) {
+        let r = self.request_code(channel, to).await.expect(202);
+        let flow = r.json()["flow_id"].as_str().expect("flow_id").to_owned();
+        (flow, self.last_code(to).await)
+    }
+
+    /// Signs in by SMS code; returns (token, the verify answer).
+    pub async fn sign_in(&self, phone: &str) -> (String, Value) {
+        let (flow, code) = self.code_for("sms", phone).await;
+        let body = self.verify(&flow, &code).await.expect(200).json();
+        (body["token"].as_str().expect("token").to_owned(), body)
+    }
+
+    /// Runs SQL against the app's own database (for checks of what is at rest).
+    pub async fn scalar_i64(&self, sql: &'static str, arg: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .bind(arg)
+            .fetch_one(&self.state.db)
+            .await
+            .expect("query")
+    }
+}
