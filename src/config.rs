@@ -225,6 +225,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own error type
     fn trusted_proxies_from_comma_text() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("KABINET_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1");

@@ -45,13 +45,11 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
+    if path != ":memory:"
+        && let Some(parent) = std::path::Path::new(path).parent()
+            && !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent)?;
             }
-        }
-    }
     let mut q = query.to_owned();
     if !q.contains("mode=") {
         if !q.is_empty() {

@@ -52,11 +52,10 @@ impl Locale {
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
-            if let Some(l) = Locale::parse(primary) {
-                if best.is_none_or(|(bq, _)| q > bq) {
+            if let Some(l) = Locale::parse(primary)
+                && best.is_none_or(|(bq, _)| q > bq) {
                     best = Some((q, l));
                 }
-            }
         }
         best.map(|(_, l)| l)
     }

@@ -63,11 +63,10 @@ impl DevOutbox {
         }
         if fresh {
             g.order.push_back(key);
-            if g.order.len() > MAX_RECIPIENTS {
-                if let Some(old) = g.order.pop_front() {
+            if g.order.len() > MAX_RECIPIENTS
+                && let Some(old) = g.order.pop_front() {
                     g.by_to.remove(&old);
                 }
-            }
         }
     }
 

@@ -266,8 +266,8 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     let unsafe_method = !(m == axum::http::Method::GET
         || m == axum::http::Method::HEAD
         || m == axum::http::Method::OPTIONS);
-    if unsafe_method {
-        if let Some(origin) = req
+    if unsafe_method
+        && let Some(origin) = req
             .headers()
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
@@ -282,7 +282,6 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
                 return AppError::forbidden("cross_origin").into_response();
             }
         }
-    }
     next.run(req).await
 }
 

@@ -11,9 +11,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cd "$root"
 
-bin="${KABINET_BIN:-target/release/kabinet}"
+bin="${KABINET_BIN:-$root/target/release/kabinet}"
+if [[ "$bin" != /* ]]; then bin="$PWD/$bin"; fi
+cd "$root"
+# kabinet reads every KABINET_* variable as config and refuses unknown ones, so the harness's own
+# variables must not reach it.
+unset KABINET_BIN KABINET_URL KABINET_TEST_POSTGRES_URL
 if [[ ! -x "$bin" ]]; then
   echo "run.sh: no kabinet binary at $bin (cargo build --release, or set KABINET_BIN)" >&2
   exit 2
@@ -75,8 +79,10 @@ status=0
 KABINET_URL="$url" node --test "$here/" || status=$?
 
 if [[ "$status" -ne 0 ]]; then
-  echo "---- kabinet server log ($work/server.log) ----" >&2
+  echo "---- kabinet server log ----" >&2
   cat "$work/server.log" >&2
-  echo "---- screenshots of failed tests: $here/artifacts/ ----" >&2
+  if [[ -d "$here/artifacts" ]]; then
+    echo "---- screenshots of failed tests: $here/artifacts/ ----" >&2
+  fi
 fi
 exit "$status"

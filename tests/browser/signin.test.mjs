@@ -269,7 +269,7 @@ test('security page: «Выйти на всех устройствах» ends ev
     await signInByPhone(second, phone);
 
     await first.getByTestId('user-menu').click();
-    await first.getByRole('link', { name: 'Безопасность', exact: true }).click();
+    await first.locator('header').getByRole('link', { name: 'Безопасность', exact: true }).click();
     await waitForPath(first, '/account/security');
 
     const sessions = first.locator('tr[data-session]');
