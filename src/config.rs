@@ -176,9 +176,19 @@ impl Config {
     /// Defaults, then the TOML file, then the environment.
     pub fn load() -> anyhow::Result<Self> {
         let file = std::env::var("KABINET_CONFIG").unwrap_or_else(|_| "kabinet.toml".into());
+        // Other tools share the KABINET_ prefix (KABINET_TEST_POSTGRES_URL, …): the environment
+        // only supplies keys this struct has. The TOML file stays strict.
+        let known: Vec<String> = match serde_json::to_value(Config::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let env = Env::prefixed("KABINET_").split("__").filter(move |key| {
+            let top = key.as_str().split('.').next().unwrap_or("");
+            known.iter().any(|k| k.eq_ignore_ascii_case(top))
+        });
         let cfg: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("KABINET_").ignore(&["config"]).split("__"))
+            .merge(env)
             .extract()?;
         cfg.validate()?;
         Ok(cfg)
@@ -230,6 +240,7 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.set_env("KABINET_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1");
             jail.set_env("KABINET_LIMITS__IP_PER_HOUR", "7");
+            jail.set_env("KABINET_TEST_POSTGRES_URL", "postgres://elsewhere");
             let c = Config::load().expect("config");
             assert_eq!(c.trusted_proxies.len(), 2);
             assert_eq!(c.limits.ip_per_hour, 7);

@@ -47,9 +47,10 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:"
         && let Some(parent) = std::path::Path::new(path).parent()
-            && !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)?;
-            }
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)?;
+    }
     let mut q = query.to_owned();
     if !q.contains("mode=") {
         if !q.is_empty() {

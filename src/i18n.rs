@@ -53,9 +53,10 @@ impl Locale {
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(l) = Locale::parse(primary)
-                && best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, l));
-                }
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
+            }
         }
         best.map(|(_, l)| l)
     }

@@ -55,7 +55,10 @@ async fn main() -> anyhow::Result<()> {
 fn init_logs(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colours);
     if config.log_format == "json" {
         builder.json().init();
     } else {

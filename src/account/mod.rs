@@ -93,12 +93,13 @@ pub async fn find_or_create(
 ) -> Result<(CustomerRow, bool), sqlx::Error> {
     if let Some(c) = by_contact(db, contact).await? {
         if let Contact::Email(_) = contact
-            && c.email_verified == 0 {
-                sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
-                    .bind(&c.id)
-                    .execute(db)
-                    .await?;
-            }
+            && c.email_verified == 0
+        {
+            sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
+                .bind(&c.id)
+                .execute(db)
+                .await?;
+        }
         sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&c.id)

@@ -65,7 +65,7 @@ async fn account(page: Page, auth: Authenticated) -> AccountPage {
     AccountPage {
         greeting,
         full_name: c.full_name(),
-        phone: c.phone.clone(),
+        phone: c.phone.as_deref().map(crate::auth::format_phone),
         email: c.email.clone(),
         email_verified: c.email_verified != 0,
         page,

@@ -85,7 +85,16 @@ pub async fn start(
         .map(|s| s.0)
         .filter(|&at| at > now - HOUR_MS)
         .collect();
-    if let Some(&last) = last_hour.last() {
+    // The wait is for *re*sending: once the latest code was used (proof that the customer
+    // receives them), signing in on another device need not wait. The caps still apply.
+    let latest_used: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT consumed_at FROM auth_flows WHERE contact = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(contact.as_str())
+    .fetch_optional(&state.db)
+    .await?;
+    let resending = !matches!(latest_used, Some(Some(_)));
+    if let Some(&last) = last_hour.last().filter(|_| resending) {
         let wait = resend_wait_secs(&limits.resend_cooldowns_secs, last_hour.len()) * 1000;
         if now < last + wait {
             return Err(AppError::too_many(

@@ -89,7 +89,12 @@ impl Contact {
                 let digits: Vec<char> = p.chars().collect();
                 if p.starts_with("+7") && digits.len() == 12 {
                     let s: String = digits.iter().collect();
-                    format!("+7 {} ***-**-{}", &s[2..5], &s[10..12])
+                    // Non-breaking space and hyphens: the number stays on one line.
+                    format!(
+                        "+7\u{a0}{}\u{a0}***\u{2011}**\u{2011}{}",
+                        &s[2..5],
+                        &s[10..12]
+                    )
                 } else {
                     let keep = digits.len().saturating_sub(2);
                     digits
@@ -144,6 +149,17 @@ pub fn parse_phone(input: &str, allowed: &[String]) -> Result<String, PhoneError
         return Err(PhoneError::NotSupported);
     }
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// `+79161234567` → `+7 916 123-45-67`, for pages.
+pub fn format_phone(e164: &str) -> String {
+    phonenumber::parse(None, e164)
+        .map(|n| {
+            n.format()
+                .mode(phonenumber::Mode::International)
+                .to_string()
+        })
+        .unwrap_or_else(|_| e164.to_owned())
 }
 
 /// Trimmed, lower-cased, and shaped like an address (one `@`, a dotted domain, no spaces).
@@ -416,10 +432,16 @@ mod tests {
     }
 
     #[test]
+    fn formats_phones_for_people() {
+        assert_eq!(format_phone("+79161234567"), "+7 916 123-45-67");
+        assert_eq!(format_phone("garbage"), "garbage");
+    }
+
+    #[test]
     fn masks_contacts() {
         assert_eq!(
             Contact::Phone("+79161234567".into()).masked(),
-            "+7 916 ***-**-67"
+            "+7\u{a0}916\u{a0}***\u{2011}**\u{2011}67"
         );
         assert_eq!(
             Contact::Email("ivan@mail.ru".into()).masked(),

@@ -119,14 +119,12 @@ async fn login_submit(
     }
     .await;
     match started {
-        Ok(s) => Redirect::to(&format!(
-            "/login/code?flow={}&next={}",
-            s.flow_id,
-            encode(&next)
-        ))
-        .into_response(),
+        Ok(s) => Redirect::to(&code_page_url(&s.flow_id, &next)).into_response(),
         Err(e) => {
             let status = e.status;
+            let mut page = page;
+            let by = if by_email { "by=email&" } else { "" };
+            page.here = format!("/login?{by}next={}", encode(&next));
             let mut res = LoginPage {
                 error: Some(error_message(page.l, &e)),
                 page,
@@ -185,8 +183,13 @@ impl CodePage {
 
 #[derive(Deserialize)]
 struct CodeQuery {
-    flow: String,
+    flow: Option<String>,
     next: Option<String>,
+}
+
+/// The code page's own address: what the language switch and reloads come back to.
+fn code_page_url(flow_id: &str, next: &str) -> String {
+    format!("/login/code?flow={flow_id}&next={}", encode(next))
 }
 
 async fn code_page(
@@ -194,11 +197,13 @@ async fn code_page(
     page: Page,
     ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> AppResult<Response> {
-    let flow = codes::flow(&state, &q.flow)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let next = safe_next(q.next.as_deref());
+    // A lost or stale link starts sign-in over instead of showing an error.
+    let Some(flow) = codes::flow(&state, q.flow.as_deref().unwrap_or("")).await? else {
+        return Ok(Redirect::to(&format!("/login?next={}", encode(&next))).into_response());
+    };
     let view = codes::view(&state, &flow).await?;
-    Ok(CodePage::new(page, flow.id, safe_next(q.next.as_deref()), view, None).into_response())
+    Ok(CodePage::new(page, flow.id, next, view, None).into_response())
 }
 
 #[derive(Deserialize)]
@@ -244,7 +249,7 @@ async fn code_submit(
 /// Shows the code page again with the error of the last action.
 async fn rerender(
     state: &AppState,
-    page: Page,
+    mut page: Page,
     flow_id: &str,
     next: String,
     e: AppError,
@@ -254,6 +259,7 @@ async fn rerender(
     };
     let view = codes::view(state, &flow).await?;
     let msg = error_message(page.l, &e);
+    page.here = code_page_url(&flow.id, &next);
     let mut res = CodePage::new(page, flow.id, next, view, Some(msg)).into_response();
     *res.status_mut() = e.status;
     if let Some(secs) = e.retry_after {
@@ -313,12 +319,7 @@ async fn send_again(
     )
     .await
     {
-        Ok(s) => Ok(Redirect::to(&format!(
-            "/login/code?flow={}&next={}",
-            s.flow_id,
-            encode(&next)
-        ))
-        .into_response()),
+        Ok(s) => Ok(Redirect::to(&code_page_url(&s.flow_id, &next)).into_response()),
         Err(e) => rerender(&state, page, &flow.id, next, e).await,
     }
 }

@@ -64,9 +64,10 @@ impl DevOutbox {
         if fresh {
             g.order.push_back(key);
             if g.order.len() > MAX_RECIPIENTS
-                && let Some(old) = g.order.pop_front() {
-                    g.by_to.remove(&old);
-                }
+                && let Some(old) = g.order.pop_front()
+            {
+                g.by_to.remove(&old);
+            }
         }
     }
 

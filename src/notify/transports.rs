@@ -121,13 +121,14 @@ impl HttpGateway {
         );
         // Gateways answer 200 with {"status":"ERROR",…} for refusals.
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&body)
-            && let Some(s) = v.get("status").and_then(|s| s.as_str()) {
-                anyhow::ensure!(
-                    s.eq_ignore_ascii_case("ok"),
-                    "gateway refused: {}",
-                    truncate(&body)
-                );
-            }
+            && let Some(s) = v.get("status").and_then(|s| s.as_str())
+        {
+            anyhow::ensure!(
+                s.eq_ignore_ascii_case("ok"),
+                "gateway refused: {}",
+                truncate(&body)
+            );
+        }
         Ok(())
     }
 }

@@ -271,17 +271,17 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
             .headers()
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
-        {
-            let host = req
-                .headers()
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let origin_host = origin.split("://").nth(1).unwrap_or("");
-            if origin == "null" || origin_host != host {
-                return AppError::forbidden("cross_origin").into_response();
-            }
+    {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        if origin == "null" || origin_host != host {
+            return AppError::forbidden("cross_origin").into_response();
         }
+    }
     next.run(req).await
 }
 

@@ -15,9 +15,6 @@ root="$(cd "$here/../.." && pwd)"
 bin="${KABINET_BIN:-$root/target/release/kabinet}"
 if [[ "$bin" != /* ]]; then bin="$PWD/$bin"; fi
 cd "$root"
-# kabinet reads every KABINET_* variable as config and refuses unknown ones, so the harness's own
-# variables must not reach it.
-unset KABINET_BIN KABINET_URL KABINET_TEST_POSTGRES_URL
 if [[ ! -x "$bin" ]]; then
   echo "run.sh: no kabinet binary at $bin (cargo build --release, or set KABINET_BIN)" >&2
   exit 2
@@ -48,13 +45,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The resend cooldown (SECURITY 7: 60 s per contact) would make the test that signs one phone in
-# on two devices wait a minute; every other limit keeps its production value.
 KABINET_ADDR="127.0.0.1:$port" \
   KABINET_DATABASE_URL="sqlite://$work/kabinet.db" \
   KABINET_BASE_URL="$url" \
   KABINET_DEV_OUTBOX=true \
-  KABINET_LIMITS__RESEND_COOLDOWNS_SECS='[0]' \
   "$work/kabinet" >"$work/server.log" 2>&1 &
 server_pid=$!
 

@@ -29,6 +29,21 @@ async fn resend_waits_60_then_120_then_240_seconds() {
     }
 }
 
+#[tokio::test]
+async fn a_used_code_lets_the_next_sign_in_start_at_once() {
+    let app = spawn_app().await;
+    let phone = new_phone();
+    app.sign_in(&phone).await;
+    // Another device, right away: no resend wait after a code that was used.
+    let (flow, code) = app.code_for("sms", &phone).await;
+    // …but an unused code still has its wait.
+    assert_eq!(
+        app.request_code("sms", &phone).await.code(),
+        "resend_too_soon"
+    );
+    app.verify(&flow, &code).await.expect(200);
+}
+
 /// Sends one code after another, each after its cooldown; returns the answer to the last.
 async fn send_times(app: &TestApp, channel: &str, to: &str, n: usize) -> Resp {
     let mut last = None;

@@ -54,7 +54,9 @@ async fn sign_in_by_pages(app: &TestApp, phone_as_typed: &str, e164: &str) {
     let code_page = page(app, &location).await.expect(200);
     assert!(code_page.text.contains("Код") && code_page.text.contains("Войти"));
     assert!(
-        code_page.text.contains(&format!("+7 {} ***", &e164[2..5])),
+        code_page
+            .text
+            .contains(&format!("+7\u{a0}{}\u{a0}***", &e164[2..5])),
         "masked number shown"
     );
     let flow = location
@@ -117,7 +119,7 @@ async fn sign_in_by_phone_shows_profile_menu_and_sign_out_ends_it() {
     );
     sign_in_by_pages(&app, &typed, &phone).await;
     let account = page(&app, "/account").await.expect(200);
-    assert!(account.text.contains(&phone));
+    assert!(account.text.contains(&kabinet::auth::format_phone(&phone)));
     assert!(
         account.text.contains("Профиль"),
         "a new account has no name yet"
@@ -234,6 +236,18 @@ async fn code_page_shows_errors_resend_wait_and_the_call_button() {
     .await;
     assert_eq!(r.status, 400);
     assert!(r.text.contains("Неверный код") || r.text.contains("устарел"));
+    // The language switch on the re-shown page leads back to the code page, not to the form post.
+    assert!(
+        r.text
+            .contains(&format!("/lang/en?back=%2Flogin%2Fcode%3Fflow%3D{flow}")),
+        "{}",
+        r.text
+    );
+    let r = page(&app, "/login/code").await.expect(303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/login?next=%2Faccount")
+    );
     app.advance(60);
     let r = post_form(&app, "/login/call", &[("csrf", &csrf), ("flow", &flow)])
         .await
