@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -174,6 +175,18 @@ def pg_ticks(dbname: str) -> dict[int, int]:
         except (OSError, IndexError, ValueError):
             continue  # exited meanwhile
     return found
+
+
+def host_busy_ticks() -> int:
+    """Busy time of all CPUs (user, nice, system, irq, softirq, steal), in clock ticks."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + (v[7] if len(v) > 7 else 0)
+
+
+def children_cpu_s() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def vm_hwm_kb(pid: int) -> Optional[int]:
@@ -390,6 +403,8 @@ class Result:
     error_detail: str
     cpu_server_s: Optional[float] = None
     cpu_pg_s: Optional[float] = None
+    cpu_wrk_s: Optional[float] = None
+    cpu_other_s: Optional[float] = None  # everything else on the host: a noise indicator
     background: str = ""
 
     @property
@@ -475,9 +490,9 @@ def run_wrk(srv: Server, w: Workload, duration: float, threads: int, connections
                                        text=True)
             time.sleep(lead)
         cmd = wrk_cmd(srv.base, w.path, w.script, w.args(srv), threads, connections, duration)
-        before = srv.cpu()
+        before, busy0, wrk0 = srv.cpu(), host_busy_ticks(), children_cpu_s()
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
-        after = srv.cpu()
+        after, busy1, wrk1 = srv.cpu(), host_busy_ticks(), children_cpu_s()
         if r.returncode != 0:
             raise BenchError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
         res = parse_wrk(r.stdout + r.stderr, w.unit)
@@ -486,6 +501,9 @@ def run_wrk(srv: Server, w: Workload, duration: float, threads: int, connections
             if srv.pg_db:
                 res.cpu_pg_s = sum(t - before[1].get(pid, 0)
                                    for pid, t in after[1].items()) / CLK_TCK
+            res.cpu_wrk_s = wrk1 - wrk0
+            res.cpu_other_s = max(0.0, (busy1 - busy0) / CLK_TCK - res.cpu_server_s
+                                  - (res.cpu_pg_s or 0.0) - res.cpu_wrk_s)
         else:  # the server's CPU serves both loads: no per-request figure
             b = w.background
             bg_out, _ = bg_proc.communicate(timeout=duration + 60)
@@ -542,8 +560,8 @@ def table(rows: list[Row]) -> str:
 
 def rep_table(rows: list[Row]) -> str:
     out = ["| backend | workload | rep | req/s | HTTP req/s | p50 ms | p99 ms | server CPU s | "
-           "PG CPU s | CPU µs/req | errors |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "PG CPU s | wrk CPU s | other CPU s | CPU µs/req | errors |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         for i, r in enumerate(row.reps, 1):
             mark = " (median)" if r is row.median else ""
@@ -554,9 +572,11 @@ def rep_table(rows: list[Row]) -> str:
                 err += "; under " + r.background
             pg = f"{r.cpu_pg_s:.2f}" if r.cpu_pg_s is not None else "—"
             srv = f"{r.cpu_server_s:.2f}" if r.cpu_server_s is not None else "—"
+            wrk = f"{r.cpu_wrk_s:.2f}" if r.cpu_wrk_s is not None else "—"
+            other = f"{r.cpu_other_s:.2f}" if r.cpu_other_s is not None else "—"
             out.append(f"| {row.backend} | {row.workload.name} | {i}{mark} | {r.rate:.0f} | "
                        f"{r.http_rate:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {srv} | {pg} | "
-                       f"{fmt_num(r.cpu_us_per_unit)} | {err} |")
+                       f"{wrk} | {other} | {fmt_num(r.cpu_us_per_unit)} | {err} |")
     return "\n".join(out)
 
 
@@ -611,6 +631,8 @@ def bench_backend(backend: str, args, workloads: list[Workload], rows: list[Row]
                 print(f"[{backend}] {w.name} {i + 1}/{args.reps}: {r.rate:.0f} {w.unit_name}/s "
                       f"({r.http_rate:.0f} HTTP req/s), p50 {r.p50_ms:.2f} ms, "
                       f"p99 {r.p99_ms:.2f} ms, CPU {fmt_num(r.cpu_us_per_unit)} µs/{w.unit_name}"
+                      + (f", other load {r.cpu_other_s / args.duration:.2f} cores"
+                         if r.cpu_other_s is not None else "")
                       + (f", ERRORS {r.errors}: {r.error_detail}" if r.errors else "")
                       + (f"; under {r.background}" if r.background else ""), flush=True)
             median = sorted(reps, key=lambda r: r.rate)[len(reps) // 2]

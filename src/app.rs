@@ -34,6 +34,8 @@ pub struct Inner {
     pub notifier: Notifier,
     /// Host of the base URL, for the WebOTP line of SMS texts.
     pub host: String,
+    /// The configured public URL, without a trailing slash.
+    pub base_url: String,
     pub cookie_name: &'static str,
     pub openapi_json: String,
 }
@@ -102,6 +104,7 @@ impl Application {
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+        let base_url = config.base_url();
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -109,6 +112,7 @@ impl Application {
             secret,
             notifier,
             host,
+            base_url,
             cookie_name,
             openapi_json,
         }));
@@ -186,7 +190,10 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::csrf::csrf_cookie))
-        .layer(axum::middleware::from_fn(web::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::same_origin,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::render_errors))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(axum::middleware::from_fn(web::security_headers))

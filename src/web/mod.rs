@@ -260,8 +260,13 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// Refuses state-changing requests whose `Origin` is another site (with SameSite cookies and
-/// form tokens, the third line of CSRF defence; apps send no `Origin`).
-pub async fn same_origin(req: Request, next: Next) -> Response {
+/// form tokens, the third line of CSRF defence; apps send no `Origin`). Our own origin is the
+/// configured base URL, or the `Host` the request came to (a proxy may rewrite one of them).
+pub async fn same_origin(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let m = req.method();
     let unsafe_method = !(m == axum::http::Method::GET
         || m == axum::http::Method::HEAD
@@ -278,7 +283,8 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or("");
-        if origin == "null" || origin_host != host {
+        let ours = origin == state.base_url || (!host.is_empty() && origin_host == host);
+        if !ours {
             return AppError::forbidden("cross_origin").into_response();
         }
     }

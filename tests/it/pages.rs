@@ -284,6 +284,16 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
+    // Behind a proxy that rewrites Host, the configured public origin is still ours.
+    let r = app
+        .client
+        .post(format!("{}/login", app.base))
+        .header("origin", "http://kabinet.test")
+        .form(&[("csrf", csrf.as_str()), ("phone", new_phone().as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
     let r = app
         .send(
             Method::POST,
