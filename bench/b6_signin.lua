@@ -1,5 +1,5 @@
 -- B6: sign-in by a one-time SMS code, as fast as the server allows.
--- Usage: wrk ... http://HOST/ -- <first number> <numbers per thread>
+-- Usage: wrk ... http://HOST/ -- <first number> <numbers per thread> [many-ips|one-ip]
 --
 -- One sign-in is three requests:
 --   POST /api/v1/auth/codes         {"channel":"sms","to":<fresh phone>,"purpose":"login"} -> 202 flow_id
@@ -7,6 +7,10 @@
 --   POST /api/v1/auth/codes/verify  {"flow_id","code"} -> 200 token
 -- Phones are +7916 followed by 7 digits: <first number> + thread * <numbers per thread> + counter,
 -- so each is used once per server (the 60 s resend cooldown never applies).
+-- "many-ips" (the default) sends each sign-in from its own client address, 10.x.y.z derived from
+-- the phone, in X-Forwarded-For (the server must trust 127.0.0.1 as a proxy), as real traffic
+-- from many customers would; "one-ip" sends everything from 127.0.0.1, so the per-IP send
+-- counters grow with every sign-in of the run.
 --
 -- wrk's response() does not say which connection (and so which sign-in) a response belongs to,
 -- so each request carries an X-Request-Id that the server echoes back ("c<phone>",
@@ -27,6 +31,7 @@ end
 
 -- Per-thread state (each wrk thread has its own Lua state).
 local first, span, counter = 0, 0, 0
+local many_ips = true
 local ready, head, tail = {}, 1, 0
 
 -- Counters, global so that done() can read them with thread:get().
@@ -40,6 +45,7 @@ bad = {}         -- "step status" -> count
 function init(args)
    first = tonumber(args[1]) or 1000000
    span = tonumber(args[2]) or 1000000
+   many_ips = (args[3] or "many-ips") ~= "one-ip"
    if first + (tid + 1) * span > 10000000 then
       error("b6_signin.lua: phone range does not fit in 7 digits")
    end
@@ -60,6 +66,11 @@ local function pop()
    return item
 end
 
+-- 10.a.b.c for phone number n (< 2^24): one address per customer.
+function client_ip(n)
+   return string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+end
+
 local function fail(step, status)
    errors = errors + 1
    local key = step .. " " .. tostring(status)
@@ -74,16 +85,24 @@ function request()
          counter = 1
          wrapped = wrapped + 1
       end
-      local phone = string.format("+7916%07d", first + tid * span + counter)
-      return wrk.format("POST", "/api/v1/auth/codes",
-         { ["Content-Type"] = "application/json", ["X-Request-Id"] = "c" .. phone },
+      local n = first + tid * span + counter
+      local phone = string.format("+7916%07d", n)
+      local h = { ["Content-Type"] = "application/json", ["X-Request-Id"] = "c" .. phone }
+      if many_ips then
+         h["X-Forwarded-For"] = client_ip(n)
+      end
+      return wrk.format("POST", "/api/v1/auth/codes", h,
          '{"channel":"sms","to":"' .. phone .. '","purpose":"login"}')
    elseif item[1] == "o" then
+      -- the outbox is a dev tool, not customer traffic: no client address
       return wrk.format("GET", "/api/v1/dev/outbox?to=%2B" .. item[2]:sub(2),
          { ["X-Request-Id"] = "o" .. item[2] .. ":" .. item[3] })
    else
-      return wrk.format("POST", "/api/v1/auth/codes/verify",
-         { ["Content-Type"] = "application/json", ["X-Request-Id"] = "v" .. item[2] },
+      local h = { ["Content-Type"] = "application/json", ["X-Request-Id"] = "v" .. item[2] }
+      if many_ips then
+         h["X-Forwarded-For"] = client_ip(tonumber(item[2]:sub(6)))
+      end
+      return wrk.format("POST", "/api/v1/auth/codes/verify", h,
          '{"flow_id":"' .. item[3] .. '","code":"' .. item[4] .. '"}')
    end
 end

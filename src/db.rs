@@ -66,6 +66,18 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `fut` to completion in its own task: dropping the caller (a client that went away, a
+/// timeout) no longer cancels it half-way. Use it around transactions.
+pub async fn detached<T: Send + 'static>(
+    fut: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match tokio::spawn(fut).await {
+        Ok(v) => v,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("detached task cancelled: {e}"),
+    }
+}
+
 /// A new UUIDv7 as text: time-ordered ids keep B-tree inserts local.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -4,6 +4,10 @@ use clap::{Parser, Subcommand};
 use kabinet::app::Application;
 use kabinet::config::Config;
 
+/// mimalloc: allocation is a sixth of a signed-in request's CPU with the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kabinet",

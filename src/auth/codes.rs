@@ -61,14 +61,17 @@ pub async fn start(
     let now = state.clock.now_ms();
 
     // Per IP (counted before anything else, so probing many contacts is capped too).
-    let (ip_count, ip_oldest): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), MIN(at) FROM send_requests WHERE ip = $1 AND at > $2")
-            .bind(ip)
-            .bind(now - HOUR_MS)
-            .fetch_one(&state.db)
-            .await?;
-    if ip_count >= limits.ip_per_hour {
-        let wait = ip_oldest.unwrap_or(now) + HOUR_MS - now;
+    // Reads at most `ip_per_hour` rows, however busy the address (a proxy, a NAT).
+    let ip_sends: Vec<i64> = sqlx::query_scalar(
+        "SELECT at FROM send_requests WHERE ip = $1 AND at > $2 ORDER BY at LIMIT $3",
+    )
+    .bind(ip)
+    .bind(now - HOUR_MS)
+    .bind(limits.ip_per_hour)
+    .fetch_all(&state.db)
+    .await?;
+    if ip_sends.len() as i64 >= limits.ip_per_hour {
+        let wait = ip_sends.first().copied().unwrap_or(now) + HOUR_MS - now;
         return Err(AppError::too_many("too_many_requests", ceil_secs(wait)));
     }
 
@@ -155,40 +158,20 @@ pub async fn start(
     let flow_id = new_id();
     let code = new_code();
     let msg = message(state, locale, purpose, channel, contact, &code);
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO send_requests (id, contact, channel, ip, at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(new_id())
-    .bind(contact.as_str())
-    .bind(channel.as_str())
-    .bind(ip)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE auth_flows SET voided = 1 WHERE contact = $1 AND purpose = $2 AND voided = 0 AND consumed_at IS NULL",
-    )
-    .bind(contact.as_str())
-    .bind(purpose.as_str())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&flow_id)
-    .bind(purpose.as_str())
-    .bind(channel.as_str())
-    .bind(contact.as_str())
-    .bind(code_hash(&state.secret, purpose, contact.as_str(), &flow_id, &code))
-    .bind(now)
-    .bind(now + limits.code_ttl_secs * 1000)
-    .bind(ip)
-    .execute(&mut *tx)
-    .await?;
-    state.notifier.enqueue(&mut tx, &msg).await?;
-    tx.commit().await?;
+    let send = NewSend {
+        flow_id: flow_id.clone(),
+        purpose,
+        channel,
+        contact: contact.as_str().to_owned(),
+        code_hash: code_hash(&state.secret, purpose, contact.as_str(), &flow_id, &code),
+        ip: ip.to_owned(),
+        now,
+        expires_at: now + limits.code_ttl_secs * 1000,
+        msg,
+    };
+    // Detached: a client that disconnects must not cancel a transaction half-way
+    // (sqlx 0.9.0 leaks an open PostgreSQL transaction when `begin` is cancelled).
+    crate::db::detached(record_send(state.clone(), send)).await?;
     state.notifier.kick();
 
     Ok(Started {
@@ -196,6 +179,57 @@ pub async fn start(
         resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, last_hour.len() + 1),
         expires_in: limits.code_ttl_secs,
     })
+}
+
+struct NewSend {
+    flow_id: String,
+    purpose: Purpose,
+    channel: Channel,
+    contact: String,
+    code_hash: String,
+    ip: String,
+    now: i64,
+    expires_at: i64,
+    msg: Message,
+}
+
+/// Counts the send, voids older codes of the pair, stores the new flow and queues the message,
+/// all or nothing.
+async fn record_send(state: AppState, s: NewSend) -> Result<(), sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO send_requests (id, contact, channel, ip, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(&s.contact)
+    .bind(s.channel.as_str())
+    .bind(&s.ip)
+    .bind(s.now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE auth_flows SET voided = 1 WHERE contact = $1 AND purpose = $2 AND voided = 0 AND consumed_at IS NULL",
+    )
+    .bind(&s.contact)
+    .bind(s.purpose.as_str())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&s.flow_id)
+    .bind(s.purpose.as_str())
+    .bind(s.channel.as_str())
+    .bind(&s.contact)
+    .bind(&s.code_hash)
+    .bind(s.now)
+    .bind(s.expires_at)
+    .bind(&s.ip)
+    .execute(&mut *tx)
+    .await?;
+    state.notifier.enqueue(&mut tx, &s.msg).await?;
+    tx.commit().await
 }
 
 fn message(

@@ -29,7 +29,7 @@ struct Inner {
     order: VecDeque<String>,
 }
 
-const MAX_RECIPIENTS: usize = 100_000;
+const MAX_RECIPIENTS: usize = 20_000;
 const MAX_PER_RECIPIENT: usize = 50;
 
 impl DevOutbox {

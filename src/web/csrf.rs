@@ -23,7 +23,8 @@ pub async fn csrf_cookie(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if req.uri().path().starts_with("/api/") {
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" {
         return next.run(req).await;
     }
     let existing =
