@@ -32,6 +32,8 @@ pub struct Inner {
     /// Key for code HMACs (SECURITY 3).
     pub secret: Vec<u8>,
     pub notifier: Notifier,
+    /// Argon2id with a bounded pool (SECURITY 15).
+    pub hasher: crate::auth::password::Hasher,
     /// Host of the base URL, for the WebOTP line of SMS texts.
     pub host: String,
     /// The configured public URL, without a trailing slash.
@@ -101,21 +103,29 @@ impl Application {
             .merge(crate::auth::api::router())
             .merge(crate::account::api::router())
             .merge(crate::notify::api::router())
+            .merge(crate::recovery::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
         let base_url = config.base_url();
+        let p = &config.password;
+        let hasher = crate::auth::password::Hasher::new(
+            argon2::Params::new(p.memory_kib, p.iterations, p.parallelism, None)
+                .map_err(|e| anyhow::anyhow!("password parameters: {e}"))?,
+        );
         let state = AppState(Arc::new(Inner {
             db,
             config,
             clock,
             secret,
             notifier,
+            hasher,
             host,
             base_url,
             cookie_name,
             openapi_json,
         }));
+        state.hasher.warm_up().await;
         let router = router(state.clone(), api);
         Ok(Self {
             state,
@@ -183,6 +193,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .nest("/api/v1", api)
         .merge(crate::auth::pages::router())
         .merge(crate::account::pages::router())
+        .merge(crate::recovery::pages::router())
         .route("/api/docs", get(docs_page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

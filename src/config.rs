@@ -32,6 +32,26 @@ pub struct Config {
     pub smtp: Smtp,
     pub sms: Sms,
     pub limits: Limits,
+    pub password: PasswordParams,
+}
+
+/// Argon2id cost (SECURITY 15). Raising them re-hashes each password at its next sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for PasswordParams {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +117,7 @@ impl Default for Config {
             smtp: Smtp::default(),
             sms: Sms::default(),
             limits: Limits::default(),
+            password: PasswordParams::default(),
         }
     }
 }

@@ -12,6 +12,8 @@ pub struct AppError {
     /// Arguments for the localised message `error-<code>`.
     pub args: Vec<(&'static str, String)>,
     pub retry_after: Option<i64>,
+    /// Extra fields of the JSON error object (e.g. the `flow_id` of a next step).
+    pub details: Vec<(&'static str, String)>,
 }
 
 impl AppError {
@@ -21,6 +23,7 @@ impl AppError {
             code,
             args: Vec::new(),
             retry_after: None,
+            details: Vec::new(),
         }
     }
     pub fn bad_request(code: &'static str) -> Self {
@@ -28,6 +31,10 @@ impl AppError {
     }
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
+    }
+    /// A 401 about the credentials given (not about a missing session).
+    pub fn unauthorized_with(code: &'static str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code)
     }
     pub fn forbidden(code: &'static str) -> Self {
         Self::new(StatusCode::FORBIDDEN, code)
@@ -53,6 +60,10 @@ impl AppError {
     }
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.args.push((name, value.into()));
+        self
+    }
+    pub fn detail(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.details.push((name, value.into()));
         self
     }
 

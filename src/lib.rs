@@ -12,4 +12,5 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod notify;
+pub mod recovery;
 pub mod web;

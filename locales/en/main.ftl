@@ -117,3 +117,214 @@ email-code-login-body =
     It is valid for { $minutes } min. Do not share it.
 
     If you did not try to sign in, just ignore this email.
+
+login-login = Email or phone
+login-password = Password
+login-forgot = Forgot your password?
+login-by-code = Sign in with a code
+login-by-password = Sign in with a password
+login-no-account = No account?
+register-link = Register
+captcha-alt = Picture with the anti-spam code
+captcha-label = Anti-spam code
+login-dormant = This number has not been used for a long time. To make sure the account is yours, enter the code we emailed to { $contact }.
+login-no-email = I have no access to that email
+login-no-email-hint = If the email is not yours or you cannot open it, we will detach the number from the old account and open a new one for you.
+
+register-title = Registration
+field-first-name = First name
+field-last-name = Surname
+field-patronymic = Patronymic
+field-address-as = How to address you
+field-address-as-hint = For example, Igor Valerianovich
+password-hint = 8 to 128 characters, any letters and signs. Very common passwords are not accepted.
+register-submit = Register
+register-have-account = Already have an account? Sign in
+confirm-title = Email confirmation
+confirm-lead = Press the button to confirm the address and sign in.
+confirm-submit = Confirm
+
+recovery-title = Account recovery
+recovery-lead = Enter the email of your account and the anti-spam code from the picture. We will send a sign-in link.
+recovery-submit = Send the link
+recovery-no-email = No access to your email?
+recovery-sent = If this address belongs to an account, we have sent it a link. It is valid for 1 hour.
+reset-title = New password
+reset-change-phone = Change phone number
+reset-change-phone-lead = If the old number is gone, enter the new one: we will text a code or call.
+reset-new-phone = New phone
+reset-new-password = New password
+reset-submit = Save
+reset-done = Done. All sessions have ended: sign in again with the new password.
+support-title = Request to support
+support-lead = If you can reach neither your phone nor your email, leave a request. Staff will check it and send a one-time link to the new contact.
+support-full-name = Full name
+support-old-email = Email of the account
+support-new-contact = New phone or email to reach you
+support-evidence = Give at least two of the three:
+support-order = A recent order number
+support-address = A delivery address
+support-card = Last 4 digits of the card
+support-comment = Comment
+support-submit = Send the request
+support-done = Request received. We will contact you at the new contact.
+
+personal-title = Personal data
+personal-save = Save
+personal-contacts = Contacts
+personal-change-email = Change email
+personal-change-phone = Change phone
+personal-contacts-hint = The code goes to the new contact. The old one stays until the new one is confirmed, and is notified.
+personal-confirm = Confirm the new contact
+personal-confirm-submit = Confirm
+personal-preview = Letters and notices will be addressed to { $name }.
+security-new-password = New password
+security-set-password = Set a password for signing in
+security-save-password = Save password
+done-profile = Saved.
+done-contact = Contact changed.
+done-password = Password saved. Other sessions have ended.
+revert-title = It wasn't me
+revert-lead = If you did not change the contact, we will restore the old one and end every session.
+revert-submit = It wasn't me
+revert-done = The old contact is back and all sessions have ended. Sign in again and change your password.
+
+event-password_sign_in = Wrong password
+event-password_changed = Password changed
+event-recovery_requested = Recovery requested
+event-recovery_phone_replaced = Phone replaced by recovery
+event-recovery_password_set = Password set by recovery
+event-profile_changed = Personal data changed
+event-email_changed = Email changed
+event-phone_changed = Phone changed
+event-email_change_reverted = Email change undone
+event-phone_change_reverted = Phone change undone
+event-phone_detached = Number detached
+event-support_case_opened = Support request
+
+error-invalid-credentials = Wrong email or password
+error-captcha-required = Enter the anti-spam code from the picture.
+error-invalid-captcha = The anti-spam code is wrong or expired. Try a new one.
+error-password-sign-in-locked = Password sign-in is paused for this login. Sign in with a code or reset the password.
+error-password-too-short = The password must be at least 8 characters long.
+error-password-too-long = The password must be at most 128 characters long.
+error-password-common = This password is too common. Choose another.
+error-name-required = Enter your first name and surname.
+error-invalid-name = A name may have letters, spaces, hyphens and apostrophes (up to 100 characters).
+error-contact-taken = This contact belongs to another account.
+error-reauth-required = Sign in again to do this.
+error-contact-change-on-hold = After an account recovery, contacts can be changed in { $hours } h.
+error-contact-unchanged = This is already your contact.
+error-email-code-required = This number has not been used for long: enter the code we emailed to { $email }.
+error-recovery-link-invalid = The link is invalid or expired. Ask for a new one.
+error-code-required = Enter the code from the SMS.
+error-full-name-required = Enter your full name.
+error-invalid-contact = Enter a phone or an email.
+error-not-enough-evidence = At least two confirmations are needed: an order number, a delivery address or card digits.
+error-invalid-card-last4 = Enter the last 4 digits of the card.
+error-comment-too-long = The comment is too long.
+error-revert-link-invalid = The link is invalid or already used.
+
+email-code-register-subject = Confirm your email for Kabinet
+email-code-register-body =
+    Hello!
+
+    Your confirmation code: { $code } (valid for { $minutes } min).
+    Or follow the link: { $link }
+
+    If you did not register, just ignore this email.
+email-register-taken-subject = Someone tried to register with your email
+email-register-taken-body =
+    Hello!
+
+    Someone tried to register at Kabinet with this address, but it already has an account.
+    If it was you, sign in: { $link }
+    If not, there is nothing to do.
+email-code-dormant_email-subject = Your Kabinet sign-in code
+email-code-dormant_email-body =
+    Hello!
+
+    Someone is signing in to your account with a phone number that has not been used for a long time.
+    If it is you, enter the code: { $code } (valid for { $minutes } min).
+    If not, do nothing: without this code nobody can sign in.
+email-code-change_email-subject = Confirm your new email
+email-code-change_email-body =
+    Hello!
+
+    The code to confirm your new email: { $code } (valid for { $minutes } min).
+sms-code-change_phone = Code to change your number: { $code }. Do not share it.
+
+    @{ $host } #{ $code }
+sms-code-recovery_phone = Account recovery code: { $code }. Do not share it.
+
+    @{ $host } #{ $code }
+sms-code-register = Confirmation code: { $code }.
+
+    @{ $host } #{ $code }
+sms-code-dormant_email = Sign-in code: { $code }.
+
+    @{ $host } #{ $code }
+sms-code-change_email = Code: { $code }.
+
+    @{ $host } #{ $code }
+email-code-change_phone-subject = Code
+email-code-change_phone-body = Code: { $code } ({ $minutes } min).
+email-code-recovery_phone-subject = Code
+email-code-recovery_phone-body = Code: { $code } ({ $minutes } min).
+email-phone-detached-subject = A phone number was detached from your account
+email-phone-detached-body =
+    Hello!
+
+    The number { $phone } was detached from your Kabinet account: its new owner signed in with it and has no access to your email.
+    Your account and orders are safe: sign in by email.
+email-password-changed-subject = Password changed
+email-password-changed-body =
+    Hello!
+
+    The password of your Kabinet account was changed. If it was not you, reset it with «Forgot your password?».
+email-recovery-subject = Kabinet account recovery
+email-recovery-body =
+    Hello!
+
+    To set a new password or change your phone number, follow the link (valid for 1 hour):
+    { $link }
+
+    If you did not ask for it, just ignore this email.
+email-recovery-unknown-subject = Kabinet account recovery
+email-recovery-unknown-body =
+    Hello!
+
+    Someone asked to recover an account for this address, but there is none.
+    If it was you, perhaps you registered with another email or with a phone number.
+email-recovery-phone-replaced-subject = Access restored, phone number replaced
+email-recovery-phone-replaced-body =
+    Hello!
+
+    Your account was recovered: a new password and a new phone number are set, all sessions have ended.
+    Contacts cannot be changed for the next 72 hours.
+email-recovery-password-set-subject = Access restored
+email-recovery-password-set-body =
+    Hello!
+
+    Your account was recovered: a new password is set, all sessions have ended.
+sms-recovery-password-set = The password of your Kabinet account was changed; all sessions have ended.
+email-support-case-opened-subject = Your recovery request is received
+email-support-case-opened-body =
+    Hello!
+
+    Your request { $case } is received. Staff will check it and send a one-time link.
+sms-support-case-opened = Recovery request { $case } received.
+email-contact-changed-email-subject = The email of your account was changed
+email-contact-changed-email-body =
+    Hello!
+
+    Your Kabinet account now has a new email: { $contact }.
+    If it was not you, press «It wasn't me» (the link is valid for 7 days): { $link }
+sms-contact-changed-email = Email { $contact } was added to your account. Not you? { $link }
+email-contact-changed-phone-subject = The phone of your account was changed
+email-contact-changed-phone-body =
+    Hello!
+
+    Your Kabinet account now has a new phone: { $contact }.
+    If it was not you, press «It wasn't me» (the link is valid for 7 days): { $link }
+sms-contact-changed-phone = Your account number was changed to { $contact }. Not you? { $link }

@@ -117,3 +117,214 @@ email-code-login-body =
     Он действует { $minutes } мин. Никому его не сообщайте.
 
     Если вы не пытались войти, просто проигнорируйте это письмо.
+
+login-login = Электронная почта или телефон
+login-password = Пароль
+login-forgot = Забыли пароль?
+login-by-code = Войти по коду
+login-by-password = Войти с паролем
+login-no-account = Нет аккаунта?
+register-link = Зарегистрироваться
+captcha-alt = Картинка с антиспам-кодом
+captcha-label = Антиспам-код
+login-dormant = Этим номером давно не пользовались. Чтобы убедиться, что аккаунт ваш, введите код из письма на { $contact }.
+login-no-email = Нет доступа к почте
+login-no-email-hint = Если почта не ваша или к ней нет доступа, номер отвяжем от старого аккаунта и откроем для вас новый.
+
+register-title = Регистрация
+field-first-name = Имя
+field-last-name = Фамилия
+field-patronymic = Отчество
+field-address-as = Как к вам обращаться
+field-address-as-hint = Например, Игорь Валерьянович
+password-hint = От 8 до 128 символов, любые буквы и знаки. Слишком простые пароли не подойдут.
+register-submit = Зарегистрироваться
+register-have-account = Уже есть аккаунт? Войти
+confirm-title = Подтверждение почты
+confirm-lead = Нажмите кнопку, чтобы подтвердить адрес и войти.
+confirm-submit = Подтвердить
+
+recovery-title = Восстановление доступа
+recovery-lead = Введите почту, указанную в аккаунте, и антиспам-код с картинки. Мы пришлём ссылку для входа.
+recovery-submit = Получить ссылку
+recovery-no-email = Нет доступа к почте?
+recovery-sent = Если такой адрес есть в аккаунте, мы отправили на него письмо со ссылкой. Она действует 1 час.
+reset-title = Новый пароль
+reset-change-phone = Сменить номер телефона
+reset-change-phone-lead = Если старого номера больше нет, укажите новый — пришлём код по СМС или позвоним.
+reset-new-phone = Новый телефон
+reset-new-password = Новый пароль
+reset-submit = Сохранить
+reset-done = Готово. Все сеансы завершены — войдите заново с новым паролем.
+support-title = Заявка в поддержку
+support-lead = Если нет доступа ни к телефону, ни к почте, оставьте заявку. Сотрудник проверит данные и пришлёт одноразовую ссылку на новый контакт.
+support-full-name = ФИО
+support-old-email = Почта, указанная в аккаунте
+support-new-contact = Новый телефон или почта для связи
+support-evidence = Укажите хотя бы два подтверждения из трёх:
+support-order = Номер недавнего заказа
+support-address = Адрес доставки
+support-card = Последние 4 цифры карты
+support-comment = Комментарий
+support-submit = Отправить заявку
+support-done = Заявка принята. Мы свяжемся с вами по новому контакту.
+
+personal-title = Личные данные
+personal-save = Сохранить
+personal-contacts = Контакты
+personal-change-email = Сменить почту
+personal-change-phone = Сменить телефон
+personal-contacts-hint = Код придёт на новый контакт. Старый останется, пока новый не подтверждён, и получит уведомление.
+personal-confirm = Подтвердите новый контакт
+personal-confirm-submit = Подтвердить
+personal-preview = Письма и уведомления придут { $name }.
+security-new-password = Новый пароль
+security-set-password = Задать пароль для входа
+security-save-password = Сохранить пароль
+done-profile = Данные сохранены.
+done-contact = Контакт изменён.
+done-password = Пароль сохранён. Другие сеансы завершены.
+revert-title = Это был не я
+revert-lead = Если контакт в аккаунте меняли не вы, вернём прежний и завершим все сеансы.
+revert-submit = Это был не я
+revert-done = Прежний контакт возвращён, все сеансы завершены. Войдите заново и смените пароль.
+
+event-password_sign_in = Неверный пароль
+event-password_changed = Пароль изменён
+event-recovery_requested = Запрошено восстановление
+event-recovery_phone_replaced = Номер заменён при восстановлении
+event-recovery_password_set = Пароль задан при восстановлении
+event-profile_changed = Личные данные изменены
+event-email_changed = Почта изменена
+event-phone_changed = Телефон изменён
+event-email_change_reverted = Смена почты отменена
+event-phone_change_reverted = Смена телефона отменена
+event-phone_detached = Номер отвязан
+event-support_case_opened = Заявка в поддержку
+
+error-invalid-credentials = Неверный email или пароль
+error-captcha-required = Введите антиспам-код с картинки.
+error-invalid-captcha = Антиспам-код введён неверно или устарел. Попробуйте новый.
+error-password-sign-in-locked = Вход по паролю для этого адреса приостановлен. Войдите по коду или восстановите пароль.
+error-password-too-short = Пароль должен быть не короче 8 символов.
+error-password-too-long = Пароль должен быть не длиннее 128 символов.
+error-password-common = Этот пароль слишком распространён. Придумайте другой.
+error-name-required = Укажите имя и фамилию.
+error-invalid-name = В имени могут быть только буквы, пробелы, дефис и апостроф (до 100 символов).
+error-contact-taken = Этот контакт уже привязан к другому аккаунту.
+error-reauth-required = Для этого действия войдите заново.
+error-contact-change-on-hold = После восстановления доступа контакты можно менять через { $hours } ч.
+error-contact-unchanged = Это и так ваш текущий контакт.
+error-email-code-required = Этим номером давно не пользовались: введите код из письма на { $email }.
+error-recovery-link-invalid = Ссылка недействительна или устарела. Запросите новую.
+error-code-required = Введите код из СМС.
+error-full-name-required = Укажите фамилию, имя и отчество.
+error-invalid-contact = Укажите телефон или почту.
+error-not-enough-evidence = Нужно хотя бы два подтверждения: номер заказа, адрес доставки или цифры карты.
+error-invalid-card-last4 = Укажите 4 последние цифры карты.
+error-comment-too-long = Комментарий слишком длинный.
+error-revert-link-invalid = Ссылка недействительна или уже использована.
+
+email-code-register-subject = Подтвердите почту в Kabinet
+email-code-register-body =
+    Здравствуйте!
+
+    Код подтверждения: { $code } (действует { $minutes } мин).
+    Или перейдите по ссылке: { $link }
+
+    Если вы не регистрировались, просто проигнорируйте это письмо.
+email-register-taken-subject = Попытка регистрации с вашей почтой
+email-register-taken-body =
+    Здравствуйте!
+
+    Кто-то пытался зарегистрироваться в Kabinet с этим адресом, но аккаунт с ним уже есть.
+    Если это были вы — войдите: { $link }
+    Если нет — ничего делать не нужно.
+email-code-dormant_email-subject = Код для входа в Kabinet
+email-code-dormant_email-body =
+    Здравствуйте!
+
+    Кто-то входит в ваш аккаунт по номеру телефона, которым давно не пользовались.
+    Если это вы, введите код: { $code } (действует { $minutes } мин).
+    Если нет — ничего не делайте, без этого кода вход невозможен.
+email-code-change_email-subject = Подтвердите новую почту
+email-code-change_email-body =
+    Здравствуйте!
+
+    Код для подтверждения новой почты: { $code } (действует { $minutes } мин).
+sms-code-change_phone = Код для смены номера: { $code }. Никому его не сообщайте.
+
+    @{ $host } #{ $code }
+sms-code-recovery_phone = Код для восстановления доступа: { $code }. Никому его не сообщайте.
+
+    @{ $host } #{ $code }
+sms-code-register = Код подтверждения: { $code }.
+
+    @{ $host } #{ $code }
+sms-code-dormant_email = Код для входа: { $code }.
+
+    @{ $host } #{ $code }
+sms-code-change_email = Код: { $code }.
+
+    @{ $host } #{ $code }
+email-code-change_phone-subject = Код
+email-code-change_phone-body = Код: { $code } ({ $minutes } мин).
+email-code-recovery_phone-subject = Код
+email-code-recovery_phone-body = Код: { $code } ({ $minutes } мин).
+email-phone-detached-subject = Номер телефона отвязан от аккаунта
+email-phone-detached-body =
+    Здравствуйте!
+
+    Номер { $phone } отвязан от вашего аккаунта Kabinet: по нему вошёл новый владелец номера, не имеющий доступа к вашей почте.
+    Ваш аккаунт и заказы на месте — входите по почте.
+email-password-changed-subject = Пароль изменён
+email-password-changed-body =
+    Здравствуйте!
+
+    Пароль от вашего аккаунта Kabinet изменён. Если это были не вы, восстановите доступ через «Забыли пароль?».
+email-recovery-subject = Восстановление доступа к Kabinet
+email-recovery-body =
+    Здравствуйте!
+
+    Чтобы задать новый пароль или сменить номер телефона, перейдите по ссылке (действует 1 час):
+    { $link }
+
+    Если вы ничего не запрашивали, просто проигнорируйте письмо.
+email-recovery-unknown-subject = Восстановление доступа к Kabinet
+email-recovery-unknown-body =
+    Здравствуйте!
+
+    Кто-то запросил восстановление доступа для этого адреса, но аккаунта с ним нет.
+    Если это были вы, возможно, вы регистрировались с другой почтой или по номеру телефона.
+email-recovery-phone-replaced-subject = Доступ восстановлен, номер телефона заменён
+email-recovery-phone-replaced-body =
+    Здравствуйте!
+
+    Доступ к аккаунту восстановлен: задан новый пароль и новый номер телефона, все сеансы завершены.
+    Следующие 72 часа контакты в аккаунте менять нельзя.
+email-recovery-password-set-subject = Доступ восстановлен
+email-recovery-password-set-body =
+    Здравствуйте!
+
+    Доступ к аккаунту восстановлен: задан новый пароль, все сеансы завершены.
+sms-recovery-password-set = Пароль от аккаунта Kabinet изменён, все сеансы завершены.
+email-support-case-opened-subject = Заявка на восстановление доступа принята
+email-support-case-opened-body =
+    Здравствуйте!
+
+    Ваша заявка { $case } принята. Сотрудник проверит данные и пришлёт одноразовую ссылку.
+sms-support-case-opened = Заявка { $case } на восстановление доступа принята.
+email-contact-changed-email-subject = Почта в аккаунте изменена
+email-contact-changed-email-body =
+    Здравствуйте!
+
+    В аккаунте Kabinet указана новая почта: { $contact }.
+    Если это были не вы, нажмите «Это был не я» (ссылка действует 7 дней): { $link }
+sms-contact-changed-email = В аккаунт добавлена почта { $contact }. Не вы? { $link }
+email-contact-changed-phone-subject = Телефон в аккаунте изменён
+email-contact-changed-phone-body =
+    Здравствуйте!
+
+    В аккаунте Kabinet указан новый телефон: { $contact }.
+    Если это были не вы, нажмите «Это был не я» (ссылка действует 7 дней): { $link }
+sms-contact-changed-phone = Номер в аккаунте изменён на { $contact }. Не вы? { $link }

@@ -1,15 +1,32 @@
-//! JSON API of the account.
+//! JSON API of the account: profile, contacts, password, security log.
 
-use super::Me;
+use super::contacts::{self, NamesPatch};
+use super::{Actor, Me, SecurityEvent};
 use crate::app::AppState;
+use crate::auth::api::{CodeValue, FlowStarted};
 use crate::auth::sessions::Authenticated;
-use crate::error::ErrorBody;
+use crate::auth::{Channel, credentials};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::i18n::Locale;
+use crate::web::{ApiJson, ClientIp};
 use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(me, patch_me))
+        .routes(routes!(change_email))
+        .routes(routes!(change_phone))
+        .routes(routes!(confirm_email))
+        .routes(routes!(confirm_phone))
+        .routes(routes!(set_password))
+        .routes(routes!(security_events))
+        .routes(routes!(revert_change))
 }
 
 /// The signed-in customer.
@@ -17,4 +34,196 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(auth: Authenticated) -> Json<Me> {
     Json(Me::from(&auth.customer))
+}
+
+/// Change names and the form of address (no confirmation needed).
+#[utoipa::path(patch, path = "/me", tag = "account", request_body = NamesPatch,
+    responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn patch_me(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    ApiJson(patch): ApiJson<NamesPatch>,
+) -> AppResult<Json<Me>> {
+    let c = contacts::update_names(&state, &auth, &patch, &actor).await?;
+    Ok(Json(Me::from(&c)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailChange {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneChange {
+    pub phone: String,
+    /// `sms` (default) or `voice`.
+    #[serde(default)]
+    pub channel: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeConfirm {
+    pub flow_id: String,
+    #[schema(value_type = String)]
+    pub code: CodeValue,
+}
+
+/// A new email: needs a sign-in ≤ 15 min old (`reauth_required`); the code goes to the new
+/// address; a taken address is refused (`contact_taken`) without saying whose.
+#[utoipa::path(post, path = "/me/email", tag = "account", request_body = EmailChange,
+    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn change_email(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<EmailChange>,
+) -> AppResult<(StatusCode, Json<FlowStarted>)> {
+    let s = contacts::start_change(
+        &state,
+        &auth,
+        Channel::Email,
+        &b.email,
+        &ip.to_string(),
+        locale,
+    )
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(FlowStarted {
+            flow_id: s.flow_id,
+            resend_in: s.resend_in,
+        }),
+    ))
+}
+
+/// A new phone: as for email, the code by SMS or a call to the new number.
+#[utoipa::path(post, path = "/me/phone", tag = "account", request_body = PhoneChange,
+    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn change_phone(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<PhoneChange>,
+) -> AppResult<(StatusCode, Json<FlowStarted>)> {
+    let channel = match b.channel.as_deref().unwrap_or("sms") {
+        "sms" => Channel::Sms,
+        "voice" => Channel::Voice,
+        _ => return Err(AppError::bad_request("invalid_channel")),
+    };
+    let s =
+        contacts::start_change(&state, &auth, channel, &b.phone, &ip.to_string(), locale).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(FlowStarted {
+            flow_id: s.flow_id,
+            resend_in: s.resend_in,
+        }),
+    ))
+}
+
+/// Confirm the new email with its code; the old address gets an «Это был не я» link.
+#[utoipa::path(post, path = "/me/email/confirm", tag = "account", request_body = CodeConfirm,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_email(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    locale: Locale,
+    ApiJson(b): ApiJson<CodeConfirm>,
+) -> AppResult<StatusCode> {
+    contacts::confirm_change(
+        &state,
+        &auth,
+        false,
+        &b.flow_id,
+        &b.code.text(),
+        &actor,
+        locale,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Confirm the new phone with its code; the old number gets an «Это был не я» link.
+#[utoipa::path(post, path = "/me/phone/confirm", tag = "account", request_body = CodeConfirm,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_phone(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    locale: Locale,
+    ApiJson(b): ApiJson<CodeConfirm>,
+) -> AppResult<StatusCode> {
+    contacts::confirm_change(
+        &state,
+        &auth,
+        true,
+        &b.flow_id,
+        &b.code.text(),
+        &actor,
+        locale,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+/// Set or change the password (sign-in ≤ 15 min old). Other sessions end.
+#[utoipa::path(post, path = "/me/password", tag = "account", request_body = NewPassword,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn set_password(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    locale: Locale,
+    ApiJson(b): ApiJson<NewPassword>,
+) -> AppResult<StatusCode> {
+    credentials::set_password(&state, &auth, &b.password, &actor, locale).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    pub items: Vec<SecurityEvent>,
+    pub next_cursor: Option<String>,
+}
+
+/// The security log of the last 90 days, newest first.
+#[utoipa::path(get, path = "/me/security-events", tag = "account",
+    responses((status = 200, body = EventList), (status = 401, body = ErrorBody)))]
+async fn security_events(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> AppResult<Json<EventList>> {
+    let items = super::recent_events(&state.db, &auth.customer.id, state.clock.now_ms()).await?;
+    Ok(Json(EventList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// «Это был не я»: the token from the notice puts the old contact back and ends every session.
+#[utoipa::path(post, path = "/contact-changes/{token}/revert", tag = "account",
+    params(("token" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn revert_change(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(token): Path<String>,
+) -> AppResult<StatusCode> {
+    contacts::revert(&state, &token, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! The customer account: who they are and how to reach them.
 
 pub mod api;
+pub mod contacts;
 pub mod pages;
 
 use crate::auth::Contact;
@@ -18,6 +19,9 @@ pub struct CustomerRow {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub email_verified: i64,
+    pub last_seen_at: i64,
+    pub contact_hold_until: i64,
+    pub password_hash: Option<String>,
 }
 
 /// A customer as shown to themselves (`GET /me`).
@@ -69,11 +73,31 @@ impl CustomerRow {
     }
 }
 
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
+         last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Records a sign-in time (what "dormant" is measured from).
+pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
     const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
-        email_verified FROM customers WHERE phone = $1";
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
     const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
-        email_verified FROM customers WHERE email = $1";
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE email = $1";
     let sql = match contact {
         Contact::Phone(_) => BY_PHONE,
         Contact::Email(_) => BY_EMAIL,
@@ -223,4 +247,53 @@ pub async fn recent_events(
             device: crate::auth::device_name(&ua),
         })
         .collect())
+}
+
+/// Sends a short notice about the account (a password changed, a contact replaced): an email
+/// uses `email-<key>-subject` / `email-<key>-body`, an SMS `sms-<key>`.
+pub async fn notify(
+    state: &crate::app::AppState,
+    channel: crate::auth::Channel,
+    to: &str,
+    locale: crate::i18n::Locale,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    notify_with(state, channel, to, locale, key, &[], None).await
+}
+
+/// [`notify`] with message arguments and a link (e.g. «Это был не я»).
+pub async fn notify_with(
+    state: &crate::app::AppState,
+    channel: crate::auth::Channel,
+    to: &str,
+    locale: crate::i18n::Locale,
+    key: &str,
+    args: &[(&'static str, String)],
+    link: Option<String>,
+) -> Result<(), sqlx::Error> {
+    use crate::auth::Channel;
+    let mut args = args.to_vec();
+    if let Some(l) = &link {
+        args.push(("link", l.clone()));
+    }
+    let (subject, text) = match channel {
+        Channel::Email => (
+            locale.ta(&format!("email-{key}-subject"), &args),
+            locale.ta(&format!("email-{key}-body"), &args),
+        ),
+        Channel::Sms | Channel::Voice => (String::new(), locale.ta(&format!("sms-{key}"), &args)),
+    };
+    let msg = crate::notify::Message {
+        channel: if channel == Channel::Voice {
+            Channel::Sms
+        } else {
+            channel
+        },
+        to: to.to_owned(),
+        subject,
+        text,
+        code: None,
+        link,
+    };
+    state.notifier.send_now(&msg).await
 }

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::sessions::{self, Authenticated};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::layout::Page;
 use askama::Template;
@@ -23,6 +23,18 @@ pub fn router() -> Router<AppState> {
         .route("/account/sessions/{id}/end", post(end_session))
         .route("/account/sessions/end-others", post(end_others))
         .route("/account/logout-all", post(logout_all))
+        .route("/account/personal", get(personal).post(personal_submit))
+        .route("/account/email", post(email_submit))
+        .route("/account/phone", post(phone_submit))
+        .route(
+            "/account/contact-code",
+            get(contact_code_page).post(contact_code_submit),
+        )
+        .route("/account/password", post(password_submit))
+        .route(
+            "/account/revert/{token}",
+            get(revert_page).post(revert_submit),
+        )
 }
 
 #[derive(Template, WebTemplate)]
@@ -76,17 +88,37 @@ async fn account(page: Page, auth: Authenticated) -> AccountPage {
 #[template(path = "account/security.html")]
 struct SecurityPage {
     page: Page,
+    has_password: bool,
+    error: Option<String>,
+    notice: Option<String>,
     sessions: Vec<sessions::SessionView>,
     /// (when, what, device, ip)
     events: Vec<(String, String, String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+struct Done {
+    done: Option<String>,
 }
 
 async fn security(
     State(state): State<AppState>,
     page: Page,
     auth: Authenticated,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<Done>,
 ) -> AppResult<SecurityPage> {
-    let sessions = sessions::list(&state, &auth).await?;
+    let notice = q.done.as_deref().map(|d| page.t(&format!("done-{d}")));
+    security_view(&state, page, &auth, None, notice).await
+}
+
+async fn security_view(
+    state: &AppState,
+    page: Page,
+    auth: &Authenticated,
+    error: Option<String>,
+    notice: Option<String>,
+) -> AppResult<SecurityPage> {
+    let sessions = sessions::list(state, auth).await?;
     let now = state.clock.now_ms();
     let events = super::recent_events(&state.db, &auth.customer.id, now)
         .await?
@@ -107,6 +139,9 @@ async fn security(
         .collect();
     Ok(SecurityPage {
         page,
+        has_password: auth.customer.password_hash.is_some(),
+        error,
+        notice,
         sessions,
         events,
     })
@@ -188,4 +223,291 @@ fn signed_out(state: &AppState) -> Response {
         ],
     )
         .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/personal.html")]
+struct PersonalPage {
+    page: Page,
+    first_name: String,
+    last_name: String,
+    patronymic: String,
+    address_as: String,
+    email: String,
+    phone: String,
+    /// «Письма и уведомления придут Игорю Валерьяновичу» — the form of address in the dative.
+    preview: Option<String>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+fn personal_view(
+    page: Page,
+    c: &super::CustomerRow,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PersonalPage {
+    let preview = super::contacts::address_in(c, petrovich::Case::Dative)
+        .map(|n| page.l.ta("personal-preview", &[("name", n)]));
+    PersonalPage {
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        patronymic: c.patronymic.clone(),
+        address_as: c.address_as.clone(),
+        email: c.email.clone().unwrap_or_default(),
+        phone: c
+            .phone
+            .as_deref()
+            .map(crate::auth::format_phone)
+            .unwrap_or_default(),
+        preview,
+        error,
+        notice,
+        page,
+    }
+}
+
+async fn personal(
+    page: Page,
+    auth: Authenticated,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<Done>,
+) -> PersonalPage {
+    let notice = q.done.as_deref().map(|d| page.t(&format!("done-{d}")));
+    personal_view(page, &auth.customer, None, notice)
+}
+
+async fn personal_submit(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    actor: crate::account::Actor,
+    CsrfForm(f): CsrfForm<super::contacts::NamesPatchForm>,
+) -> AppResult<Response> {
+    match super::contacts::update_names(&state, &auth, &f.into(), &actor).await {
+        Ok(_) => Ok(Redirect::to("/account/personal?done=profile").into_response()),
+        Err(e) => {
+            let msg = crate::web::error_message(page.l, &e);
+            let mut res = personal_view(page, &auth.customer, Some(msg), None).into_response();
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EmailForm {
+    email: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct PhoneForm {
+    phone: Option<String>,
+}
+
+async fn email_submit(
+    state: State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    ip: crate::web::ClientIp,
+    CsrfForm(f): CsrfForm<EmailForm>,
+) -> AppResult<Response> {
+    start_contact_change(
+        state,
+        page,
+        auth,
+        ip,
+        crate::auth::Channel::Email,
+        f.email.unwrap_or_default(),
+    )
+    .await
+}
+
+async fn phone_submit(
+    state: State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    ip: crate::web::ClientIp,
+    CsrfForm(f): CsrfForm<PhoneForm>,
+) -> AppResult<Response> {
+    start_contact_change(
+        state,
+        page,
+        auth,
+        ip,
+        crate::auth::Channel::Sms,
+        f.phone.unwrap_or_default(),
+    )
+    .await
+}
+
+async fn start_contact_change(
+    State(state): State<AppState>,
+    mut page: Page,
+    auth: Authenticated,
+    crate::web::ClientIp(ip): crate::web::ClientIp,
+    channel: crate::auth::Channel,
+    raw: String,
+) -> AppResult<Response> {
+    match super::contacts::start_change(&state, &auth, channel, &raw, &ip.to_string(), page.l).await
+    {
+        Ok(s) => {
+            Ok(Redirect::to(&format!("/account/contact-code?flow={}", s.flow_id)).into_response())
+        }
+        // A sign-in older than 15 minutes: sign in again, then come back here.
+        Err(e) if e.code == "reauth_required" => {
+            Ok(Redirect::to("/login?next=%2Faccount%2Fpersonal").into_response())
+        }
+        Err(e) => {
+            page.here = "/account/personal".into();
+            let msg = crate::web::error_message(page.l, &e);
+            let mut res = personal_view(page, &auth.customer, Some(msg), None).into_response();
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/contact_code.html")]
+struct ContactCodePage {
+    page: Page,
+    flow: String,
+    sent_to: String,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct FlowQuery {
+    flow: Option<String>,
+}
+
+async fn contact_code_view(
+    state: &AppState,
+    mut page: Page,
+    auth: &Authenticated,
+    flow_id: &str,
+    error: Option<String>,
+) -> AppResult<ContactCodePage> {
+    let flow = crate::auth::codes::flow(state, flow_id)
+        .await?
+        .filter(|f| f.customer_id.as_deref() == Some(auth.customer.id.as_str()))
+        .ok_or_else(AppError::not_found)?;
+    page.here = format!("/account/contact-code?flow={}", flow.id);
+    let contact = crate::auth::Contact::from_stored(&flow.contact);
+    Ok(ContactCodePage {
+        sent_to: page.l.ta("login-sent-to", &[("contact", contact.masked())]),
+        page,
+        flow: flow.id,
+        error,
+    })
+}
+
+async fn contact_code_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<FlowQuery>,
+) -> AppResult<ContactCodePage> {
+    contact_code_view(&state, page, &auth, q.flow.as_deref().unwrap_or(""), None).await
+}
+
+#[derive(serde::Deserialize)]
+struct CodeForm {
+    flow: String,
+    code: Option<String>,
+}
+
+async fn contact_code_submit(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    actor: crate::account::Actor,
+    CsrfForm(f): CsrfForm<CodeForm>,
+) -> AppResult<Response> {
+    let phone = crate::auth::codes::flow(&state, &f.flow)
+        .await?
+        .is_some_and(|fl| fl.purpose == crate::auth::Purpose::ChangePhone.as_str());
+    let code = f.code.as_deref().unwrap_or("");
+    match super::contacts::confirm_change(&state, &auth, phone, &f.flow, code, &actor, page.l).await
+    {
+        Ok(()) => Ok(Redirect::to("/account/personal?done=contact").into_response()),
+        Err(e) => {
+            let msg = crate::web::error_message(page.l, &e);
+            let mut res = contact_code_view(&state, page, &auth, &f.flow, Some(msg))
+                .await?
+                .into_response();
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PasswordForm {
+    password: Option<String>,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    mut page: Page,
+    auth: Authenticated,
+    actor: crate::account::Actor,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    match crate::auth::credentials::set_password(
+        &state,
+        &auth,
+        f.password.as_deref().unwrap_or(""),
+        &actor,
+        page.l,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/account/security?done=password").into_response()),
+        Err(e) if e.code == "reauth_required" => {
+            Ok(Redirect::to("/login?next=%2Faccount%2Fsecurity").into_response())
+        }
+        Err(e) => {
+            page.here = "/account/security".into();
+            let msg = crate::web::error_message(page.l, &e);
+            let mut res = security_view(&state, page, &auth, Some(msg), None)
+                .await?
+                .into_response();
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/revert.html")]
+struct RevertPage {
+    page: Page,
+    token: String,
+}
+
+async fn revert_page(page: Page, Path(token): Path<String>) -> RevertPage {
+    RevertPage { page, token }
+}
+
+async fn revert_submit(
+    State(state): State<AppState>,
+    page: Page,
+    actor: crate::account::Actor,
+    Path(token): Path<String>,
+    CsrfForm(_): CsrfForm<IgnoredAny>,
+) -> AppResult<Response> {
+    super::contacts::revert(&state, &token, &actor).await?;
+    let mut res = crate::web::layout::NoticePage {
+        title: page.t("revert-title"),
+        text: page.t("revert-done"),
+        action: Some(("/login".into(), page.t("nav-login"))),
+        page,
+    }
+    .into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        crate::auth::api::clear_session_cookie(&state),
+    );
+    Ok(res)
 }

@@ -21,6 +21,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(request_code))
         .routes(routes!(verify_code))
+        .routes(routes!(no_email_access))
+        .routes(routes!(register))
+        .routes(routes!(password_sign_in))
+        .routes(routes!(new_captcha))
         .routes(routes!(logout))
         .routes(routes!(logout_all))
         .routes(routes!(list_sessions, end_other_sessions))
@@ -62,8 +66,8 @@ async fn request_code(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> AppResult<(StatusCode, Json<CodeStarted>)> {
-    let purpose =
-        Purpose::parse(&body.purpose).ok_or_else(|| AppError::bad_request("invalid_purpose"))?;
+    let purpose = Purpose::parse_public(&body.purpose)
+        .ok_or_else(|| AppError::bad_request("invalid_purpose"))?;
     let channel =
         Channel::parse(&body.channel).ok_or_else(|| AppError::bad_request("invalid_channel"))?;
     let contact = codes::parse_contact(&state, channel, &body.to)?;
@@ -119,11 +123,17 @@ pub struct SignedInBody {
 async fn verify_code(
     State(state): State<AppState>,
     actor: Actor,
+    locale: Locale,
     ApiJson(body): ApiJson<VerifyRequest>,
 ) -> AppResult<Response> {
-    let s = codes::sign_in(&state, &body.flow_id, &body.code.text(), &actor).await?;
-    let cookie = session_cookie(&state, &s.token);
-    Ok((
+    let s = codes::sign_in(&state, &body.flow_id, &body.code.text(), &actor, locale).await?;
+    Ok(signed_in(&state, s))
+}
+
+/// The answer to every successful sign-in: the token in the body and as the cookie.
+pub fn signed_in(state: &AppState, s: codes::SignedIn) -> Response {
+    let cookie = session_cookie(state, &s.token);
+    (
         [(header::SET_COOKIE, cookie)],
         Json(SignedInBody {
             token: s.token,
@@ -131,7 +141,112 @@ async fn verify_code(
             created: s.created,
         }),
     )
-        .into_response())
+        .into_response()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowRef {
+    pub flow_id: String,
+}
+
+/// «Нет доступа к почте»: after `email_code_required` (a phone code reached a long-unused
+/// account), detach the number from that account and open a new one with it.
+#[utoipa::path(post, path = "/auth/codes/no-email-access", tag = "auth", request_body = FlowRef,
+    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody)))]
+async fn no_email_access(
+    State(state): State<AppState>,
+    actor: Actor,
+    locale: Locale,
+    ApiJson(body): ApiJson<FlowRef>,
+) -> AppResult<Response> {
+    let s = codes::no_email_access(&state, &body.flow_id, &actor, locale).await?;
+    Ok(signed_in(&state, s))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlowStarted {
+    pub flow_id: String,
+    pub resend_in: i64,
+}
+
+/// Register with a password: a code (and a link) to the email; confirming it with
+/// `POST /auth/codes/verify` signs in. The same answer whether or not the email is taken.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<RegisterRequest>,
+) -> AppResult<(StatusCode, Json<FlowStarted>)> {
+    let s = super::credentials::register(
+        &state,
+        &b.first_name,
+        &b.last_name,
+        &b.email,
+        &b.password,
+        &ip.to_string(),
+        locale,
+    )
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(FlowStarted {
+            flow_id: s.flow_id,
+            resend_in: s.resend_in,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    /// Email or phone.
+    pub login: String,
+    pub password: String,
+    /// Required after 5 failures in a row (`captcha_required`): from `GET /captcha`.
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
+}
+
+/// Sign in with email or phone and password. Every wrong login or password gets the same
+/// `invalid_credentials` answer.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordRequest,
+    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody, description = "captcha_required, invalid_captcha"),
+              (status = 401, body = ErrorBody, description = "invalid_credentials")))]
+async fn password_sign_in(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiJson(b): ApiJson<PasswordRequest>,
+) -> AppResult<Response> {
+    let captcha = b.captcha_id.as_deref().zip(b.captcha_answer.as_deref());
+    let s = super::credentials::password_sign_in(&state, &b.login, &b.password, captcha, &actor)
+        .await?;
+    Ok(signed_in(&state, s))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaptchaBody {
+    pub captcha_id: String,
+    /// `data:image/png;base64,…`
+    pub image: String,
+}
+
+/// A new «антиспам-код»: single use, 10 minutes, case-insensitive.
+#[utoipa::path(get, path = "/captcha", tag = "auth", responses((status = 200, body = CaptchaBody)))]
+async fn new_captcha(State(state): State<AppState>) -> AppResult<Json<CaptchaBody>> {
+    let (captcha_id, image) = super::captcha::issue(&state).await?;
+    Ok(Json(CaptchaBody { captcha_id, image }))
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {

@@ -48,15 +48,14 @@ pub fn parse_contact(state: &AppState, channel: Channel, to: &str) -> AppResult<
     }
 }
 
-/// Sends (queues) a new code, after every limit of SECURITY 7–10.
-pub async fn start(
+/// SECURITY 7–8: per-IP cap, resend wait, per-contact caps. Returns the contact's sends in the
+/// last hour.
+async fn check_limits(
     state: &AppState,
-    purpose: Purpose,
     channel: Channel,
     contact: &Contact,
     ip: &str,
-    locale: Locale,
-) -> AppResult<Started> {
+) -> AppResult<usize> {
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
 
@@ -133,6 +132,97 @@ pub async fn start(
             ceil_secs(of_channel[0] + DAY_MS - now),
         ));
     }
+    Ok(last_hour.len())
+}
+
+/// Whether a message to `contact` is within the limits now (for answers that must not differ:
+/// over a limit, the caller quietly sends nothing).
+pub async fn may_send(
+    state: &AppState,
+    channel: Channel,
+    contact: &Contact,
+    ip: &str,
+) -> AppResult<bool> {
+    match check_limits(state, channel, contact, ip).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Counts a message that is not a code (a notice, a link) against the same limits.
+pub async fn count_send(
+    state: &AppState,
+    channel: Channel,
+    contact: &Contact,
+    ip: &str,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO send_requests (id, contact, channel, ip, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(contact.as_str())
+    .bind(channel.as_str())
+    .bind(ip)
+    .bind(state.clock.now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// What a flow carries besides its code.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// The account the flow acts on (contact changes, recovery, dormant accounts).
+    pub customer_id: Option<String>,
+    /// Data the flow completes (a pending registration), JSON.
+    pub payload: Option<String>,
+    /// Send a notice instead of the code: the flow exists (same answer, same limits) but its
+    /// code is never told to anyone, so it can never be confirmed.
+    pub notice: Option<Notice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// "Someone tried to register with your email" (SECURITY 12 for registration).
+    RegisterTaken,
+}
+
+/// Sends (queues) a new code, after every limit of SECURITY 7–10.
+pub async fn start(
+    state: &AppState,
+    purpose: Purpose,
+    channel: Channel,
+    contact: &Contact,
+    ip: &str,
+    locale: Locale,
+) -> AppResult<Started> {
+    start_with(
+        state,
+        purpose,
+        channel,
+        contact,
+        ip,
+        locale,
+        Extra::default(),
+    )
+    .await
+}
+
+/// [`start`] for a flow that carries an account or data.
+pub async fn start_with(
+    state: &AppState,
+    purpose: Purpose,
+    channel: Channel,
+    contact: &Contact,
+    ip: &str,
+    locale: Locale,
+    extra: Extra,
+) -> AppResult<Started> {
+    let limits = &state.config.limits;
+    let now = state.clock.now_ms();
+
+    let sends_last_hour = check_limits(state, channel, contact, ip).await?;
 
     // A voice call only after an unconfirmed SMS at least a minute old (SECURITY 10).
     if channel == Channel::Voice {
@@ -157,8 +247,23 @@ pub async fn start(
 
     let flow_id = new_id();
     let code = new_code();
-    let msg = message(state, locale, purpose, channel, contact, &code);
+    let msg = match extra.notice {
+        None => message(state, locale, purpose, channel, contact, &flow_id, &code),
+        Some(Notice::RegisterTaken) => Message {
+            channel,
+            to: contact.as_str().to_owned(),
+            subject: locale.t("email-register-taken-subject"),
+            text: locale.ta(
+                "email-register-taken-body",
+                &[("link", format!("{}/login?by=password", state.base_url))],
+            ),
+            code: None,
+            link: None,
+        },
+    };
     let send = NewSend {
+        customer_id: extra.customer_id,
+        payload: extra.payload,
         flow_id: flow_id.clone(),
         purpose,
         channel,
@@ -176,12 +281,14 @@ pub async fn start(
 
     Ok(Started {
         flow_id,
-        resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, last_hour.len() + 1),
+        resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, sends_last_hour + 1),
         expires_in: limits.code_ttl_secs,
     })
 }
 
 struct NewSend {
+    customer_id: Option<String>,
+    payload: Option<String>,
     flow_id: String,
     purpose: Purpose,
     channel: Channel,
@@ -215,8 +322,8 @@ async fn record_send(state: AppState, s: NewSend) -> Result<(), sqlx::Error> {
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip, \
+         customer_id, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&s.flow_id)
     .bind(s.purpose.as_str())
@@ -226,6 +333,8 @@ async fn record_send(state: AppState, s: NewSend) -> Result<(), sqlx::Error> {
     .bind(s.now)
     .bind(s.expires_at)
     .bind(&s.ip)
+    .bind(&s.customer_id)
+    .bind(&s.payload)
     .execute(&mut *tx)
     .await?;
     state.notifier.enqueue(&mut tx, &s.msg).await?;
@@ -238,10 +347,18 @@ fn message(
     purpose: Purpose,
     channel: Channel,
     contact: &Contact,
+    flow_id: &str,
     code: &str,
 ) -> Message {
     let minutes = (state.config.limits.code_ttl_secs / 60).max(1).to_string();
     let what = purpose.as_str();
+    // A registration letter also carries a link that confirms in one click.
+    let link = (purpose == Purpose::Register).then(|| {
+        format!(
+            "{}/register/confirm?flow={flow_id}&code={code}",
+            state.base_url
+        )
+    });
     let (subject, text) = match channel {
         Channel::Sms => (
             String::new(),
@@ -261,7 +378,11 @@ fn message(
             l.t(&format!("email-code-{what}-subject")),
             l.ta(
                 &format!("email-code-{what}-body"),
-                &[("code", code.into()), ("minutes", minutes)],
+                &[
+                    ("code", code.into()),
+                    ("minutes", minutes),
+                    ("link", link.clone().unwrap_or_default()),
+                ],
             ),
         ),
     };
@@ -271,7 +392,7 @@ fn message(
         subject,
         text,
         code: Some(code.to_owned()),
-        link: None,
+        link,
     }
 }
 
@@ -287,6 +408,8 @@ pub struct FlowRow {
     pub attempts: i64,
     pub consumed_at: Option<i64>,
     pub voided: i64,
+    pub customer_id: Option<String>,
+    pub payload: Option<String>,
 }
 
 pub async fn flow(state: &AppState, flow_id: &str) -> AppResult<Option<FlowRow>> {
@@ -294,8 +417,8 @@ pub async fn flow(state: &AppState, flow_id: &str) -> AppResult<Option<FlowRow>>
         return Ok(None);
     }
     Ok(sqlx::query_as(
-        "SELECT id, purpose, channel, contact, code_hash, created_at, expires_at, attempts, consumed_at, voided \
-         FROM auth_flows WHERE id = $1",
+        "SELECT id, purpose, channel, contact, code_hash, created_at, expires_at, attempts, consumed_at, voided, \
+         customer_id, payload FROM auth_flows WHERE id = $1",
     )
     .bind(flow_id)
     .fetch_optional(&state.db)
@@ -306,16 +429,17 @@ pub async fn flow(state: &AppState, flow_id: &str) -> AppResult<Option<FlowRow>>
 /// against the contact (more than 10 an hour lock code entry for an hour).
 pub async fn check(
     state: &AppState,
-    purpose: Purpose,
+    purposes: &[Purpose],
     flow_id: &str,
     raw_code: &str,
     actor: &Actor,
-) -> AppResult<FlowRow> {
+) -> AppResult<(Purpose, FlowRow)> {
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
-    let flow = flow(state, flow_id)
+    let (purpose, flow) = flow(state, flow_id)
         .await?
-        .filter(|f| f.purpose == purpose.as_str())
+        .and_then(|f| Purpose::parse(&f.purpose).map(|p| (p, f)))
+        .filter(|(p, _)| purposes.contains(p))
         .ok_or_else(|| AppError::bad_request("code_expired"))?;
 
     let until: Option<i64> =
@@ -359,7 +483,7 @@ pub async fn check(
     if consumed != 1 {
         return Err(AppError::bad_request("code_expired"));
     }
-    Ok(flow)
+    Ok((purpose, flow))
 }
 
 async fn wrong_code(
@@ -429,33 +553,82 @@ async fn wrong_code(
     Ok(AppError::bad_request("invalid_code").arg("left", left.to_string()))
 }
 
-/// Sign-in by code: checks it, finds or opens the account, starts a session.
+/// An account not signed into for this long, reached by a recycled phone number, asks for
+/// its email code too (SECURITY 29).
+const DORMANT_MS: i64 = 180 * DAY_MS;
+/// How long «Нет доступа к почте» stays possible after the phone was proven.
+const NO_EMAIL_WINDOW_MS: i64 = 15 * 60_000;
+
+/// `POST /auth/codes/verify`: a sign-in code, the confirmation of a registration, or the email
+/// step for a dormant account. Finds or opens the account and starts a session.
 pub async fn sign_in(
     state: &AppState,
     flow_id: &str,
     raw_code: &str,
     actor: &Actor,
+    locale: Locale,
 ) -> AppResult<SignedIn> {
-    let flow = check(state, Purpose::Login, flow_id, raw_code, actor).await?;
+    let purposes = [Purpose::Login, Purpose::Register, Purpose::DormantEmail];
+    let (purpose, flow) = check(state, &purposes, flow_id, raw_code, actor).await?;
     let now = state.clock.now_ms();
-    let contact = Contact::from_stored(&flow.contact);
-    let (customer, created) = account::find_or_create(&state.db, &contact, now).await?;
-    let (token, session_id) = super::sessions::create(
+    let (customer, created) = match purpose {
+        Purpose::Register => super::credentials::complete_registration(state, &flow, now).await?,
+        Purpose::DormantEmail => {
+            let id = flow.customer_id.as_deref().unwrap_or("");
+            let c = account::by_id(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::bad_request("code_expired"))?;
+            account::touch(&state.db, &c.id, now).await?;
+            (c, false)
+        }
+        _ => {
+            let contact = Contact::from_stored(&flow.contact);
+            if contact.is_phone() {
+                if let Some(old) = account::by_contact(&state.db, &contact).await? {
+                    if let Some(email) = old
+                        .email
+                        .clone()
+                        .filter(|_| old.email_verified != 0 && now - old.last_seen_at > DORMANT_MS)
+                    {
+                        return Err(
+                            dormant_email_step(state, &old, &email, &flow, actor, locale).await?,
+                        );
+                    }
+                }
+            }
+            account::find_or_create(&state.db, &contact, now).await?
+        }
+    };
+    start_session(
         state,
-        &customer.id,
-        &actor.ip,
-        &actor.user_agent,
+        customer,
+        created,
         &flow.channel,
+        &flow.contact,
+        actor,
     )
-    .await?;
+    .await
+}
+
+async fn start_session(
+    state: &AppState,
+    customer: CustomerRow,
+    created: bool,
+    method: &str,
+    contact: &str,
+    actor: &Actor,
+) -> AppResult<SignedIn> {
+    let now = state.clock.now_ms();
+    let (token, session_id) =
+        super::sessions::create(state, &customer.id, &actor.ip, &actor.user_agent, method).await?;
     account::log_event(
         &state.db,
         now,
         actor,
         Some(&customer.id),
-        Some(&flow.contact),
+        Some(contact),
         "sign_in",
-        &flow.channel,
+        method,
     )
     .await?;
     Ok(SignedIn {
@@ -466,9 +639,107 @@ pub async fn sign_in(
     })
 }
 
+/// The phone was proven, but it opens a long-unused account that has an email: send a code to
+/// that email and tell the client to ask for it (or offer «Нет доступа к почте»).
+async fn dormant_email_step(
+    state: &AppState,
+    old: &CustomerRow,
+    email: &str,
+    phone_flow: &FlowRow,
+    actor: &Actor,
+    locale: Locale,
+) -> AppResult<AppError> {
+    let contact = Contact::Email(email.to_owned());
+    let extra = Extra {
+        customer_id: Some(old.id.clone()),
+        payload: Some(phone_flow.contact.clone()),
+        notice: None,
+    };
+    let started = start_with(
+        state,
+        Purpose::DormantEmail,
+        Channel::Email,
+        &contact,
+        &actor.ip,
+        locale,
+        extra,
+    )
+    .await?;
+    Ok(AppError::conflict("email_code_required")
+        .arg("email", contact.masked())
+        .detail("flow_id", started.flow_id)
+        .detail("email", contact.masked()))
+}
+
+/// «Нет доступа к почте»: the proven phone leaves the dormant account (whose owner is told by
+/// email) and opens a new one.
+pub async fn no_email_access(
+    state: &AppState,
+    flow_id: &str,
+    actor: &Actor,
+    locale: Locale,
+) -> AppResult<SignedIn> {
+    let now = state.clock.now_ms();
+    let flow = flow(state, flow_id)
+        .await?
+        .filter(|f| {
+            f.purpose == Purpose::DormantEmail.as_str() && now < f.created_at + NO_EMAIL_WINDOW_MS
+        })
+        .ok_or_else(|| AppError::bad_request("code_expired"))?;
+    let (Some(old_id), Some(phone)) = (flow.customer_id.clone(), flow.payload.clone()) else {
+        return Err(AppError::bad_request("code_expired"));
+    };
+    let taken = sqlx::query(
+        "UPDATE auth_flows SET voided = 1 WHERE id = $1 AND voided = 0 AND consumed_at IS NULL",
+    )
+    .bind(&flow.id)
+    .execute(&state.db)
+    .await?
+    .rows_affected();
+    if taken != 1 {
+        return Err(AppError::bad_request("code_expired"));
+    }
+    let detached = sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2")
+        .bind(&old_id)
+        .bind(&phone)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if detached == 1 {
+        account::log_event(
+            &state.db,
+            now,
+            actor,
+            Some(&old_id),
+            Some(&phone),
+            "phone_detached",
+            "recycled_number",
+        )
+        .await?;
+        if let Some(old) = account::by_id(&state.db, &old_id).await? {
+            if let Some(email) = old.email {
+                let masked = Contact::Phone(phone.clone()).masked();
+                let msg = Message {
+                    channel: Channel::Email,
+                    to: email,
+                    subject: locale.t("email-phone-detached-subject"),
+                    text: locale.ta("email-phone-detached-body", &[("phone", masked)]),
+                    code: None,
+                    link: None,
+                };
+                state.notifier.send_now(&msg).await?;
+            }
+        }
+    }
+    let (customer, created) =
+        account::find_or_create(&state.db, &Contact::Phone(phone.clone()), now).await?;
+    start_session(state, customer, created, "sms", &phone, actor).await
+}
+
 /// What a code-entry page needs to know about its flow.
 #[derive(Debug, Clone)]
 pub struct FlowView {
+    pub purpose: Purpose,
     pub channel: Channel,
     pub contact: Contact,
     /// Seconds until another code may be asked for.
@@ -501,6 +772,7 @@ pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
         after_sms.max(resend_in)
     });
     Ok(FlowView {
+        purpose: Purpose::parse(&flow.purpose).unwrap_or(Purpose::Login),
         channel,
         contact: Contact::from_stored(&flow.contact),
         resend_in,

@@ -5,8 +5,11 @@
 //! are the JSON and HTML faces.
 
 pub mod api;
+pub mod captcha;
 pub mod codes;
+pub mod credentials;
 pub mod pages;
+pub mod password;
 pub mod sessions;
 
 use hmac::{Hmac, Mac};
@@ -41,11 +44,22 @@ impl Channel {
 /// What a code may be used for (SECURITY 2: a code is bound to its purpose).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
+    /// Sign-in by code (`POST /auth/codes`).
     Login,
+    /// Email confirmation of a registration with password.
+    Register,
+    /// Second factor for a dormant account reached by a phone code (SECURITY 29).
+    DormantEmail,
+    /// A new email or phone inside the account (SECURITY 27).
+    ChangeEmail,
+    ChangePhone,
+    /// The new phone of a lost-phone recovery (SECURITY 26).
+    RecoveryPhone,
 }
 
 impl Purpose {
-    pub fn parse(s: &str) -> Option<Self> {
+    /// Purposes a client may ask a code for directly; the others come from their own flows.
+    pub fn parse_public(s: &str) -> Option<Self> {
         match s {
             "login" => Some(Purpose::Login),
             _ => None,
@@ -54,7 +68,24 @@ impl Purpose {
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Login => "login",
+            Purpose::Register => "register",
+            Purpose::DormantEmail => "dormant_email",
+            Purpose::ChangeEmail => "change_email",
+            Purpose::ChangePhone => "change_phone",
+            Purpose::RecoveryPhone => "recovery_phone",
         }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Purpose::Login,
+            Purpose::Register,
+            Purpose::DormantEmail,
+            Purpose::ChangeEmail,
+            Purpose::ChangePhone,
+            Purpose::RecoveryPhone,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 

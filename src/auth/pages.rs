@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/login/code", get(code_page).post(code_submit))
         .route("/login/resend", post(resend))
         .route("/login/call", post(call))
+        .route("/login/no-email", post(no_email))
+        .route("/login/password", post(password_submit))
+        .route("/register", get(register_page).post(register_submit))
+        .route("/register/confirm", get(register_confirm_page))
         .route("/logout", post(logout))
 }
 
@@ -51,11 +55,42 @@ fn encode(s: &str) -> String {
 #[template(path = "auth/login.html")]
 struct LoginPage {
     page: Page,
-    by_email: bool,
+    /// `phone`, `email` or `password`.
+    by: &'static str,
     value: String,
     next: String,
     next_encoded: String,
     error: Option<String>,
+    /// (id, image) when the password form needs an «Антиспам-код».
+    captcha: Option<(String, String)>,
+}
+
+impl LoginPage {
+    fn new(
+        page: Page,
+        by: &'static str,
+        value: String,
+        next: String,
+        error: Option<String>,
+    ) -> Self {
+        Self {
+            page,
+            by,
+            value,
+            next_encoded: encode(&next),
+            next,
+            error,
+            captcha: None,
+        }
+    }
+}
+
+fn by_of(by: Option<&str>) -> &'static str {
+    match by {
+        Some("email") => "email",
+        Some("password") => "password",
+        _ => "phone",
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,15 +108,7 @@ async fn login_page(
     if auth.0.is_some() {
         return Redirect::to(&next).into_response();
     }
-    LoginPage {
-        page,
-        by_email: q.by.as_deref() == Some("email"),
-        value: String::new(),
-        next_encoded: encode(&next),
-        next,
-        error: None,
-    }
-    .into_response()
+    LoginPage::new(page, by_of(q.by.as_deref()), String::new(), next, None).into_response()
 }
 
 #[derive(Deserialize)]
@@ -98,8 +125,12 @@ async fn login_submit(
     ClientIp(ip): ClientIp,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Response {
-    let by_email = form.by.as_deref() == Some("email");
-    let (channel, raw) = if by_email {
+    let by = if form.by.as_deref() == Some("email") {
+        "email"
+    } else {
+        "phone"
+    };
+    let (channel, raw) = if by == "email" {
         (Channel::Email, form.email.unwrap_or_default())
     } else {
         (Channel::Sms, form.phone.unwrap_or_default())
@@ -120,23 +151,164 @@ async fn login_submit(
     .await;
     match started {
         Ok(s) => Redirect::to(&code_page_url(&s.flow_id, &next)).into_response(),
+        Err(e) => form_error(page, by, raw, next, &e, None),
+    }
+}
+
+/// The sign-in form again, with the error and the address it should be reloaded from.
+fn form_error(
+    mut page: Page,
+    by: &'static str,
+    value: String,
+    next: String,
+    e: &AppError,
+    captcha: Option<(String, String)>,
+) -> Response {
+    let q = if by == "phone" {
+        String::new()
+    } else {
+        format!("by={by}&")
+    };
+    page.here = format!("/login?{q}next={}", encode(&next));
+    let msg = error_message(page.l, e);
+    let mut p = LoginPage::new(page, by, value, next, Some(msg));
+    p.captcha = captcha;
+    let mut res = p.into_response();
+    *res.status_mut() = e.status;
+    res
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    login: Option<String>,
+    password: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
+    next: Option<String>,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    page: Page,
+    actor: Actor,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    let login = form.login.unwrap_or_default();
+    let captcha = form
+        .captcha_id
+        .as_deref()
+        .zip(form.captcha_answer.as_deref());
+    match super::credentials::password_sign_in(
+        &state,
+        &login,
+        form.password.as_deref().unwrap_or(""),
+        captcha,
+        &actor,
+    )
+    .await
+    {
+        Ok(s) => signed_in_redirect(&state, &s.token, &next),
+        Err(e) => {
+            let captcha = if super::credentials::needs_captcha(&state, &login).await? {
+                Some(super::captcha::issue(&state).await?)
+            } else {
+                None
+            };
+            Ok(form_error(page, "password", login, next, &e, captcha))
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/register.html")]
+struct RegisterPage {
+    page: Page,
+    first_name: String,
+    last_name: String,
+    email: String,
+    error: Option<String>,
+}
+
+async fn register_page(page: Page) -> RegisterPage {
+    RegisterPage {
+        page,
+        first_name: String::new(),
+        last_name: String::new(),
+        email: String::new(),
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+async fn register_submit(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(ip): ClientIp,
+    CsrfForm(f): CsrfForm<RegisterForm>,
+) -> Response {
+    let (first, last, email) = (
+        f.first_name.unwrap_or_default(),
+        f.last_name.unwrap_or_default(),
+        f.email.unwrap_or_default(),
+    );
+    let started = super::credentials::register(
+        &state,
+        &first,
+        &last,
+        &email,
+        f.password.as_deref().unwrap_or(""),
+        &ip.to_string(),
+        page.l,
+    )
+    .await;
+    match started {
+        Ok(s) => Redirect::to(&code_page_url(&s.flow_id, "/account")).into_response(),
         Err(e) => {
             let status = e.status;
             let mut page = page;
-            let by = if by_email { "by=email&" } else { "" };
-            page.here = format!("/login?{by}next={}", encode(&next));
-            let mut res = LoginPage {
+            page.here = "/register".into();
+            let mut res = RegisterPage {
                 error: Some(error_message(page.l, &e)),
                 page,
-                by_email,
-                value: raw,
-                next_encoded: encode(&next),
-                next,
+                first_name: first,
+                last_name: last,
+                email,
             }
             .into_response();
             *res.status_mut() = status;
             res
         }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/confirm.html")]
+struct ConfirmPage {
+    page: Page,
+    flow: String,
+    code: String,
+}
+
+#[derive(Deserialize)]
+struct ConfirmQuery {
+    flow: Option<String>,
+    code: Option<String>,
+}
+
+/// The registration letter's link: one button confirms (a GET never changes anything).
+async fn register_confirm_page(page: Page, ApiQuery(q): ApiQuery<ConfirmQuery>) -> ConfirmPage {
+    ConfirmPage {
+        page,
+        flow: q.flow.unwrap_or_default(),
+        code: q.code.unwrap_or_default(),
     }
 }
 
@@ -153,17 +325,22 @@ struct CodePage {
     call_in: Option<i64>,
     call_wait_text: String,
     error: Option<String>,
+    /// The email step of a long-unused account: offers «Нет доступа к почте».
+    dormant: bool,
 }
 
 impl CodePage {
     fn new(page: Page, flow: String, next: String, v: FlowView, error: Option<String>) -> Self {
         let l = page.l;
-        let key = if v.channel == Channel::Voice {
+        let key = if v.purpose == Purpose::DormantEmail {
+            "login-dormant"
+        } else if v.channel == Channel::Voice {
             "login-sent-voice"
         } else {
             "login-sent-to"
         };
         Self {
+            dormant: v.purpose == Purpose::DormantEmail,
             sent_to: l.ta(key, &[("contact", v.contact.masked())]),
             resend_wait_text: l.ta("login-resend-in", &[("seconds", v.resend_in.to_string())]),
             call_wait_text: l.ta(
@@ -220,28 +397,48 @@ async fn code_submit(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    match codes::sign_in(
-        &state,
-        &form.flow,
-        form.code.as_deref().unwrap_or(""),
-        &actor,
+    let code = form.code.as_deref().unwrap_or("");
+    match codes::sign_in(&state, &form.flow, code, &actor, page.l).await {
+        Ok(s) => signed_in_redirect(&state, &s.token, &next),
+        // A long-unused account behind this number: on to the code sent to its email.
+        Err(e) if e.code == "email_code_required" => {
+            let flow = e
+                .details
+                .iter()
+                .find(|(k, _)| *k == "flow_id")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            Ok(Redirect::to(&code_page_url(&flow, &next)).into_response())
+        }
+        Err(e) => rerender(&state, page, &form.flow, next, e).await,
+    }
+}
+
+/// Sets the session cookie and goes on to `next`.
+pub fn signed_in_redirect(state: &AppState, token: &str, next: &str) -> AppResult<Response> {
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, super::api::session_cookie(state, token)),
+            (
+                header::LOCATION,
+                axum::http::HeaderValue::from_str(next).map_err(AppError::internal)?,
+            ),
+        ],
     )
-    .await
-    {
-        Ok(s) => Ok((
-            StatusCode::SEE_OTHER,
-            [
-                (
-                    header::SET_COOKIE,
-                    super::api::session_cookie(&state, &s.token),
-                ),
-                (
-                    header::LOCATION,
-                    axum::http::HeaderValue::from_str(&next).map_err(AppError::internal)?,
-                ),
-            ],
-        )
-            .into_response()),
+        .into_response())
+}
+
+/// «Нет доступа к почте» on the dormant-account step.
+async fn no_email(
+    State(state): State<AppState>,
+    page: Page,
+    actor: Actor,
+    CsrfForm(form): CsrfForm<FlowForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    match codes::no_email_access(&state, &form.flow, &actor, page.l).await {
+        Ok(s) => signed_in_redirect(&state, &s.token, &next),
         Err(e) => rerender(&state, page, &form.flow, next, e).await,
     }
 }

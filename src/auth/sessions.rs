@@ -27,7 +27,7 @@ pub struct MaybeAuthenticated(pub Option<Authenticated>);
 struct SessionRow {
     session_id: String,
     authenticated_at: i64,
-    last_seen_at: i64,
+    session_seen_at: i64,
     expires_at: i64,
 }
 
@@ -66,9 +66,9 @@ pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenti
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    const SQL: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at, s.expires_at, \
-        c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified \
-        FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
+    const SQL: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at AS session_seen_at, s.expires_at, \
+        c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified, \
+        c.last_seen_at, c.contact_hold_until, c.password_hash FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
     let row: Option<sqlx::any::AnyRow> = sqlx::query(SQL)
         .bind(token_hash(token))
         .fetch_optional(&state.db)
@@ -79,14 +79,14 @@ pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenti
     let customer = CustomerRow::from_row(&row)?;
     let now = state.clock.now_ms();
     let idle_ms = state.config.limits.session_idle_days * 86_400_000;
-    if now >= s.expires_at || now >= s.last_seen_at + idle_ms {
+    if now >= s.expires_at || now >= s.session_seen_at + idle_ms {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(&s.session_id)
             .execute(&state.db)
             .await?;
         return Ok(None);
     }
-    if now - s.last_seen_at > TOUCH_EVERY_MS {
+    if now - s.session_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&s.session_id)

@@ -95,6 +95,19 @@ impl Notifier {
         Ok(())
     }
 
+    /// Queues one message in a transaction of its own.
+    pub async fn send_now(&self, msg: &Message) -> Result<(), sqlx::Error> {
+        let (me, msg) = (self.clone(), msg.clone());
+        crate::db::detached(async move {
+            let mut tx = me.db.begin().await?;
+            me.enqueue(&mut tx, &msg).await?;
+            tx.commit().await?;
+            me.kick();
+            Ok(())
+        })
+        .await
+    }
+
     /// Tells the worker there is something to send (call after the transaction commits).
     pub fn kick(&self) {
         self.wake.notify_one();

@@ -107,3 +107,14 @@ pub fn error_page(_state: &AppState, l: Locale, status: StatusCode, message: &st
     *res.status_mut() = status;
     res
 }
+
+/// A page that just says what happened (and where to go next).
+#[derive(Template, WebTemplate)]
+#[template(path = "notice.html")]
+pub struct NoticePage {
+    pub page: Page,
+    pub title: String,
+    pub text: String,
+    /// (href, label) of a button.
+    pub action: Option<(String, String)>,
+}

@@ -203,7 +203,10 @@ pub async fn render_errors(
     };
     let message = error_message(locale, &err);
     if api {
-        let body = serde_json::json!({"error": {"code": err.code, "message": message}});
+        let mut body = serde_json::json!({"error": {"code": err.code, "message": message}});
+        for (k, v) in &err.details {
+            body["error"][*k] = serde_json::Value::String(v.clone());
+        }
         let mut out = (err.status, axum::Json(body)).into_response();
         copy_retry_after(&res, &mut out);
         return out;

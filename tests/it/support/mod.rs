@@ -135,7 +135,7 @@ async fn postgres_database(admin_url: &str) -> String {
     if guard.is_none() {
         // Databases of earlier runs of this suite.
         let stale: Vec<String> = sqlx::query_scalar(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'kt\\_%' AND datname NOT LIKE $1",
+            "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'kt\\_%' AND datname NOT LIKE $1",
         )
         .bind(format!("kt\\_{pid}\\_%"))
         .fetch_all(&mut admin)

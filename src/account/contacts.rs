@@ -1,0 +1,365 @@
+//! Personal data and contact changes inside the account (PRODUCT A10, SECURITY 20, 27).
+//!
+//! Names change freely. A new email or phone needs a fresh sign-in and a code sent to the NEW
+//! contact; the old one stays until then, and afterwards receives a notice with an
+//! «Это был не я» link (7 days) that puts it back and ends every session.
+
+use super::{Actor, CustomerRow};
+use crate::app::AppState;
+use crate::auth::codes::{self, Extra, Started};
+use crate::auth::credentials::{parse_name, require_fresh};
+use crate::auth::sessions::Authenticated;
+use crate::auth::{Channel, Contact, Purpose, new_token, token_hash};
+use crate::db::new_id;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+
+const REVERT_TTL_MS: i64 = 7 * 86_400_000;
+
+/// The editable names; `None` leaves a field as it is.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamesPatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub patronymic: Option<String>,
+    /// How to address the customer, e.g. «Игорь Валерьянович»; empty means the first name.
+    pub address_as: Option<String>,
+}
+
+/// The same fields from a page form (empty inputs arrive as empty strings).
+#[derive(Debug, serde::Deserialize)]
+pub struct NamesPatchForm {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub patronymic: Option<String>,
+    pub address_as: Option<String>,
+}
+
+impl From<NamesPatchForm> for NamesPatch {
+    fn from(f: NamesPatchForm) -> Self {
+        Self {
+            first_name: f.first_name,
+            last_name: f.last_name,
+            patronymic: f.patronymic,
+            address_as: f.address_as,
+        }
+    }
+}
+
+pub async fn update_names(
+    state: &AppState,
+    auth: &Authenticated,
+    patch: &NamesPatch,
+    actor: &Actor,
+) -> AppResult<CustomerRow> {
+    let c = &auth.customer;
+    let pick = |v: &Option<String>, old: &str| -> AppResult<String> {
+        match v {
+            None => Ok(old.to_owned()),
+            Some(s) => parse_name(s, false).map_err(AppError::bad_request),
+        }
+    };
+    let first = pick(&patch.first_name, &c.first_name)?;
+    let last = pick(&patch.last_name, &c.last_name)?;
+    let patronymic = pick(&patch.patronymic, &c.patronymic)?;
+    let address_as = pick(&patch.address_as, &c.address_as)?;
+    sqlx::query("UPDATE customers SET first_name = $1, last_name = $2, patronymic = $3, address_as = $4 WHERE id = $5")
+        .bind(&first)
+        .bind(&last)
+        .bind(&patronymic)
+        .bind(&address_as)
+        .bind(&c.id)
+        .execute(&state.db)
+        .await?;
+    let now = state.clock.now_ms();
+    super::log_event(
+        &state.db,
+        now,
+        actor,
+        Some(&c.id),
+        None,
+        "profile_changed",
+        "ok",
+    )
+    .await?;
+    super::by_id(&state.db, &c.id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+fn check_hold(state: &AppState, c: &CustomerRow) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    if c.contact_hold_until > now {
+        let secs = (c.contact_hold_until - now + 999) / 1000;
+        return Err(AppError::conflict("contact_change_on_hold")
+            .arg("hours", (secs / 3600 + 1).to_string()));
+    }
+    Ok(())
+}
+
+/// `POST /me/email` and `POST /me/phone`: a code to the new contact.
+pub async fn start_change(
+    state: &AppState,
+    auth: &Authenticated,
+    channel: Channel,
+    raw: &str,
+    ip: &str,
+    locale: Locale,
+) -> AppResult<Started> {
+    require_fresh(state, auth)?;
+    check_hold(state, &auth.customer)?;
+    let contact = codes::parse_contact(state, channel, raw)?;
+    let current = match contact {
+        Contact::Email(_) => auth.customer.email.as_deref(),
+        Contact::Phone(_) => auth.customer.phone.as_deref(),
+    };
+    if current == Some(contact.as_str()) {
+        return Err(AppError::bad_request("contact_unchanged"));
+    }
+    if super::by_contact(&state.db, &contact).await?.is_some() {
+        // Someone's contact: refused without saying whose.
+        return Err(AppError::conflict("contact_taken"));
+    }
+    let purpose = if contact.is_phone() {
+        Purpose::ChangePhone
+    } else {
+        Purpose::ChangeEmail
+    };
+    let extra = Extra {
+        customer_id: Some(auth.customer.id.clone()),
+        ..Extra::default()
+    };
+    codes::start_with(state, purpose, channel, &contact, ip, locale, extra).await
+}
+
+/// `POST /me/email/confirm` and `POST /me/phone/confirm`.
+pub async fn confirm_change(
+    state: &AppState,
+    auth: &Authenticated,
+    phone: bool,
+    flow_id: &str,
+    code: &str,
+    actor: &Actor,
+    locale: Locale,
+) -> AppResult<()> {
+    let purpose = if phone {
+        Purpose::ChangePhone
+    } else {
+        Purpose::ChangeEmail
+    };
+    let (_, flow) = codes::check(state, &[purpose], flow_id, code, actor).await?;
+    if flow.customer_id.as_deref() != Some(auth.customer.id.as_str()) {
+        return Err(AppError::bad_request("code_expired"));
+    }
+    check_hold(state, &auth.customer)?;
+    let c = &auth.customer;
+    let (kind, old) = if phone {
+        ("phone", c.phone.clone())
+    } else {
+        ("email", c.email.clone())
+    };
+    let now = state.clock.now_ms();
+    let sql = if phone {
+        "UPDATE customers SET phone = $1 WHERE id = $2"
+    } else {
+        "UPDATE customers SET email = $1, email_verified = 1 WHERE id = $2"
+    };
+    let updated = sqlx::query(sql)
+        .bind(&flow.contact)
+        .bind(&c.id)
+        .execute(&state.db)
+        .await;
+    match updated {
+        Ok(_) => {}
+        // The unique index: taken by someone else since the code was sent.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::conflict("contact_taken"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO contact_changes (id, customer_id, kind, old_value, new_value, revert_token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(&c.id)
+    .bind(kind)
+    .bind(&old)
+    .bind(&flow.contact)
+    .bind(token_hash(&token))
+    .bind(now)
+    .bind(now + REVERT_TTL_MS)
+    .execute(&state.db)
+    .await?;
+    super::log_event(
+        &state.db,
+        now,
+        actor,
+        Some(&c.id),
+        Some(&flow.contact),
+        &format!("{kind}_changed"),
+        "ok",
+    )
+    .await?;
+    // The notice goes to the old contact, or — when there was none — to the other one.
+    let link = format!("{}/account/revert/{token}", state.base_url);
+    let new_masked = Contact::from_stored(&flow.contact).masked();
+    let args = [("contact", new_masked)];
+    let target = match (&old, phone) {
+        (Some(o), true) => Some((Channel::Sms, o.clone())),
+        (Some(o), false) => Some((Channel::Email, o.clone())),
+        (None, true) => c.email.clone().map(|e| (Channel::Email, e)),
+        (None, false) => c.phone.clone().map(|p| (Channel::Sms, p)),
+    };
+    if let Some((channel, to)) = target {
+        let key = format!("contact-changed-{kind}");
+        super::notify_with(state, channel, &to, locale, &key, &args, Some(link)).await?;
+    }
+    Ok(())
+}
+
+/// «Это был не я»: the old contact comes back (if still free), every session ends.
+pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, customer_id, kind, old_value, new_value FROM contact_changes \
+         WHERE revert_token_hash = $1 AND reverted_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((id, customer_id, kind, old, new)) = row else {
+        return Err(AppError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "revert_link_invalid",
+        ));
+    };
+    let claimed = sqlx::query(
+        "UPDATE contact_changes SET reverted_at = $1 WHERE id = $2 AND reverted_at IS NULL",
+    )
+    .bind(now)
+    .bind(&id)
+    .execute(&state.db)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Err(AppError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "revert_link_invalid",
+        ));
+    }
+    let sql = if kind == "phone" {
+        "UPDATE customers SET phone = $1 WHERE id = $2 AND phone = $3"
+    } else {
+        "UPDATE customers SET email = $1 WHERE id = $2 AND email = $3"
+    };
+    let restored = sqlx::query(sql)
+        .bind(&old)
+        .bind(&customer_id)
+        .bind(&new)
+        .execute(&state.db)
+        .await;
+    if let Err(sqlx::Error::Database(e)) = &restored {
+        if e.is_unique_violation() {
+            // The old contact went to another account meanwhile: at least remove the new one.
+            let clear = if kind == "phone" {
+                "UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2"
+            } else {
+                "UPDATE customers SET email = NULL, email_verified = 0 WHERE id = $1 AND email = $2"
+            };
+            sqlx::query(clear)
+                .bind(&customer_id)
+                .bind(&new)
+                .execute(&state.db)
+                .await?;
+        }
+    } else {
+        restored?;
+    }
+    sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
+        .bind(&customer_id)
+        .execute(&state.db)
+        .await?;
+    super::log_event(
+        &state.db,
+        now,
+        actor,
+        Some(&customer_id),
+        old.as_deref(),
+        &format!("{kind}_change_reverted"),
+        "ok",
+    )
+    .await?;
+    Ok(())
+}
+
+/// «Игорю Валерьяновичу»: the customer's form of address in another grammatical case, for
+/// sentences that need it (petrovich). Falls back to the text as it is.
+pub fn address_in(c: &CustomerRow, case: petrovich::Case) -> Option<String> {
+    let name = c.display_name()?;
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let gender = petrovich::detect_gender(
+        Some(c.last_name.as_str()).filter(|s| !s.is_empty()),
+        words.first().copied(),
+        words
+            .get(1)
+            .copied()
+            .or(Some(c.patronymic.as_str()).filter(|s| !s.is_empty())),
+    );
+    let inflected = match words.as_slice() {
+        [first] => petrovich::firstname(gender, first, case),
+        [first, middle] => format!(
+            "{} {}",
+            petrovich::firstname(gender, first, case),
+            petrovich::middlename(gender, middle, case)
+        ),
+        _ => name.clone(),
+    };
+    Some(inflected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(first: &str, patronymic: &str, address_as: &str) -> CustomerRow {
+        CustomerRow {
+            id: "c".into(),
+            first_name: first.into(),
+            last_name: "Демидов".into(),
+            patronymic: patronymic.into(),
+            address_as: address_as.into(),
+            phone: None,
+            email: None,
+            email_verified: 0,
+            last_seen_at: 0,
+            contact_hold_until: 0,
+            password_hash: None,
+        }
+    }
+
+    #[test]
+    fn inflects_the_form_of_address() {
+        let c = customer("Игорь", "Валерьянович", "Игорь Валерьянович");
+        assert_eq!(
+            address_in(&c, petrovich::Case::Dative).as_deref(),
+            Some("Игорю Валерьяновичу")
+        );
+        assert_eq!(
+            address_in(&c, petrovich::Case::Genitive).as_deref(),
+            Some("Игоря Валерьяновича")
+        );
+        let anna = customer("Анна", "", "");
+        assert_eq!(
+            address_in(&anna, petrovich::Case::Dative).as_deref(),
+            Some("Анне")
+        );
+        assert_eq!(
+            address_in(&customer("", "", ""), petrovich::Case::Dative),
+            None
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! JSON API of recovery (PRODUCT §3).
+
+use super::Evidence;
+use crate::account::Actor;
+use crate::app::AppState;
+use crate::auth::api::{CodeValue, FlowStarted};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::i18n::Locale;
+use crate::web::{ApiJson, ClientIp};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(request_link))
+        .routes(routes!(phone_code))
+        .routes(routes!(complete))
+        .routes(routes!(support_request))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequest {
+    pub email: String,
+    pub captcha_id: String,
+    pub captcha_answer: String,
+}
+
+/// «Забыли пароль?»: always 202 (a wrong captcha is 400 `invalid_captcha`); a known email gets
+/// a link valid for an hour.
+#[utoipa::path(post, path = "/recovery", tag = "recovery", request_body = RecoveryRequest,
+    responses((status = 202), (status = 400, body = ErrorBody)))]
+async fn request_link(
+    State(state): State<AppState>,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<RecoveryRequest>,
+) -> AppResult<StatusCode> {
+    crate::auth::captcha::redeem(&state, &b.captcha_id, &b.captcha_answer).await?;
+    super::request(&state, &b.email, &ip.to_string(), locale).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryPhone {
+    pub phone: String,
+    /// `sms` or `voice`.
+    pub channel: String,
+}
+
+/// A code to the NEW phone of a lost-phone recovery.
+#[utoipa::path(post, path = "/recovery/{token}/phone", tag = "recovery", request_body = RecoveryPhone,
+    params(("token" = String, Path)),
+    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
+async fn phone_code(
+    State(state): State<AppState>,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    ApiJson(b): ApiJson<RecoveryPhone>,
+) -> AppResult<(StatusCode, Json<FlowStarted>)> {
+    let s = super::phone_code(
+        &state,
+        &token,
+        &b.phone,
+        &b.channel,
+        &ip.to_string(),
+        locale,
+    )
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(FlowStarted {
+            flow_id: s.flow_id,
+            resend_in: s.resend_in,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryComplete {
+    pub password: String,
+    pub flow_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub code: Option<CodeValue>,
+}
+
+/// Finish: a new password, and with `flow_id` + `code` the new phone replaces the old one.
+/// Every session ends; sign in afterwards.
+#[utoipa::path(post, path = "/recovery/{token}/complete", tag = "recovery", request_body = RecoveryComplete,
+    params(("token" = String, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn complete(
+    State(state): State<AppState>,
+    actor: Actor,
+    locale: Locale,
+    Path(token): Path<String>,
+    ApiJson(b): ApiJson<RecoveryComplete>,
+) -> AppResult<StatusCode> {
+    let code = b.code.as_ref().map(CodeValue::text);
+    let phone = match (&b.flow_id, &code) {
+        (Some(f), Some(c)) => Some((f.as_str(), c.as_str())),
+        (None, None) => None,
+        _ => return Err(AppError::bad_request("code_required")),
+    };
+    super::complete(&state, &token, &b.password, phone, &actor, locale).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupportRequest {
+    /// ФИО.
+    pub full_name: String,
+    pub old_email: String,
+    /// A phone or an email to reach the customer now.
+    pub new_contact: String,
+    pub order_number: Option<String>,
+    pub delivery_address: Option<String>,
+    pub card_last4: Option<String>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOpened {
+    pub id: String,
+}
+
+/// Support-assisted recovery: a case with evidence (two of: a recent order number, a delivery
+/// address, the card's last 4 digits). Staff answer with a one-time link to the new contact.
+#[utoipa::path(post, path = "/support/recovery-requests", tag = "recovery", request_body = SupportRequest,
+    responses((status = 202, body = CaseOpened), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn support_request(
+    State(state): State<AppState>,
+    locale: Locale,
+    ClientIp(ip): ClientIp,
+    ApiJson(b): ApiJson<SupportRequest>,
+) -> AppResult<(StatusCode, Json<CaseOpened>)> {
+    let evidence = Evidence {
+        order_number: b.order_number,
+        delivery_address: b.delivery_address,
+        card_last4: b.card_last4,
+    };
+    let id = super::open_case(
+        &state,
+        &b.full_name,
+        &b.old_email,
+        &b.new_contact,
+        evidence,
+        &b.comment,
+        &ip.to_string(),
+        locale,
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(CaseOpened { id })))
+}

@@ -1,0 +1,368 @@
+//! Regaining access (PRODUCT A7–A9, SECURITY 23, 25–26, 28): «Забыли пароль?» sends a link
+//! to the email; the link's page sets a new password and may replace a lost phone; and when
+//! the email is lost too, a support case.
+
+pub mod api;
+pub mod pages;
+
+use crate::account::{self, Actor};
+use crate::app::AppState;
+use crate::auth::codes::{self, Extra, Started};
+use crate::auth::{Channel, Contact, Purpose, new_token, parse_email, token_hash};
+use crate::db::new_id;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use crate::notify::Message;
+
+const LINK_TTL_MS: i64 = 3_600_000;
+/// Contact changes wait this long after a recovery (SECURITY 26).
+const HOLD_MS: i64 = 72 * 3_600_000;
+
+/// `POST /recovery`: the captcha is checked by the caller. Always the same answer; a known
+/// email gets a link, an unknown one a letter saying there is no account (so both queue one
+/// message and take the same time).
+pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) -> AppResult<()> {
+    let Some(email) = parse_email(email) else {
+        return Err(AppError::bad_request("invalid_email"));
+    };
+    let contact = Contact::Email(email.clone());
+    if !codes::may_send(state, Channel::Email, &contact, ip).await? {
+        // Over a limit: still the same answer, nothing sent.
+        return Ok(());
+    }
+    codes::count_send(state, Channel::Email, &contact, ip).await?;
+    let now = state.clock.now_ms();
+    let msg = match account::by_contact(&state.db, &contact).await? {
+        Some(c) => {
+            let token = new_token();
+            sqlx::query(
+                "INSERT INTO recovery_tokens (id, token_hash, customer_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(new_id())
+            .bind(token_hash(&token))
+            .bind(&c.id)
+            .bind(now)
+            .bind(now + LINK_TTL_MS)
+            .execute(&state.db)
+            .await?;
+            account::log_event(
+                &state.db,
+                now,
+                &Actor {
+                    ip: ip.into(),
+                    user_agent: String::new(),
+                },
+                Some(&c.id),
+                Some(&email),
+                "recovery_requested",
+                "ok",
+            )
+            .await?;
+            let link = format!("{}/recovery/{token}", state.base_url);
+            Message {
+                channel: Channel::Email,
+                to: email,
+                subject: locale.t("email-recovery-subject"),
+                text: locale.ta("email-recovery-body", &[("link", link.clone())]),
+                code: None,
+                link: Some(link),
+            }
+        }
+        None => Message {
+            channel: Channel::Email,
+            to: email,
+            subject: locale.t("email-recovery-unknown-subject"),
+            text: locale.t("email-recovery-unknown-body"),
+            code: None,
+            link: None,
+        },
+    };
+    state.notifier.send_now(&msg).await?;
+    Ok(())
+}
+
+/// A valid (unused, unexpired) recovery link → its account id.
+pub async fn token_account(state: &AppState, token: &str) -> AppResult<String> {
+    let now = state.clock.now_ms();
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT customer_id FROM recovery_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    id.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "recovery_link_invalid"))
+}
+
+/// `POST /recovery/{token}/phone`: a code to the NEW phone, by SMS or call.
+pub async fn phone_code(
+    state: &AppState,
+    token: &str,
+    phone: &str,
+    channel: &str,
+    ip: &str,
+    locale: Locale,
+) -> AppResult<Started> {
+    let customer_id = token_account(state, token).await?;
+    let channel = match channel {
+        "sms" => Channel::Sms,
+        "voice" => Channel::Voice,
+        _ => return Err(AppError::bad_request("invalid_channel")),
+    };
+    let contact = codes::parse_contact(state, channel, phone)?;
+    let extra = Extra {
+        customer_id: Some(customer_id),
+        ..Extra::default()
+    };
+    codes::start_with(
+        state,
+        Purpose::RecoveryPhone,
+        channel,
+        &contact,
+        ip,
+        locale,
+        extra,
+    )
+    .await
+}
+
+/// `POST /recovery/{token}/complete`: new password, and the new phone when a code for it is
+/// given. Every session ends, no sign-in follows, the email is told, contact changes wait 72 h.
+pub async fn complete(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    phone_code: Option<(&str, &str)>,
+    actor: &Actor,
+    locale: Locale,
+) -> AppResult<()> {
+    let customer_id = token_account(state, token).await?;
+    crate::auth::password::check_policy(password).map_err(|e| AppError::bad_request(e.code()))?;
+    let new_phone = match phone_code {
+        None => None,
+        Some((flow_id, code)) => {
+            let (_, flow) =
+                codes::check(state, &[Purpose::RecoveryPhone], flow_id, code, actor).await?;
+            if flow.customer_id.as_deref() != Some(customer_id.as_str()) {
+                return Err(AppError::bad_request("code_expired"));
+            }
+            Some(flow.contact)
+        }
+    };
+    let hash = state.hasher.hash(password).await?;
+    let now = state.clock.now_ms();
+    let before = account::by_id(&state.db, &customer_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let used = sqlx::query(
+        "UPDATE recovery_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash(token))
+    .execute(&state.db)
+    .await?
+    .rows_affected();
+    if used != 1 {
+        return Err(AppError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "recovery_link_invalid",
+        ));
+    }
+    if let Some(phone) = &new_phone {
+        let taken = account::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
+        if taken.is_some_and(|c| c.id != customer_id) {
+            return Err(AppError::conflict("contact_taken"));
+        }
+        sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")
+            .bind(phone)
+            .bind(now + HOLD_MS)
+            .bind(&customer_id)
+            .execute(&state.db)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE customers SET password_hash = $1, password_changed_at = $2, contact_hold_until = $3 WHERE id = $4",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(now + HOLD_MS)
+    .bind(&customer_id)
+    .execute(&state.db)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
+        .bind(&customer_id)
+        .execute(&state.db)
+        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE login = $1 OR login = $2")
+        .bind(before.email.as_deref().unwrap_or(""))
+        .bind(before.phone.as_deref().unwrap_or(""))
+        .execute(&state.db)
+        .await?;
+    let event = if new_phone.is_some() {
+        "recovery_phone_replaced"
+    } else {
+        "recovery_password_set"
+    };
+    account::log_event(
+        &state.db,
+        now,
+        actor,
+        Some(&customer_id),
+        new_phone.as_deref(),
+        event,
+        "ok",
+    )
+    .await?;
+    // Tell every other confirmed contact (SECURITY 23).
+    if let Some(email) = before.email.filter(|_| before.email_verified != 0) {
+        let key = if new_phone.is_some() {
+            "recovery-phone-replaced"
+        } else {
+            "recovery-password-set"
+        };
+        account::notify(state, Channel::Email, &email, locale, key).await?;
+    }
+    if new_phone.is_none() {
+        if let Some(phone) = before.phone {
+            account::notify(state, Channel::Sms, &phone, locale, "recovery-password-set").await?;
+        }
+    }
+    Ok(())
+}
+
+/// Evidence a support case needs (SECURITY 28): two of three.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    pub order_number: Option<String>,
+    pub delivery_address: Option<String>,
+    pub card_last4: Option<String>,
+}
+
+impl Evidence {
+    pub fn count(&self) -> usize {
+        [&self.order_number, &self.delivery_address, &self.card_last4]
+            .into_iter()
+            .filter(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))
+            .count()
+    }
+}
+
+/// `POST /support/recovery-requests`: a case for staff (who decide it with a second approver,
+/// and answer with a one-time link to the new contact — never a password).
+#[allow(clippy::too_many_arguments)]
+pub async fn open_case(
+    state: &AppState,
+    full_name: &str,
+    old_email: &str,
+    new_contact: &str,
+    evidence: Evidence,
+    comment: &str,
+    ip: &str,
+    locale: Locale,
+) -> AppResult<String> {
+    let full_name = full_name.trim();
+    if full_name.chars().count() < 3 || full_name.chars().count() > 200 || !full_name.contains(' ')
+    {
+        return Err(AppError::bad_request("full_name_required"));
+    }
+    let old_email = parse_email(old_email).ok_or_else(|| AppError::bad_request("invalid_email"))?;
+    let new_contact = crate::auth::credentials::parse_login(state, new_contact)
+        .ok_or_else(|| AppError::bad_request("invalid_contact"))?;
+    if evidence.count() < 2 {
+        return Err(AppError::bad_request("not_enough_evidence"));
+    }
+    if let Some(l4) = &evidence.card_last4 {
+        let l4 = l4.trim();
+        if !l4.is_empty() && (l4.len() != 4 || !l4.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(AppError::bad_request("invalid_card_last4"));
+        }
+    }
+    if comment.chars().count() > 2000 {
+        return Err(AppError::bad_request("comment_too_long"));
+    }
+    let channel = if new_contact.is_phone() {
+        Channel::Sms
+    } else {
+        Channel::Email
+    };
+    if !codes::may_send(state, channel, &new_contact, ip).await? {
+        return Err(AppError::too_many("too_many_requests", 3600));
+    }
+    codes::count_send(state, channel, &new_contact, ip).await?;
+    let now = state.clock.now_ms();
+    let matched = account::by_contact(&state.db, &Contact::Email(old_email.clone()))
+        .await?
+        .map(|c| c.id);
+    let id = new_id();
+    let trim = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(300).collect::<String>())
+    };
+    sqlx::query(
+        "INSERT INTO recovery_cases (id, full_name, old_email, new_contact, order_number, delivery_address, \
+         card_last4, comment, ip, created_at, status, matched_customer_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11)",
+    )
+    .bind(&id)
+    .bind(full_name)
+    .bind(&old_email)
+    .bind(new_contact.as_str())
+    .bind(trim(&evidence.order_number))
+    .bind(trim(&evidence.delivery_address))
+    .bind(trim(&evidence.card_last4))
+    .bind(comment.trim())
+    .bind(ip)
+    .bind(now)
+    .bind(&matched)
+    .execute(&state.db)
+    .await?;
+    if let Some(cid) = &matched {
+        account::log_event(
+            &state.db,
+            now,
+            &Actor {
+                ip: ip.into(),
+                user_agent: String::new(),
+            },
+            Some(cid),
+            None,
+            "support_case_opened",
+            "new",
+        )
+        .await?;
+    }
+    let short: String = id
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let key = "support-case-opened";
+    let (subject, text) = match channel {
+        Channel::Email => (
+            locale.t(&format!("email-{key}-subject")),
+            locale.ta(&format!("email-{key}-body"), &[("case", short.clone())]),
+        ),
+        _ => (
+            String::new(),
+            locale.ta(&format!("sms-{key}"), &[("case", short.clone())]),
+        ),
+    };
+    state
+        .notifier
+        .send_now(&Message {
+            channel,
+            to: new_contact.as_str().to_owned(),
+            subject,
+            text,
+            code: None,
+            link: None,
+        })
+        .await?;
+    Ok(id)
+}

@@ -1,0 +1,327 @@
+//! Recovery pages: «Забыли пароль?», the emailed link's page (new password, «Сменить номер
+//! телефона»), and the support form for those who lost their email too.
+
+use super::Evidence;
+use crate::account::Actor;
+use crate::app::AppState;
+use crate::auth::captcha;
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::CsrfForm;
+use crate::web::layout::{NoticePage, Page};
+use crate::web::{ApiQuery, ClientIp, error_message};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/recovery", get(request_page).post(request_submit))
+        .route("/recovery/support", get(support_page).post(support_submit))
+        .route("/recovery/{token}", get(reset_page))
+        .route("/recovery/{token}/phone", post(phone_submit))
+        .route("/recovery/{token}/complete", post(complete_submit))
+}
+
+fn with_status(mut res: Response, e: &AppError) -> Response {
+    *res.status_mut() = e.status;
+    res
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery/request.html")]
+struct RequestPage {
+    page: Page,
+    email: String,
+    captcha_id: String,
+    captcha_image: String,
+    error: Option<String>,
+}
+
+async fn request_page(State(state): State<AppState>, page: Page) -> AppResult<RequestPage> {
+    let (captcha_id, captcha_image) = captcha::issue(&state).await?;
+    Ok(RequestPage {
+        page,
+        email: String::new(),
+        captcha_id,
+        captcha_image,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct RequestForm {
+    email: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
+}
+
+async fn request_submit(
+    State(state): State<AppState>,
+    mut page: Page,
+    ClientIp(ip): ClientIp,
+    CsrfForm(f): CsrfForm<RequestForm>,
+) -> AppResult<Response> {
+    let email = f.email.unwrap_or_default();
+    let done = async {
+        captcha::redeem(
+            &state,
+            f.captcha_id.as_deref().unwrap_or(""),
+            f.captcha_answer.as_deref().unwrap_or(""),
+        )
+        .await?;
+        super::request(&state, &email, &ip.to_string(), page.l).await
+    }
+    .await;
+    match done {
+        Ok(()) => Ok(NoticePage {
+            title: page.t("recovery-title"),
+            text: page.t("recovery-sent"),
+            action: Some(("/login".into(), page.t("nav-login"))),
+            page,
+        }
+        .into_response()),
+        Err(e) => {
+            let (captcha_id, captcha_image) = captcha::issue(&state).await?;
+            page.here = "/recovery".into();
+            let error = Some(error_message(page.l, &e));
+            Ok(with_status(
+                RequestPage {
+                    page,
+                    email,
+                    captcha_id,
+                    captcha_image,
+                    error,
+                }
+                .into_response(),
+                &e,
+            ))
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery/reset.html")]
+struct ResetPage {
+    page: Page,
+    token: String,
+    /// The phone-code flow, once a code was sent to the new phone.
+    flow: Option<String>,
+    /// «Код отправлен на …» for that flow.
+    new_phone: Option<String>,
+    phone: String,
+    open_phone: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResetQuery {
+    flow: Option<String>,
+}
+
+async fn reset_view(
+    state: &AppState,
+    mut page: Page,
+    token: String,
+    flow: Option<String>,
+    phone: String,
+    error: Option<String>,
+) -> AppResult<ResetPage> {
+    let new_phone = match &flow {
+        Some(f) => crate::auth::codes::flow(state, f).await?.map(|fl| {
+            page.l.ta(
+                "login-sent-to",
+                &[(
+                    "contact",
+                    crate::auth::Contact::from_stored(&fl.contact).masked(),
+                )],
+            )
+        }),
+        None => None,
+    };
+    page.here = match &flow {
+        Some(f) => format!("/recovery/{token}?flow={f}"),
+        None => format!("/recovery/{token}"),
+    };
+    Ok(ResetPage {
+        page,
+        open_phone: !phone.is_empty(),
+        token,
+        flow: flow.filter(|_| new_phone.is_some()),
+        new_phone,
+        phone,
+        error,
+    })
+}
+
+async fn reset_page(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+    ApiQuery(q): ApiQuery<ResetQuery>,
+) -> AppResult<ResetPage> {
+    super::token_account(&state, &token).await?;
+    reset_view(&state, page, token, q.flow, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+struct PhoneForm {
+    phone: Option<String>,
+    channel: Option<String>,
+}
+
+async fn phone_submit(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<PhoneForm>,
+) -> AppResult<Response> {
+    let phone = f.phone.unwrap_or_default();
+    let channel = f.channel.unwrap_or_else(|| "sms".into());
+    match super::phone_code(&state, &token, &phone, &channel, &ip.to_string(), page.l).await {
+        Ok(s) => Ok(Redirect::to(&format!("/recovery/{token}?flow={}", s.flow_id)).into_response()),
+        Err(e) if e.code == "recovery_link_invalid" => Err(e),
+        Err(e) => {
+            let msg = error_message(page.l, &e);
+            Ok(with_status(
+                reset_view(&state, page, token, None, phone, Some(msg))
+                    .await?
+                    .into_response(),
+                &e,
+            ))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CompleteForm {
+    password: Option<String>,
+    flow: Option<String>,
+    code: Option<String>,
+}
+
+async fn complete_submit(
+    State(state): State<AppState>,
+    page: Page,
+    actor: Actor,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<CompleteForm>,
+) -> AppResult<Response> {
+    let phone = f
+        .flow
+        .as_deref()
+        .map(|fl| (fl, f.code.as_deref().unwrap_or("")));
+    match super::complete(
+        &state,
+        &token,
+        f.password.as_deref().unwrap_or(""),
+        phone,
+        &actor,
+        page.l,
+    )
+    .await
+    {
+        Ok(()) => Ok(NoticePage {
+            title: page.t("reset-title"),
+            text: page.t("reset-done"),
+            action: Some(("/login?by=password".into(), page.t("nav-login"))),
+            page,
+        }
+        .into_response()),
+        Err(e) if e.code == "recovery_link_invalid" => Err(e),
+        Err(e) => {
+            let msg = error_message(page.l, &e);
+            Ok(with_status(
+                reset_view(&state, page, token, f.flow, String::new(), Some(msg))
+                    .await?
+                    .into_response(),
+                &e,
+            ))
+        }
+    }
+}
+
+#[derive(Default, Deserialize)]
+struct SupportForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    old_email: String,
+    #[serde(default)]
+    new_contact: String,
+    #[serde(default)]
+    order_number: String,
+    #[serde(default)]
+    delivery_address: String,
+    #[serde(default)]
+    card_last4: String,
+    #[serde(default)]
+    comment: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery/support.html")]
+struct SupportPage {
+    page: Page,
+    form: SupportForm,
+    error: Option<String>,
+}
+
+async fn support_page(page: Page) -> SupportPage {
+    SupportPage {
+        page,
+        form: SupportForm::default(),
+        error: None,
+    }
+}
+
+async fn support_submit(
+    State(state): State<AppState>,
+    mut page: Page,
+    ClientIp(ip): ClientIp,
+    CsrfForm(f): CsrfForm<SupportForm>,
+) -> Response {
+    let some = |s: &str| Some(s.to_owned()).filter(|v| !v.trim().is_empty());
+    let evidence = Evidence {
+        order_number: some(&f.order_number),
+        delivery_address: some(&f.delivery_address),
+        card_last4: some(&f.card_last4),
+    };
+    match super::open_case(
+        &state,
+        &f.full_name,
+        &f.old_email,
+        &f.new_contact,
+        evidence,
+        &f.comment,
+        &ip.to_string(),
+        page.l,
+    )
+    .await
+    {
+        Ok(_) => NoticePage {
+            title: page.t("support-title"),
+            text: page.t("support-done"),
+            action: Some(("/".into(), page.t("error-page-home"))),
+            page,
+        }
+        .into_response(),
+        Err(e) => {
+            page.here = "/recovery/support".into();
+            let error = Some(error_message(page.l, &e));
+            with_status(
+                SupportPage {
+                    page,
+                    form: f,
+                    error,
+                }
+                .into_response(),
+                &e,
+            )
+        }
+    }
+}
