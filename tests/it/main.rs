@@ -7,6 +7,9 @@ mod support;
 
 mod auth_codes;
 mod auth_limits;
+mod contacts;
 mod notify;
 mod pages;
+mod passwords;
+mod recovery;
 mod sessions;

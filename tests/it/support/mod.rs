@@ -290,6 +290,51 @@ impl TestApp {
         (body["token"].as_str().expect("token").to_owned(), body)
     }
 
+    /// Registers with a password and confirms the email code; returns (token, customer id).
+    pub async fn register(&self, email: &str, password: &str) -> (String, String) {
+        let r = self
+            .api(
+                Method::POST,
+                "/auth/register",
+                None,
+                Some(json!({"first_name":"Анна","last_name":"Смирнова","email":email,"password":password})),
+            )
+            .await
+            .expect(202);
+        let flow = r.json()["flow_id"].as_str().unwrap().to_owned();
+        let code = self.last_code(email).await;
+        let body = self.verify(&flow, &code).await.expect(200).json();
+        assert_eq!(body["created"], true);
+        (
+            body["token"].as_str().unwrap().to_owned(),
+            body["customer"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A new captcha and its answer (from the dev outbox).
+    pub async fn captcha(&self) -> (String, String) {
+        let c = self.get("/captcha", None).await.expect(200).json();
+        let id = c["captcha_id"].as_str().unwrap().to_owned();
+        assert!(
+            c["image"]
+                .as_str()
+                .unwrap()
+                .starts_with("data:image/png;base64,")
+        );
+        let answer = self.last_code(&id).await;
+        (id, answer)
+    }
+
+    /// The last link sent to a recipient.
+    pub async fn last_link(&self, to: &str) -> String {
+        let items = self.outbox(to).await;
+        items
+            .iter()
+            .rev()
+            .find_map(|m| m["link"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("no link sent to {to}: {items:?}"))
+    }
+
     /// Runs SQL against the app's own database (for checks of what is at rest).
     pub async fn scalar_i64(&self, sql: &'static str, arg: &str) -> i64 {
         sqlx::query_scalar(sql)
