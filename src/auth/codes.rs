@@ -583,18 +583,14 @@ pub async fn sign_in(
         }
         _ => {
             let contact = Contact::from_stored(&flow.contact);
-            if contact.is_phone() {
-                if let Some(old) = account::by_contact(&state.db, &contact).await? {
-                    if let Some(email) = old
-                        .email
-                        .clone()
-                        .filter(|_| old.email_verified != 0 && now - old.last_seen_at > DORMANT_MS)
-                    {
-                        return Err(
-                            dormant_email_step(state, &old, &email, &flow, actor, locale).await?,
-                        );
-                    }
-                }
+            if contact.is_phone()
+                && let Some(old) = account::by_contact(&state.db, &contact).await?
+                && let Some(email) = old
+                    .email
+                    .clone()
+                    .filter(|_| old.email_verified != 0 && now - old.last_seen_at > DORMANT_MS)
+            {
+                return Err(dormant_email_step(state, &old, &email, &flow, actor, locale).await?);
             }
             account::find_or_create(&state.db, &contact, now).await?
         }
@@ -716,19 +712,19 @@ pub async fn no_email_access(
             "recycled_number",
         )
         .await?;
-        if let Some(old) = account::by_id(&state.db, &old_id).await? {
-            if let Some(email) = old.email {
-                let masked = Contact::Phone(phone.clone()).masked();
-                let msg = Message {
-                    channel: Channel::Email,
-                    to: email,
-                    subject: locale.t("email-phone-detached-subject"),
-                    text: locale.ta("email-phone-detached-body", &[("phone", masked)]),
-                    code: None,
-                    link: None,
-                };
-                state.notifier.send_now(&msg).await?;
-            }
+        if let Some(old) = account::by_id(&state.db, &old_id).await?
+            && let Some(email) = old.email
+        {
+            let masked = Contact::Phone(phone.clone()).masked();
+            let msg = Message {
+                channel: Channel::Email,
+                to: email,
+                subject: locale.t("email-phone-detached-subject"),
+                text: locale.ta("email-phone-detached-body", &[("phone", masked)]),
+                code: None,
+                link: None,
+            };
+            state.notifier.send_now(&msg).await?;
         }
     }
     let (customer, created) =

@@ -193,19 +193,19 @@ pub async fn password_sign_in(
         .bind(now)
         .execute(&state.db)
         .await?;
-        if let Some(c) = parse_login(state, login) {
-            if let Some(known) = account::by_contact(&state.db, &c).await? {
-                account::log_event(
-                    &state.db,
-                    now,
-                    actor,
-                    Some(&known.id),
-                    Some(c.as_str()),
-                    "password_sign_in",
-                    "wrong_password",
-                )
-                .await?;
-            }
+        if let Some(c) = parse_login(state, login)
+            && let Some(known) = account::by_contact(&state.db, &c).await?
+        {
+            account::log_event(
+                &state.db,
+                now,
+                actor,
+                Some(&known.id),
+                Some(c.as_str()),
+                "password_sign_in",
+                "wrong_password",
+            )
+            .await?;
         }
         return Err(AppError::unauthorized_with("invalid_credentials"));
     };

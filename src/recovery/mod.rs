@@ -223,10 +223,10 @@ pub async fn complete(
         };
         account::notify(state, Channel::Email, &email, locale, key).await?;
     }
-    if new_phone.is_none() {
-        if let Some(phone) = before.phone {
-            account::notify(state, Channel::Sms, &phone, locale, "recovery-password-set").await?;
-        }
+    if new_phone.is_none()
+        && let Some(phone) = before.phone
+    {
+        account::notify(state, Channel::Sms, &phone, locale, "recovery-password-set").await?;
     }
     Ok(())
 }
