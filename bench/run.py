@@ -87,6 +87,10 @@ def phone_args(srv: "Server") -> list[str]:
     return [str(first), str(per_thread), "many-ips"]
 
 
+def password_args(srv: "Server") -> list[str]:
+    return list(srv.password_account())
+
+
 def phone_args_one_ip(srv: "Server") -> list[str]:
     return phone_args(srv)[:2] + ["one-ip"]
 
@@ -122,6 +126,23 @@ WORKLOADS: list[Workload] = [
         unit="signins",
         unit_name="sign-in",
         default=False,
+    ),
+    Workload(
+        "B7",
+        "password sign-in: POST /api/v1/auth/password (Argon2id m=19456 KiB, t=2, p=1)",
+        "/api/v1/auth/password",
+        script="b7_password.lua",
+        args=password_args,
+    ),
+    # B1 while password sign-ins saturate the hashing pool: session checks must not stall.
+    Workload(
+        "B1+B7",
+        "B1 measured while 16 connections run B7 password sign-ins",
+        "/api/v1/me",
+        script="b1_me.lua",
+        args=token_args,
+        background=Background("B7", "/api/v1/auth/password", "b7_password.lua", password_args,
+                              connections=16, threads=1),
     ),
     # Not in the default set (--workloads hello,B1,B1+B6): B1 measured while sign-ins run.
     # The shape for "B1 p99 while B7 runs" once password sign-in has a script.
@@ -364,6 +385,23 @@ class Server:
         token = done["token"]
         expect(http(self.base, "GET", "/api/v1/me", token=token), 200, "GET /api/v1/me")
         return token
+
+    def password_account(self) -> tuple[str, str]:
+        """An account registered with a password (its email code from the dev outbox)."""
+        if getattr(self, "_password_account", None) is None:
+            email, password = "bench.password@example.ru", "Bench password 2026"
+            started = expect(http(self.base, "POST", "/api/v1/auth/register",
+                                  {"first_name": "Бенч", "last_name": "Тестов", "email": email,
+                                   "password": password}),
+                             202, "POST /api/v1/auth/register")
+            box = expect(http(self.base, "GET", "/api/v1/dev/outbox?to=" + urllib.parse.quote(email)),
+                         200, "GET /api/v1/dev/outbox")
+            code = [i["code"] for i in box.get("items", []) if i.get("code")][-1]
+            expect(http(self.base, "POST", "/api/v1/auth/codes/verify",
+                        {"flow_id": started["flow_id"], "code": code}),
+                   200, "POST /api/v1/auth/codes/verify")
+            self._password_account = (email, password)
+        return self._password_account
 
     def token(self) -> str:
         if self._token is None:

@@ -1,0 +1,200 @@
+// Shared helpers for the browser tests (*.test.mjs in this folder).
+//
+// They drive real headless Debian Chromium (/usr/bin/chromium) through playwright-core against a
+// running Kabinet server with the dev outbox on. Start one with tests/browser/run.sh, or point
+// KABINET_URL at your own server and run `node --test tests/browser/`.
+//
+// Elements are found the way a customer finds them: by visible text and <label>s. Each test has
+// its own browser context (own cookies) and its own random phone/email, so tests are independent.
+
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE = (process.env.KABINET_URL || 'http://127.0.0.1:18090').replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+// Generous for a loaded CI machine; nothing waits this long when things work.
+export const TIMEOUT_MS = 10_000;
+
+let browser;
+
+/** Launches Chromium before the tests of the calling file and closes it after them. */
+export function useBrowser() {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        // Without these Chromium hangs trying to reach Google on a closed network.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+}
+
+/** A fresh browser context (own cookies, Russian browser) for one test; screenshots on failure. */
+export async function inBrowser(t, body) {
+  const contexts = [];
+  const newContext = async () => {
+    const context = await browser.newContext({
+      locale: 'ru-RU',
+      viewport: { width: 1100, height: 800 },
+    });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(TIMEOUT_MS);
+    contexts.push(context);
+    return context;
+  };
+  try {
+    await body(newContext);
+  } catch (err) {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const slug = t.name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60);
+    let n = 0;
+    for (const context of contexts) {
+      for (const page of context.pages()) {
+        n += 1;
+        const file = join(ARTIFACTS, `${slug}-${n}.png`);
+        try {
+          await page.screenshot({ path: file, fullPage: true });
+          t.diagnostic(`screenshot: ${file} (${page.url()})`);
+        } catch (shotErr) {
+          t.diagnostic(`screenshot failed: ${shotErr.message}`);
+        }
+      }
+    }
+    throw err;
+  } finally {
+    for (const context of contexts) await context.close().catch(() => {});
+  }
+}
+
+// ---- test data and the dev outbox ---------------------------------------------------------------
+
+function randomDigits(n) {
+  let s = '';
+  for (let i = 0; i < n; i += 1) s += Math.floor(Math.random() * 10);
+  return s;
+}
+
+/** A random Russian mobile number: the E.164 form and the way people write it at home. */
+export function newPhone() {
+  const d = randomDigits(7);
+  return {
+    e164: `+7916${d}`,
+    written: `8 (916) ${d.slice(0, 3)}-${d.slice(3, 5)}-${d.slice(5)}`,
+    shown: `+7 916 ${d.slice(0, 3)}-${d.slice(3, 5)}-${d.slice(5)}`,
+  };
+}
+
+export function newEmail() {
+  return `bt-${Date.now().toString(36)}-${randomDigits(6)}@example.com`;
+}
+
+/** A password that passes the rules (8–128 characters, not a common one), new for each call. */
+export function newPassword() {
+  return `Кот в сапогах ${randomDigits(6)}`;
+}
+
+export async function outbox(to) {
+  const res = await fetch(`${BASE}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
+  assert.equal(res.status, 200, `dev outbox answered ${res.status}; is KABINET_DEV_OUTBOX on?`);
+  const body = await res.json();
+  return body.items;
+}
+
+/**
+ * The newest message to `to` after the first `seen` messages that has `field` (`code`, `link`).
+ * Messages are queued and delivered by a background worker, so this waits (bounded) for it.
+ */
+export async function messageFor(to, seen = 0, field = 'code') {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const items = await outbox(to);
+    const fresh = items.slice(seen).filter((m) => m[field]);
+    if (fresh.length > 0) return fresh[fresh.length - 1];
+    if (Date.now() > deadline) {
+      assert.fail(`no ${field} arrived for ${to} in ${TIMEOUT_MS} ms; outbox: ${JSON.stringify(items)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The code of the newest message to `to` after the first `seen` messages. */
+export async function codeFor(to, seen = 0) {
+  return (await messageFor(to, seen, 'code')).code;
+}
+
+/** The link of the newest message to `to` after the first `seen` messages. */
+export async function linkFor(to, seen = 0) {
+  return (await messageFor(to, seen, 'link')).link;
+}
+
+/** "123456" → "123 456": customers copy codes with spaces; they must be accepted. */
+export function withSpace(code) {
+  const mid = Math.ceil(code.length / 2);
+  return `${code.slice(0, mid)} ${code.slice(mid)}`;
+}
+
+// ---- page helpers -------------------------------------------------------------------------------
+
+export const path = (page) => new URL(page.url()).pathname;
+
+export function headerSignIn(page) {
+  return page.locator('header').getByRole('link', { name: 'Войти', exact: true });
+}
+
+export async function waitForPath(page, pathname) {
+  await page.waitForURL((url) => url.pathname === pathname);
+}
+
+/**
+ * Clicks the button `name` and waits for `expected` (a locator that is NOT on the current page);
+ * a refusal (role=alert) fails with its text instead of a timeout.
+ */
+export async function clickExpecting(page, name, expected) {
+  await page.getByRole('button', { name, exact: true }).click();
+  const alert = page.getByRole('alert');
+  await expected.or(alert).first().waitFor();
+  if (await alert.count()) {
+    assert.fail(`«${name}» was refused: ${(await alert.first().textContent()).trim()}`);
+  }
+}
+
+/** Clicks «Получить код» and expects the code page; a refusal (role=alert) fails with its text. */
+export async function askForCode(page) {
+  await clickExpecting(page, 'Получить код', page.getByLabel('Код', { exact: true }));
+  assert.equal(path(page), '/login/code');
+}
+
+/** Phone sign-in from /login up to /account. */
+export async function signInByPhone(page, phone) {
+  await page.goto(`${BASE}/login`);
+  const seen = (await outbox(phone.e164)).length;
+  await page.getByLabel('Телефон', { exact: true }).fill(phone.written);
+  await askForCode(page);
+  const code = await codeFor(phone.e164, seen);
+  await page.getByLabel('Код', { exact: true }).fill(withSpace(code));
+  await page.getByRole('button', { name: 'Войти', exact: true }).click();
+  await waitForPath(page, '/account');
+}
+
+export async function signOutByMenu(page) {
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('button', { name: 'Выход', exact: true }).click();
+  await headerSignIn(page).waitFor();
+}
