@@ -155,6 +155,13 @@ pub async fn complete(
     let before = account::by_id(&state.db, &customer_id)
         .await?
         .ok_or_else(AppError::not_found)?;
+    // A number that belongs to another account is refused before the link is spent.
+    if let Some(phone) = &new_phone {
+        let taken = account::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
+        if taken.is_some_and(|c| c.id != customer_id) {
+            return Err(AppError::conflict("contact_taken"));
+        }
+    }
     let used = sqlx::query(
         "UPDATE recovery_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
     )
@@ -170,10 +177,6 @@ pub async fn complete(
         ));
     }
     if let Some(phone) = &new_phone {
-        let taken = account::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
-        if taken.is_some_and(|c| c.id != customer_id) {
-            return Err(AppError::conflict("contact_taken"));
-        }
         sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")
             .bind(phone)
             .bind(now + HOLD_MS)

@@ -312,3 +312,43 @@ async fn a_support_case_needs_two_pieces_of_evidence() {
         "full_name_required"
     );
 }
+
+#[tokio::test]
+async fn a_number_of_another_account_is_refused_and_the_link_survives() {
+    let app = spawn_app().await;
+    let email = new_email();
+    app.register(&email, PASSWORD).await;
+    let someone = new_phone();
+    app.sign_in(&someone).await;
+    app.advance(3600);
+    ask_link(&app, &email).await.expect(202);
+    let link = link_token(&app, &email).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/recovery/{link}/phone"),
+            None,
+            Some(json!({"phone": someone, "channel": "sms"})),
+        )
+        .await
+        .expect(202);
+    let flow = r.json()["flow_id"].as_str().unwrap().to_owned();
+    let code = app.last_code(&someone).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/recovery/{link}/complete"),
+            None,
+            Some(json!({"password": NEW_PASSWORD, "flow_id": flow, "code": code})),
+        )
+        .await;
+    assert_eq!((r.status.as_u16(), r.code()), (409, "contact_taken".into()));
+    app.api(
+        Method::POST,
+        &format!("/recovery/{link}/complete"),
+        None,
+        Some(json!({"password": NEW_PASSWORD})),
+    )
+    .await
+    .expect(204);
+}
