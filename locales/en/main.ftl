@@ -145,10 +145,14 @@ confirm-lead = Press the button to confirm the address and sign in.
 confirm-submit = Confirm
 
 recovery-title = Account recovery
-recovery-lead = Enter the email of your account and the anti-spam code from the picture. We will send a sign-in link.
+recovery-lead = Enter the email of your account and the anti-spam code from the picture. We will send a link to set a new password or change your phone number.
 recovery-submit = Send the link
 recovery-no-email = No access to your email?
 recovery-sent = If this address belongs to an account, we have sent it a link. It is valid for 1 hour.
+reset-other-phone = Use another number
+personal-add-phone = Add a phone
+personal-add-email = Add an email
+error-page-recovery = Ask for a new link
 reset-title = New password
 reset-change-phone = Change phone number
 reset-change-phone-lead = If the old number is gone, enter the new one: we will text a code or call.

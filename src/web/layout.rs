@@ -82,9 +82,17 @@ struct ErrorPage {
     page: Page,
     title: String,
     message: String,
+    /// Where to go on from this error, besides home.
+    onward: Option<(String, String)>,
 }
 
-pub fn error_page(_state: &AppState, l: Locale, status: StatusCode, message: &str) -> Response {
+pub fn error_page(
+    _state: &AppState,
+    l: Locale,
+    status: StatusCode,
+    code: &str,
+    message: &str,
+) -> Response {
     let page = Page {
         l,
         user: None,
@@ -98,10 +106,16 @@ pub fn error_page(_state: &AppState, l: Locale, status: StatusCode, message: &st
     } else {
         l.t("error-page-title")
     };
+    let onward = match code {
+        "recovery_link_invalid" => Some(("/recovery".to_owned(), l.t("error-page-recovery"))),
+        "csrf_failed" => Some(("/login".to_owned(), l.t("nav-login"))),
+        _ => None,
+    };
     let mut res = ErrorPage {
         page,
         title,
         message: message.to_owned(),
+        onward,
     }
     .into_response();
     *res.status_mut() = status;

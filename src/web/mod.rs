@@ -218,7 +218,7 @@ pub async fn render_errors(
         );
         return axum::response::Redirect::to(&target).into_response();
     }
-    let mut out = layout::error_page(&state, locale, err.status, &message);
+    let mut out = layout::error_page(&state, locale, err.status, err.code, &message);
     copy_retry_after(&res, &mut out);
     out
 }
