@@ -82,6 +82,7 @@ impl Application {
         let secret = load_secret(&db, &config).await?;
         if config.demo {
             crate::account::seed_demo(&db, clock.now_ms()).await?;
+            crate::catalog::demo::seed(&db, clock.now_ms()).await?;
         }
         let dev = config
             .dev_outbox_on()
@@ -104,6 +105,8 @@ impl Application {
             .merge(crate::account::api::router())
             .merge(crate::notify::api::router())
             .merge(crate::recovery::api::router())
+            .merge(crate::catalog::api::router())
+            .merge(crate::cart::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
@@ -194,6 +197,8 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::auth::pages::router())
         .merge(crate::account::pages::router())
         .merge(crate::recovery::pages::router())
+        .merge(crate::catalog::pages::router())
+        .merge(crate::cart::pages::router())
         .route("/api/docs", get(docs_page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

@@ -116,8 +116,10 @@ mod tests {
 
     #[test]
     fn both_languages_have_every_key() {
-        let ru = std::fs::read_to_string("locales/ru/main.ftl").unwrap();
-        let en = std::fs::read_to_string("locales/en/main.ftl").unwrap();
+        // Absolute paths: figment's Jail (config tests) changes the working directory.
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let ru = std::fs::read_to_string(format!("{dir}/locales/ru/main.ftl")).unwrap();
+        let en = std::fs::read_to_string(format!("{dir}/locales/en/main.ftl")).unwrap();
         let keys = |s: &str| -> Vec<String> {
             s.lines()
                 .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))

@@ -6,6 +6,8 @@
 pub mod account;
 pub mod app;
 pub mod auth;
+pub mod cart;
+pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -14,7 +14,6 @@ home-title = Welcome to Kabinet
 home-lead = Sign in with a code by SMS or email to see your orders, cart, favourites, points and balance.
 home-signed-in = You are signed in. Open your account to see your data and devices.
 catalog-title = Catalogue
-catalog-soon = The product catalogue is coming here soon.
 
 login-title = Sign in
 login-lead = Enter your phone number and we will send a sign-in code. A new account is opened if you have none.
@@ -332,3 +331,38 @@ email-contact-changed-phone-body =
     Your Kabinet account now has a new phone: { $contact }.
     If it was not you, press «It wasn't me» (the link is valid for 7 days): { $link }
 sms-contact-changed-phone = Your account number was changed to { $contact }. Not you? { $link }
+
+nav-cart = Cart
+nav-favorites = Favourites
+catalog-search = Search products
+catalog-category = Category
+catalog-all = All categories
+catalog-find = Find
+catalog-nothing = Nothing found.
+catalog-to-cart = Add to cart
+catalog-to-favorites = Add to favourites
+catalog-more = Show more
+favorites-remove = Remove from favourites
+favorites-empty = No favourites yet.
+product-seller = Seller
+product-origin = Ships from
+product-category = Category
+product-weight = Weight
+product-size = Size
+product-stock = In stock
+cart-empty = Your cart is empty.
+cart-quantity = Quantity
+cart-update = Update
+cart-remove = Remove
+cart-total = Total
+cart-one-parcel = Everything arrives in one parcel
+cart-parcels = The order arrives in several parcels
+cart-delivery = estimated delivery
+parcel-other-seller = another seller
+parcel-other-warehouse = another warehouse
+parcel-overweight = weight limit exceeded
+error-product-not-found = Product not found.
+error-invalid-quantity = The quantity must be 0 to 999.
+error-not-enough-stock = Not that many in stock: { $available } available.
+error-invalid-cursor = Invalid page cursor.
+error-invalid-limit = The page size must be 1 to 100.

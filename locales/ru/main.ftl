@@ -14,7 +14,6 @@ home-title = Добро пожаловать в Kabinet
 home-lead = Здесь покупатель входит по коду из СМС или письма, видит свои заказы, корзину, избранное, баллы и баланс.
 home-signed-in = Вы вошли. Откройте личный кабинет, чтобы увидеть данные и устройства.
 catalog-title = Каталог
-catalog-soon = Каталог товаров скоро появится здесь.
 
 login-title = Вход
 login-lead = Введите номер телефона — мы пришлём код для входа. Если аккаунта ещё нет, он будет создан.
@@ -332,3 +331,38 @@ email-contact-changed-phone-body =
     В аккаунте Kabinet указан новый телефон: { $contact }.
     Если это были не вы, нажмите «Это был не я» (ссылка действует 7 дней): { $link }
 sms-contact-changed-phone = Номер в аккаунте изменён на { $contact }. Не вы? { $link }
+
+nav-cart = Корзина
+nav-favorites = Избранное
+catalog-search = Поиск товаров
+catalog-category = Категория
+catalog-all = Все категории
+catalog-find = Найти
+catalog-nothing = Ничего не нашлось.
+catalog-to-cart = В корзину
+catalog-to-favorites = В избранное
+catalog-more = Показать ещё
+favorites-remove = Убрать из избранного
+favorites-empty = В избранном пока пусто.
+product-seller = Продавец
+product-origin = Отправка со склада
+product-category = Категория
+product-weight = Вес
+product-size = Размеры
+product-stock = В наличии
+cart-empty = В корзине пока пусто.
+cart-quantity = Количество
+cart-update = Изменить
+cart-remove = Удалить
+cart-total = Итого
+cart-one-parcel = Всё приедет одной посылкой
+cart-parcels = Заказ придёт несколькими посылками
+cart-delivery = доставка ориентировочно
+parcel-other-seller = другой продавец
+parcel-other-warehouse = другой склад
+parcel-overweight = превышен вес
+error-product-not-found = Товар не найден.
+error-invalid-quantity = Количество должно быть от 0 до 999.
+error-not-enough-stock = Столько нет в наличии: доступно { $available }.
+error-invalid-cursor = Неверный курсор страницы.
+error-invalid-limit = Размер страницы — от 1 до 100.

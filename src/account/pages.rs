@@ -17,7 +17,6 @@ use serde::de::IgnoredAny;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/catalog", get(catalog))
         .route("/account", get(account))
         .route("/account/security", get(security))
         .route("/account/sessions/{id}/end", post(end_session))
@@ -45,16 +44,6 @@ struct HomePage {
 
 async fn home(page: Page) -> HomePage {
     HomePage { page }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "catalog.html")]
-struct CatalogPage {
-    page: Page,
-}
-
-async fn catalog(page: Page) -> CatalogPage {
-    CatalogPage { page }
 }
 
 #[derive(Template, WebTemplate)]

@@ -13,3 +13,4 @@ mod pages;
 mod passwords;
 mod recovery;
 mod sessions;
+mod shop;

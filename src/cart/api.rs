@@ -1,0 +1,159 @@
+//! JSON API of the cart and favourites.
+
+use super::{Cart, CartOwner};
+use crate::app::AppState;
+use crate::auth::sessions::Authenticated;
+use crate::catalog::Product;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::i18n::Locale;
+use crate::web::ApiJson;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_cart))
+        .routes(routes!(put_item, delete_item))
+        .routes(routes!(list_favorites))
+        .routes(routes!(add_favorite, remove_favorite))
+}
+
+/// The cart answer, with the guest cookie when this request started a guest cart.
+pub fn with_cookie(state: &AppState, owner: &CartOwner, body: Response) -> Response {
+    let mut res = body;
+    if let Some(token) = &owner.new_cookie {
+        let c = crate::web::set_cookie(state, super::CART_COOKIE, token, Some(30 * 86_400), false);
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// The cart: lines, totals and the parcel plan (`single_parcel`, and each parcel's reason).
+#[utoipa::path(get, path = "/cart", tag = "cart", responses((status = 200, body = Cart)))]
+async fn get_cart(
+    State(state): State<AppState>,
+    owner: CartOwner,
+    locale: Locale,
+) -> AppResult<Json<Cart>> {
+    Ok(Json(super::load(&state, &owner.owner, locale).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quantity {
+    /// 0–999 and at most the stock; 0 removes the line.
+    pub quantity: i64,
+}
+
+/// Put a product in the cart with a quantity (guests get a cart cookie).
+#[utoipa::path(put, path = "/cart/items/{product_id}", tag = "cart", params(("product_id" = String, Path)),
+    request_body = Quantity,
+    responses((status = 200, body = Cart), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "not_enough_stock")))]
+async fn put_item(
+    State(state): State<AppState>,
+    owner: CartOwner,
+    locale: Locale,
+    Path(product_id): Path<String>,
+    ApiJson(b): ApiJson<Quantity>,
+) -> AppResult<Response> {
+    super::set_quantity(&state, &owner.owner, &product_id, b.quantity).await?;
+    let cart = super::load(&state, &owner.owner, locale).await?;
+    Ok(with_cookie(&state, &owner, Json(cart).into_response()))
+}
+
+/// Remove a product from the cart.
+#[utoipa::path(delete, path = "/cart/items/{product_id}", tag = "cart", params(("product_id" = String, Path)),
+    responses((status = 200, body = Cart)))]
+async fn delete_item(
+    State(state): State<AppState>,
+    owner: CartOwner,
+    locale: Locale,
+    Path(product_id): Path<String>,
+) -> AppResult<Json<Cart>> {
+    super::remove(&state, &owner.owner, &product_id).await?;
+    Ok(Json(super::load(&state, &owner.owner, locale).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FavoriteList {
+    pub items: Vec<Product>,
+    pub next_cursor: Option<String>,
+}
+
+/// «Избранное»: the customer's saved products, newest first.
+#[utoipa::path(get, path = "/favorites", tag = "favorites",
+    responses((status = 200, body = FavoriteList), (status = 401, body = ErrorBody)))]
+async fn list_favorites(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> AppResult<Json<FavoriteList>> {
+    Ok(Json(FavoriteList {
+        items: favorites(&state, &auth.customer.id).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Save a product to «Избранное».
+#[utoipa::path(put, path = "/favorites/{product_id}", tag = "favorites", params(("product_id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_favorite(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(product_id): Path<String>,
+) -> AppResult<StatusCode> {
+    add(&state, &auth.customer.id, &product_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove a product from «Избранное».
+#[utoipa::path(delete, path = "/favorites/{product_id}", tag = "favorites", params(("product_id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn remove_favorite(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(product_id): Path<String>,
+) -> AppResult<StatusCode> {
+    sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
+        .bind(&auth.customer.id)
+        .bind(&product_id)
+        .execute(&state.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add(state: &AppState, customer_id: &str, product_id: &str) -> AppResult<()> {
+    if crate::catalog::get(state, product_id).await?.is_none() {
+        return Err(AppError::new(StatusCode::NOT_FOUND, "product_not_found"));
+    }
+    sqlx::query(
+        "INSERT INTO favorites (customer_id, product_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(customer_id)
+    .bind(product_id)
+    .bind(state.clock.now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+pub async fn favorites(state: &AppState, customer_id: &str) -> AppResult<Vec<Product>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT product_id FROM favorites WHERE customer_id = $1 ORDER BY added_at DESC, product_id")
+            .bind(customer_id)
+            .fetch_all(&state.db)
+            .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = crate::catalog::get(state, &id).await? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,436 @@
+//! The cart (PRODUCT S2) and its parcel plan: before checkout the customer sees whether the
+//! items ship together, and if not, why. A guest's cart lives under a cookie and joins the
+//! customer's cart at sign-in.
+
+pub mod api;
+pub mod pages;
+
+use crate::app::AppState;
+use crate::auth::sessions::MaybeAuthenticated;
+use crate::catalog::Product;
+use crate::error::{AppError, AppResult};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::Serialize;
+
+/// Parcels split above this weight (PRODUCT §2).
+pub const MAX_PARCEL_G: i64 = 25_000;
+/// Largest quantity of one product in a cart.
+pub const MAX_QUANTITY: i64 = 999;
+pub const CART_COOKIE: &str = "kabinet_cart";
+
+/// Why a parcel is separate from the first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// «другой продавец»
+    OtherSeller,
+    /// «другой склад»
+    OtherWarehouse,
+    /// «превышен вес»
+    Overweight,
+}
+
+impl Reason {
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::OtherSeller => "parcel-other-seller",
+            Reason::OtherWarehouse => "parcel-other-warehouse",
+            Reason::Overweight => "parcel-overweight",
+        }
+    }
+}
+
+/// What planning needs of a cart line.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub product_id: String,
+    pub seller_id: String,
+    pub origin_id: String,
+    pub weight_g: i64,
+    pub quantity: i64,
+    pub lead_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parcel {
+    pub origin_id: String,
+    pub seller_id: String,
+    pub product_ids: Vec<String>,
+    pub weight_g: i64,
+    pub reason: Option<Reason>,
+    pub lead_days: i64,
+}
+
+/// Groups items by shipping origin (in cart order), then packs each group into parcels of at
+/// most `max_g` (first fit, unit by unit; a single unit heavier than that travels alone).
+pub fn plan(items: &[Item], max_g: i64) -> Vec<Parcel> {
+    let mut origins: Vec<&str> = Vec::new();
+    for i in items {
+        if !origins.contains(&i.origin_id.as_str()) {
+            origins.push(&i.origin_id);
+        }
+    }
+    let mut parcels: Vec<Parcel> = Vec::new();
+    for origin in origins {
+        let group: Vec<&Item> = items.iter().filter(|i| i.origin_id == origin).collect();
+        let first_of_origin = parcels.len();
+        for item in group {
+            for _ in 0..item.quantity.max(0) {
+                let fits = parcels[first_of_origin..]
+                    .iter_mut()
+                    .find(|p| p.weight_g + item.weight_g <= max_g);
+                let parcel = match fits {
+                    Some(p) => p,
+                    None => {
+                        parcels.push(Parcel {
+                            origin_id: item.origin_id.clone(),
+                            seller_id: item.seller_id.clone(),
+                            product_ids: Vec::new(),
+                            weight_g: 0,
+                            reason: None,
+                            lead_days: item.lead_days,
+                        });
+                        parcels.last_mut().expect("just pushed")
+                    }
+                };
+                parcel.weight_g += item.weight_g;
+                if !parcel.product_ids.contains(&item.product_id) {
+                    parcel.product_ids.push(item.product_id.clone());
+                }
+            }
+        }
+    }
+    let first_seller = parcels.first().map(|p| p.seller_id.clone());
+    let mut seen_origins: Vec<String> = Vec::new();
+    for p in &mut parcels {
+        p.reason = if seen_origins.contains(&p.origin_id) {
+            Some(Reason::Overweight)
+        } else if seen_origins.is_empty() {
+            None
+        } else if first_seller.as_deref() != Some(p.seller_id.as_str()) {
+            Some(Reason::OtherSeller)
+        } else {
+            Some(Reason::OtherWarehouse)
+        };
+        seen_origins.push(p.origin_id.clone());
+    }
+    parcels
+}
+
+/// Whose cart a request works on.
+#[derive(Debug, Clone)]
+pub struct CartOwner {
+    pub owner: String,
+    pub customer_id: Option<String>,
+    /// A guest cookie to set (the first line of a new guest cart).
+    pub new_cookie: Option<String>,
+}
+
+fn guest_owner(token: &str) -> String {
+    format!("guest:{}", &crate::auth::token_hash(token)[..32])
+}
+
+impl FromRequestParts<AppState> for CartOwner {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let auth = MaybeAuthenticated::from_request_parts(parts, state).await?;
+        let guest = crate::web::cookie(&parts.headers, CART_COOKIE)
+            .filter(|t| t.len() >= 32 && t.len() <= 64);
+        match (auth.0, guest) {
+            (Some(a), guest) => {
+                if let Some(g) = guest {
+                    merge(state, &guest_owner(&g), &a.customer.id).await?;
+                }
+                Ok(CartOwner {
+                    owner: a.customer.id.clone(),
+                    customer_id: Some(a.customer.id),
+                    new_cookie: None,
+                })
+            }
+            (None, Some(g)) => Ok(CartOwner {
+                owner: guest_owner(&g),
+                customer_id: None,
+                new_cookie: None,
+            }),
+            (None, None) => {
+                let token = crate::auth::new_token();
+                Ok(CartOwner {
+                    owner: guest_owner(&token),
+                    customer_id: None,
+                    new_cookie: Some(token),
+                })
+            }
+        }
+    }
+}
+
+/// Moves a guest cart into the customer's (quantities add up, capped by stock).
+pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResult<()> {
+    let lines: Vec<(String, i64)> =
+        sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1")
+            .bind(guest)
+            .fetch_all(&state.db)
+            .await?;
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let now = state.clock.now_ms();
+    for (product_id, quantity) in lines {
+        let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+            .bind(&product_id)
+            .fetch_optional(&state.db)
+            .await?
+            .unwrap_or(0);
+        sqlx::query(
+            "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (owner, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity",
+        )
+        .bind(customer_id)
+        .bind(&product_id)
+        .bind(quantity)
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+        sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE owner = $2 AND product_id = $3 AND quantity > $1")
+            .bind(stock.clamp(1, MAX_QUANTITY))
+            .bind(customer_id)
+            .bind(&product_id)
+            .execute(&state.db)
+            .await?;
+    }
+    sqlx::query("DELETE FROM cart_lines WHERE owner = $1")
+        .bind(guest)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a line's quantity (0 removes it). Quantities are 0–999 and at most the stock.
+pub async fn set_quantity(
+    state: &AppState,
+    owner: &str,
+    product_id: &str,
+    quantity: i64,
+) -> AppResult<()> {
+    if !(0..=MAX_QUANTITY).contains(&quantity) {
+        return Err(AppError::bad_request("invalid_quantity"));
+    }
+    let product = crate::catalog::get(state, product_id)
+        .await?
+        .ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "product_not_found"))?;
+    if quantity == 0 {
+        return remove(state, owner, product_id).await;
+    }
+    if quantity > product.stock {
+        return Err(
+            AppError::conflict("not_enough_stock").arg("available", product.stock.to_string())
+        );
+    }
+    sqlx::query(
+        "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (owner, product_id) DO UPDATE SET quantity = excluded.quantity",
+    )
+    .bind(owner)
+    .bind(product_id)
+    .bind(quantity)
+    .bind(state.clock.now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove(state: &AppState, owner: &str, product_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2")
+        .bind(owner)
+        .bind(product_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Line {
+    pub product_id: String,
+    pub title: String,
+    pub price: i64,
+    pub quantity: i64,
+    pub line_total: i64,
+    pub stock: i64,
+    pub seller_name: String,
+    pub origin_id: String,
+    pub weight_g: i64,
+    pub image: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ParcelView {
+    pub origin_id: String,
+    pub origin_city: String,
+    pub seller_name: String,
+    pub product_ids: Vec<String>,
+    pub weight_g: i64,
+    /// `null` for the first parcel; else `other_seller`, `other_warehouse` or `overweight`.
+    pub reason: Option<Reason>,
+    /// The reason in the request's language.
+    pub reason_text: Option<String>,
+    /// YYYY-MM-DD, if ordered now.
+    pub estimated_delivery: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Cart {
+    pub lines: Vec<Line>,
+    pub parcels: Vec<ParcelView>,
+    pub single_parcel: bool,
+    /// Goods total, kopecks.
+    pub total: i64,
+    pub items_count: i64,
+}
+
+/// The cart with its parcel plan.
+pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) -> AppResult<Cart> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1 ORDER BY added_at, product_id")
+            .bind(owner)
+            .fetch_all(&state.db)
+            .await?;
+    let mut products: Vec<(Product, i64)> = Vec::with_capacity(rows.len());
+    for (id, q) in rows {
+        if let Some(p) = crate::catalog::get(state, &id).await? {
+            products.push((p, q));
+        }
+    }
+    let items: Vec<Item> = products
+        .iter()
+        .map(|(p, q)| Item {
+            product_id: p.id.clone(),
+            seller_id: p.seller_id.clone(),
+            origin_id: p.origin_id.clone(),
+            weight_g: p.weight_g,
+            quantity: *q,
+            lead_days: p.lead_days,
+        })
+        .collect();
+    let today = time::OffsetDateTime::from_unix_timestamp(state.clock.now_ms() / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    let parcels: Vec<ParcelView> = plan(&items, MAX_PARCEL_G)
+        .into_iter()
+        .map(|p| {
+            let origin = products
+                .iter()
+                .find(|(x, _)| x.origin_id == p.origin_id)
+                .map(|(x, _)| x);
+            ParcelView {
+                origin_city: origin.map(|o| o.origin_city.clone()).unwrap_or_default(),
+                seller_name: origin.map(|o| o.seller_name.clone()).unwrap_or_default(),
+                estimated_delivery: (today + time::Duration::days(p.lead_days)).to_string(),
+                reason_text: p.reason.map(|r| locale.t(r.key())),
+                origin_id: p.origin_id,
+                product_ids: p.product_ids,
+                weight_g: p.weight_g,
+                reason: p.reason,
+            }
+        })
+        .collect();
+    let lines: Vec<Line> = products
+        .into_iter()
+        .map(|(p, q)| Line {
+            image: p.image(),
+            line_total: p.price * q,
+            product_id: p.id,
+            title: p.title,
+            price: p.price,
+            quantity: q,
+            stock: p.stock,
+            seller_name: p.seller_name,
+            origin_id: p.origin_id,
+            weight_g: p.weight_g,
+        })
+        .collect();
+    Ok(Cart {
+        total: lines.iter().map(|l| l.line_total).sum(),
+        items_count: lines.iter().map(|l| l.quantity).sum(),
+        single_parcel: parcels.len() <= 1,
+        lines,
+        parcels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, seller: &str, origin: &str, weight_g: i64, quantity: i64) -> Item {
+        Item {
+            product_id: id.into(),
+            seller_id: seller.into(),
+            origin_id: origin.into(),
+            weight_g,
+            quantity,
+            lead_days: 2,
+        }
+    }
+
+    #[test]
+    fn one_warehouse_is_one_parcel() {
+        let p = plan(
+            &[item("a", "s1", "w1", 500, 2), item("b", "s1", "w1", 300, 1)],
+            MAX_PARCEL_G,
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].product_ids, vec!["a", "b"]);
+        assert_eq!(p[0].weight_g, 1300);
+        assert_eq!(p[0].reason, None);
+    }
+
+    #[test]
+    fn two_sellers_or_warehouses_are_separate_parcels() {
+        let p = plan(
+            &[
+                item("a", "s1", "w1", 500, 1),
+                item("b", "s2", "w2", 300, 1),
+                item("c", "s1", "w3", 100, 1),
+            ],
+            MAX_PARCEL_G,
+        );
+        let reasons: Vec<_> = p.iter().map(|x| x.reason).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                None,
+                Some(Reason::OtherSeller),
+                Some(Reason::OtherWarehouse)
+            ]
+        );
+    }
+
+    #[test]
+    fn heavy_orders_split_by_weight() {
+        // Three 10 kg units: two fit in 25 kg, the third goes in a second parcel.
+        let p = plan(&[item("d", "s1", "w1", 10_000, 3)], MAX_PARCEL_G);
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].weight_g, p[1].weight_g), (20_000, 10_000));
+        assert_eq!(p[1].reason, Some(Reason::Overweight));
+        // A single unit over the limit travels alone.
+        let p = plan(
+            &[
+                item("w", "s1", "w1", 60_000, 1),
+                item("x", "s1", "w1", 1_000, 1),
+            ],
+            MAX_PARCEL_G,
+        );
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].product_ids, vec!["w"]);
+    }
+
+    #[test]
+    fn empty_cart_has_no_parcels() {
+        assert!(plan(&[], MAX_PARCEL_G).is_empty());
+    }
+}
