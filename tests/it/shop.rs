@@ -145,7 +145,7 @@ async fn search_ignores_case_and_yo() {
 }
 
 /// Products of the demo catalogue picked by a predicate.
-fn pick<'a>(all: &'a [Value], f: impl Fn(&Value) -> bool) -> &'a Value {
+fn pick(all: &[Value], f: impl Fn(&Value) -> bool) -> &Value {
     all.iter()
         .find(|p| f(p) && p["stock"].as_i64().unwrap() >= 3)
         .expect("a matching demo product")
