@@ -83,6 +83,12 @@ impl Application {
         if config.demo {
             crate::account::seed_demo(&db, clock.now_ms()).await?;
             crate::catalog::demo::seed(&db, clock.now_ms()).await?;
+            let started = std::time::Instant::now();
+            crate::delivery::demo::seed(&db, config.demo_pickup_points).await?;
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "demo pickup network ready"
+            );
         }
         let dev = config
             .dev_outbox_on()
@@ -107,6 +113,7 @@ impl Application {
             .merge(crate::recovery::api::router())
             .merge(crate::catalog::api::router())
             .merge(crate::cart::api::router())
+            .merge(crate::delivery::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
@@ -199,6 +206,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::recovery::pages::router())
         .merge(crate::catalog::pages::router())
         .merge(crate::cart::pages::router())
+        .merge(crate::delivery::pages::router())
         .route("/api/docs", get(docs_page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

@@ -24,6 +24,8 @@ pub struct Config {
     pub secret: Option<String>,
     /// Fill an empty database with demo data.
     pub demo: bool,
+    /// How many pickup points and lockers the demo network has.
+    pub demo_pickup_points: usize,
     /// `text` or `json` logs.
     pub log_format: String,
     pub db_max_connections: u32,
@@ -111,6 +113,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             secret: None,
             demo: true,
+            demo_pickup_points: 100_000,
             log_format: "text".into(),
             db_max_connections: 16,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],

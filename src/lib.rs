@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod i18n;
 pub mod notify;

@@ -49,11 +49,12 @@ KABINET_ADDR="127.0.0.1:$port" \
   KABINET_DATABASE_URL="sqlite://$work/kabinet.db" \
   KABINET_BASE_URL="$url" \
   KABINET_DEV_OUTBOX=true \
+  KABINET_DEMO_PICKUP_POINTS=5000 \
   "$work/kabinet" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 ready=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   if ! kill -0 "$server_pid" 2>/dev/null; then
     break
   fi

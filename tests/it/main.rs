@@ -8,6 +8,7 @@ mod support;
 mod auth_codes;
 mod auth_limits;
 mod contacts;
+mod delivery;
 mod notify;
 mod pages;
 mod passwords;

@@ -1,0 +1,114 @@
+//! JSON API of delivery points.
+
+use super::{Filter, Kind, Point};
+use crate::app::AppState;
+use crate::auth::sessions::Authenticated;
+use crate::cart::CartOwner;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::web::{ApiJson, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(remembered, remember))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PointQuery {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Address or city words (instead of coordinates).
+    pub q: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<usize>,
+    /// `pickup_point` or `parcel_locker`.
+    pub kind: Option<String>,
+    /// `cart`: only points where every parcel of the cart fits.
+    pub fits: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointList {
+    pub items: Vec<Point>,
+    pub next_cursor: Option<String>,
+}
+
+/// Shared by the API and the page: parse the filters and search.
+pub async fn find(state: &AppState, q: &PointQuery, owner: &CartOwner) -> AppResult<Vec<Point>> {
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(AppError::bad_request("invalid_limit"));
+    }
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(Kind::parse(k).ok_or_else(|| AppError::bad_request("invalid_kind"))?),
+    };
+    let fits = match q.fits.as_deref().filter(|f| !f.is_empty()) {
+        None => None,
+        Some("cart") => Some(super::cart_parcels(state, &owner.owner).await?),
+        Some(_) => return Err(AppError::bad_request("invalid_fits")),
+    };
+    let filter = Filter { kind, fits };
+    match (
+        q.lat,
+        q.lon,
+        q.q.as_deref().filter(|s| !s.trim().is_empty()),
+    ) {
+        (Some(lat), Some(lon), _) => super::nearest(state, lat, lon, limit, &filter).await,
+        (None, None, Some(text)) => super::by_text(state, text, limit, &filter).await,
+        _ => Err(AppError::bad_request("query_required")),
+    }
+}
+
+/// Pickup points and parcel lockers: nearest to `lat`/`lon` first (with `distance_m`), or
+/// by address words (`q`).
+#[utoipa::path(get, path = "/pickup-points", tag = "delivery", params(PointQuery),
+    responses((status = 200, body = PointList), (status = 400, body = ErrorBody)))]
+async fn search(
+    State(state): State<AppState>,
+    owner: CartOwner,
+    ApiQuery(q): ApiQuery<PointQuery>,
+) -> AppResult<Json<PointList>> {
+    Ok(Json(PointList {
+        items: find(&state, &q, &owner).await?,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub pickup_point_id: String,
+}
+
+/// The customer's remembered pickup point (404 when none).
+#[utoipa::path(get, path = "/me/pickup-point", tag = "delivery",
+    responses((status = 200, body = Point), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remembered(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<Point>> {
+    super::remembered(&state, &auth.customer.id)
+        .await?
+        .map(Json)
+        .ok_or_else(AppError::not_found)
+}
+
+/// Remember a pickup point for the next checkout.
+#[utoipa::path(put, path = "/me/pickup-point", tag = "delivery", request_body = Choice,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remember(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(b): ApiJson<Choice>,
+) -> AppResult<StatusCode> {
+    super::get(&state, &b.pickup_point_id)
+        .await?
+        .ok_or_else(|| AppError::new(StatusCode::NOT_FOUND, "pickup_point_not_found"))?;
+    super::remember(&state, &auth.customer.id, &b.pickup_point_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

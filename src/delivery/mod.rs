@@ -1,0 +1,278 @@
+//! Delivery points (PRODUCT S4): pickup points (ПВЗ) and parcel lockers (постаматы), found
+//! nearest to coordinates or by address text; lockers refuse parcels over their cell size or
+//! weight. The customer's last choice is remembered.
+//!
+//! Nearest search needs no spatial extension: it reads a latitude band around the point
+//! (an index range), keeps the longitudes inside the box, sorts by great-circle distance in
+//! Rust and widens the box until it holds enough points. The same SQL works on both databases.
+
+pub mod api;
+pub mod demo;
+pub mod pages;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use serde::Serialize;
+
+const EARTH_M: f64 = 6_371_000.0;
+
+/// Great-circle distance in metres.
+pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_M * a.sqrt().asin()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    PickupPoint,
+    ParcelLocker,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pickup_point" => Some(Kind::PickupPoint),
+            "parcel_locker" => Some(Kind::ParcelLocker),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::PickupPoint => "pickup_point",
+            Kind::ParcelLocker => "parcel_locker",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Point {
+    pub id: String,
+    /// `pickup_point` or `parcel_locker`.
+    pub kind: String,
+    pub city: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub hours: String,
+    pub max_weight_g: i64,
+    pub max_side_mm: i64,
+    /// Metres from the searched coordinates (absent for text search).
+    #[sqlx(default)]
+    pub distance_m: Option<i64>,
+}
+
+/// What a parcel needs of a point: its weight and its longest side.
+#[derive(Debug, Clone, Copy)]
+pub struct ParcelSize {
+    pub weight_g: i64,
+    pub longest_side_mm: i64,
+}
+
+impl Point {
+    /// Whether every parcel fits (lockers have cells; pickup points take up to their limit).
+    pub fn fits(&self, parcels: &[ParcelSize]) -> bool {
+        parcels
+            .iter()
+            .all(|p| p.weight_g <= self.max_weight_g && p.longest_side_mm <= self.max_side_mm)
+    }
+}
+
+/// Search filters shared by the API and the page.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub kind: Option<Kind>,
+    pub fits: Option<Vec<ParcelSize>>,
+}
+
+impl Filter {
+    fn keep(&self, p: &Point) -> bool {
+        self.kind.is_none_or(|k| p.kind == k.as_str())
+            && self.fits.as_ref().is_none_or(|f| p.fits(f))
+    }
+}
+
+/// The `limit` points nearest to (lat, lon), nearest first.
+pub async fn nearest(
+    state: &AppState,
+    lat: f64,
+    lon: f64,
+    limit: usize,
+    filter: &Filter,
+) -> AppResult<Vec<Point>> {
+    if !(-90.0..=90.0).contains(&lat)
+        || !(-180.0..=180.0).contains(&lon)
+        || !lat.is_finite()
+        || !lon.is_finite()
+    {
+        return Err(AppError::bad_request("invalid_coordinates"));
+    }
+    let mut radius_m = 2_000.0;
+    loop {
+        let dlat = (radius_m / EARTH_M).to_degrees();
+        let dlon = dlat / lat.to_radians().cos().max(0.01);
+        let rows: Vec<Point> = sqlx::query_as(
+            "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
+             WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4",
+        )
+        .bind(lat - dlat)
+        .bind(lat + dlat)
+        .bind(lon - dlon)
+        .bind(lon + dlon)
+        .fetch_all(&state.db)
+        .await?;
+        let mut found: Vec<Point> = rows
+            .into_iter()
+            .filter(|p| filter.keep(p))
+            .map(|mut p| {
+                p.distance_m = Some(distance_m(lat, lon, p.lat, p.lon).round() as i64);
+                p
+            })
+            // Only points inside the circle are surely nearer than anything outside the box.
+            .filter(|p| p.distance_m.unwrap_or(0) as f64 <= radius_m)
+            .collect();
+        if found.len() >= limit || radius_m >= 4_000_000.0 {
+            found.sort_by_key(|p| (p.distance_m, p.id.clone()));
+            found.truncate(limit);
+            return Ok(found);
+        }
+        radius_m *= 3.0;
+    }
+}
+
+/// Points whose city or address contain every word of `q` (Russian-aware).
+pub async fn by_text(
+    state: &AppState,
+    q: &str,
+    limit: usize,
+    filter: &Filter,
+) -> AppResult<Vec<Point>> {
+    let words: Vec<String> = crate::catalog::normalize(q)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(crate::catalog::like_pattern)
+        .collect();
+    if words.is_empty() {
+        return Err(AppError::bad_request("query_required"));
+    }
+    let mut w = words.into_iter();
+    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
+    let (w1, w2, w3) = (next(), next(), next());
+    let rows: Vec<Point> = sqlx::query_as(
+        "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
+         WHERE search_text LIKE $1 ESCAPE '\\' AND search_text LIKE $2 ESCAPE '\\' AND search_text LIKE $3 ESCAPE '\\' \
+         ORDER BY id LIMIT $4",
+    )
+    .bind(w1)
+    .bind(w2)
+    .bind(w3)
+    .bind((limit * 4) as i64)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|p| filter.keep(p))
+        .take(limit)
+        .collect())
+}
+
+pub async fn get(state: &AppState, id: &str) -> AppResult<Option<Point>> {
+    if !crate::db::looks_like_id(id) {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(
+        "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?)
+}
+
+/// The parcels of a customer's cart, as sizes to fit into a point.
+pub async fn cart_parcels(state: &AppState, owner: &str) -> AppResult<Vec<ParcelSize>> {
+    let cart = crate::cart::load(state, owner, crate::i18n::Locale::Ru).await?;
+    let mut out = Vec::new();
+    for parcel in &cart.parcels {
+        let mut longest = 0;
+        for id in &parcel.product_ids {
+            if let Some(p) = crate::catalog::get(state, id).await? {
+                longest = longest.max(p.length_mm.max(p.width_mm).max(p.height_mm));
+            }
+        }
+        out.push(ParcelSize {
+            weight_g: parcel.weight_g,
+            longest_side_mm: longest,
+        });
+    }
+    Ok(out)
+}
+
+/// Remembers the customer's choice for the next checkout.
+pub async fn remember(state: &AppState, customer_id: &str, point_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
+        .bind(point_id)
+        .bind(customer_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+pub async fn remembered(state: &AppState, customer_id: &str) -> AppResult<Option<Point>> {
+    let id: Option<Option<String>> =
+        sqlx::query_scalar("SELECT pickup_point_id FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_optional(&state.db)
+            .await?;
+    match id.flatten() {
+        Some(id) => get(state, &id).await,
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_are_great_circle_metres() {
+        // Moscow (Red Square) to St Petersburg (Palace Square): about 634 km.
+        let d = distance_m(55.7539, 37.6208, 59.9391, 30.3159);
+        assert!((630_000.0..640_000.0).contains(&d), "{d}");
+        assert!(distance_m(55.0, 37.0, 55.0, 37.0) < 0.001);
+    }
+
+    #[test]
+    fn lockers_refuse_parcels_over_their_cell() {
+        let locker = Point {
+            id: "p".into(),
+            kind: "parcel_locker".into(),
+            city: String::new(),
+            address: String::new(),
+            lat: 0.0,
+            lon: 0.0,
+            hours: String::new(),
+            max_weight_g: 15_000,
+            max_side_mm: 600,
+            distance_m: None,
+        };
+        let small = ParcelSize {
+            weight_g: 2_000,
+            longest_side_mm: 300,
+        };
+        let heavy = ParcelSize {
+            weight_g: 20_000,
+            longest_side_mm: 300,
+        };
+        let long = ParcelSize {
+            weight_g: 1_000,
+            longest_side_mm: 900,
+        };
+        assert!(locker.fits(&[small]));
+        assert!(!locker.fits(&[small, heavy]));
+        assert!(!locker.fits(&[long]));
+    }
+}

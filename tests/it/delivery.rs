@@ -1,0 +1,209 @@
+//! Pickup points and parcel lockers (PRODUCT S4): nearest first, by address, fits my parcels.
+
+use crate::support::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn demo() -> TestApp {
+    spawn_app_with(|c| c.demo = true).await
+}
+
+#[tokio::test]
+async fn nearest_points_come_first_and_match_a_brute_force_search() {
+    let app = demo().await;
+    let (lat, lon) = (55.7558, 37.6173);
+    let body = app
+        .get(&format!("/pickup-points?lat={lat}&lon={lon}&limit=5"), None)
+        .await
+        .expect(200)
+        .json();
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    for key in ["id", "kind", "address", "lat", "lon", "distance_m"] {
+        assert!(items[0].get(key).is_some(), "{key}");
+    }
+    let d: Vec<i64> = items
+        .iter()
+        .map(|p| p["distance_m"].as_i64().unwrap())
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    // The same five as a scan of every point.
+    let all: Vec<(String, f64, f64)> = sqlx::query_as("SELECT id, lat, lon FROM pickup_points")
+        .fetch_all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3_000);
+    let mut scan: Vec<(i64, String)> = all
+        .iter()
+        .map(|(id, a, o)| {
+            (
+                kabinet::delivery::distance_m(lat, lon, *a, *o).round() as i64,
+                id.clone(),
+            )
+        })
+        .collect();
+    scan.sort();
+    let ids: Vec<&str> = items.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = scan.iter().take(5).map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids, expected);
+    // Kind filter; and a place far from any city still finds the nearest few.
+    let lockers = app
+        .get(
+            &format!("/pickup-points?lat={lat}&lon={lon}&limit=4&kind=parcel_locker"),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        lockers["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] == "parcel_locker")
+    );
+    let taiga = app
+        .get("/pickup-points?lat=62.0&lon=100.0&limit=2", None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(taiga["items"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn points_are_found_by_address_words() {
+    let app = demo().await;
+    let r = app
+        .get(
+            "/pickup-points?q=%D0%BA%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C&limit=10",
+            None,
+        )
+        .await
+        .expect(200)
+        .json(); // «казань»
+    let items = r["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|p| p["address"].as_str().unwrap().contains("Казань"))
+    );
+    assert!(items.iter().all(|p| p["distance_m"].is_null()));
+}
+
+#[tokio::test]
+async fn bad_searches_get_clear_errors() {
+    let app = demo().await;
+    for (q, code) in [
+        ("lat=100&lon=37", "invalid_coordinates"),
+        ("lat=55&lon=37&kind=drone", "invalid_kind"),
+        ("lat=55&lon=37&limit=0", "invalid_limit"),
+        ("lat=abc&lon=37", "invalid_query"),
+        ("", "query_required"),
+        ("lat=55", "query_required"),
+    ] {
+        let r = app.get(&format!("/pickup-points?{q}"), None).await;
+        assert_eq!((r.status.as_u16(), r.code()), (400, code.to_owned()), "{q}");
+    }
+}
+
+#[tokio::test]
+async fn lockers_refuse_a_cart_too_heavy_for_their_cells() {
+    let app = demo().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    // Heavier than a locker takes (15 kg), light enough for a pickup point (30 kg).
+    let products = app
+        .get("/products?limit=100&category=sport", None)
+        .await
+        .json();
+    let heavy = products["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| (15_001..30_000).contains(&p["weight_g"].as_i64().unwrap()))
+        .expect("a heavy sports product")
+        .clone();
+    app.api(
+        Method::PUT,
+        &format!("/cart/items/{}", heavy["id"].as_str().unwrap()),
+        Some(&token),
+        Some(json!({"quantity": 1})),
+    )
+    .await
+    .expect(200);
+    let q = "/pickup-points?lat=55.7558&lon=37.6173&limit=5&fits=cart";
+    let any = app.get(q, Some(&token)).await.expect(200).json();
+    let kinds: Vec<&Value> = any["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["kind"])
+        .collect();
+    assert_eq!(kinds.len(), 5);
+    assert!(
+        kinds.iter().all(|k| *k == "pickup_point"),
+        "no locker takes a {} g parcel",
+        heavy["weight_g"]
+    );
+    // Without the filter, lockers are among the nearest.
+    let lockers = app
+        .get(
+            "/pickup-points?lat=55.7558&lon=37.6173&limit=3&kind=parcel_locker",
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(lockers["items"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_chosen_point_is_remembered() {
+    let app = demo().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    assert_eq!(app.get("/me/pickup-point", Some(&token)).await.status, 404);
+    let p = app
+        .get("/pickup-points?lat=59.93&lon=30.33&limit=1", None)
+        .await
+        .json()["items"][0]
+        .clone();
+    let id = p["id"].as_str().unwrap();
+    app.api(
+        Method::PUT,
+        "/me/pickup-point",
+        Some(&token),
+        Some(json!({"pickup_point_id": id})),
+    )
+    .await
+    .expect(204);
+    assert_eq!(
+        app.get("/me/pickup-point", Some(&token))
+            .await
+            .expect(200)
+            .json()["id"],
+        id
+    );
+    let r = app
+        .api(
+            Method::PUT,
+            "/me/pickup-point",
+            Some(&token),
+            Some(json!({"pickup_point_id": "nope"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (404, "pickup_point_not_found".into())
+    );
+    let page = app
+        .send(
+            Method::GET,
+            &format!(
+                "{}/pickup-points?q=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0",
+                app.base
+            ),
+            None,
+            None,
+            &[],
+        )
+        .await;
+    assert!(page.expect(200).text.contains("data-point="));
+}
