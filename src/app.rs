@@ -114,6 +114,7 @@ impl Application {
             .merge(crate::catalog::api::router())
             .merge(crate::cart::api::router())
             .merge(crate::delivery::api::router())
+            .merge(crate::orders::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;

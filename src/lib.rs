@@ -15,5 +15,7 @@ pub mod delivery;
 pub mod error;
 pub mod i18n;
 pub mod notify;
+pub mod orders;
+pub mod payments;
 pub mod recovery;
 pub mod web;

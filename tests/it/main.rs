@@ -10,6 +10,7 @@ mod auth_limits;
 mod contacts;
 mod delivery;
 mod notify;
+mod orders;
 mod pages;
 mod passwords;
 mod recovery;

@@ -1,0 +1,277 @@
+//! JSON API of checkout, orders and purchased items (PRODUCT §3).
+
+use super::{Delivery, Order, Payment, Purchase, PurchaseFilter};
+use crate::app::AppState;
+use crate::auth::sessions::Authenticated;
+use crate::delivery::Kind;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::web::{ApiJson, ApiQuery};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(place, list))
+        .routes(routes!(one))
+        .routes(routes!(cancel))
+        .routes(routes!(purchases))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryBody {
+    /// `courier`, `pickup_point` or `parcel_locker`.
+    pub method: String,
+    pub pickup_point_id: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CardBody {
+    pub number: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
+    pub cvc: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// `card` (wallets, bank bonuses, saved cards: coming).
+    pub method: String,
+    pub card: Option<CardBody>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutBody {
+    pub delivery: DeliveryBody,
+    pub payment: PaymentBody,
+    /// Loyalty points to spend (the wallet is not there yet: must be 0).
+    #[serde(default)]
+    pub points: i64,
+    /// Pay from the account balance (not there yet: must be false).
+    #[serde(default)]
+    pub use_balance: bool,
+}
+
+/// Checkout: the cart becomes an order. `Idempotency-Key` is required; the same key returns the
+/// same order. 201 when the card is charged; 202 with `payment_url` when the customer must
+/// confirm (3-D Secure); 402 `payment_declined` cancels the order and releases its stock.
+#[utoipa::path(post, path = "/orders", tag = "orders", request_body = CheckoutBody,
+    params(("Idempotency-Key" = String, Header)),
+    responses((status = 201, body = Order), (status = 202, body = Order), (status = 400, body = ErrorBody),
+              (status = 402, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn place(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<CheckoutBody>,
+) -> AppResult<Response> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or("")
+        .to_owned();
+    if b.points != 0 || b.use_balance {
+        return Err(AppError::bad_request("wallet_not_available"));
+    }
+    let delivery = match b.delivery.method.as_str() {
+        "courier" => Delivery::Courier {
+            address: b.delivery.address.unwrap_or_default(),
+        },
+        m => {
+            let kind =
+                Kind::parse(m).ok_or_else(|| AppError::bad_request("invalid_delivery_method"))?;
+            let id = b
+                .delivery
+                .pickup_point_id
+                .ok_or_else(|| AppError::bad_request("pickup_point_required"))?;
+            Delivery::Point { id, kind }
+        }
+    };
+    let payment = match (b.payment.method.as_str(), b.payment.card) {
+        ("card", Some(c)) => Payment::Card {
+            number: c.number,
+            exp_month: c.exp_month,
+            exp_year: c.exp_year,
+            cvc: c.cvc,
+        },
+        ("card", None) => return Err(AppError::bad_request("card_required")),
+        _ => return Err(AppError::bad_request("payment_method_not_supported")),
+    };
+    let placed = super::checkout(&state, &auth, &key, delivery, payment).await?;
+    let status = if placed.paid {
+        StatusCode::CREATED
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(placed.order)).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Page {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderList {
+    pub items: Vec<Order>,
+    pub next_cursor: Option<String>,
+}
+
+fn limit_of(l: Option<i64>) -> AppResult<i64> {
+    let l = l.unwrap_or(20);
+    if (1..=100).contains(&l) {
+        Ok(l)
+    } else {
+        Err(AppError::bad_request("invalid_limit"))
+    }
+}
+
+/// «Мои заказы», newest first.
+#[utoipa::path(get, path = "/orders", tag = "orders", params(Page),
+    responses((status = 200, body = OrderList), (status = 401, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiQuery(p): ApiQuery<Page>,
+) -> AppResult<Json<OrderList>> {
+    let before = match p.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| AppError::bad_request("invalid_cursor"))?,
+        ),
+    };
+    let (items, next_cursor) =
+        super::list(&state, &auth.customer.id, before, limit_of(p.limit)?).await?;
+    Ok(Json(OrderList { items, next_cursor }))
+}
+
+fn not_found() -> AppError {
+    AppError::new(StatusCode::NOT_FOUND, "order_not_found")
+}
+
+/// One order with every line, payment, delivery and its timeline. Another customer's is 404.
+#[utoipa::path(get, path = "/orders/{number}", tag = "orders", params(("number" = String, Path)),
+    responses((status = 200, body = Order), (status = 404, body = ErrorBody)))]
+async fn one(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<Json<Order>> {
+    let (_, order) = super::by_number(&state, &auth.customer.id, &number)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(order))
+}
+
+/// Cancel before shipping; the stock returns (and the payment is refunded by the provider).
+#[utoipa::path(post, path = "/orders/{number}/cancel", tag = "orders", params(("number" = String, Path)),
+    responses((status = 200, body = Order), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn cancel(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<Json<Order>> {
+    let (id, _) = super::by_number(&state, &auth.customer.id, &number)
+        .await?
+        .ok_or_else(not_found)?;
+    super::cancel(&state, &id).await?;
+    let (_, order) = super::by_number(&state, &auth.customer.id, &number)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(order))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PurchaseQuery {
+    pub q: Option<String>,
+    /// RFC 3339 or YYYY-MM-DD.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub category: Option<String>,
+    pub seller: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurchaseList {
+    pub items: Vec<Purchase>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_time(s: &str, end_of_day: bool) -> AppResult<i64> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok((t.unix_timestamp_nanos() / 1_000_000) as i64);
+    }
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(s, &f).map_err(|_| AppError::bad_request("invalid_date"))?;
+    let t = if end_of_day {
+        d.with_hms_milli(23, 59, 59, 999)
+    } else {
+        d.with_hms(0, 0, 0)
+    }
+    .map_err(|_| AppError::bad_request("invalid_date"))?
+    .assume_utc();
+    Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+fn purchase_cursor(c: &str) -> AppResult<(i64, String)> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
+    let (ms, key) = raw
+        .split_once(':')
+        .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
+    Ok((
+        ms.parse()
+            .map_err(|_| AppError::bad_request("invalid_cursor"))?,
+        key.to_owned(),
+    ))
+}
+
+/// «Купленные товары»: every item bought, newest first; search by text, filter by date, price,
+/// category and seller.
+#[utoipa::path(get, path = "/purchases", tag = "orders", params(PurchaseQuery),
+    responses((status = 200, body = PurchaseList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn purchases(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiQuery(q): ApiQuery<PurchaseQuery>,
+) -> AppResult<Json<PurchaseList>> {
+    let f = PurchaseFilter {
+        q: q.q,
+        from: q
+            .from
+            .as_deref()
+            .map(|s| parse_time(s, false))
+            .transpose()?,
+        to: q.to.as_deref().map(|s| parse_time(s, true)).transpose()?,
+        min_price: q.min_price,
+        max_price: q.max_price,
+        category: q.category,
+        seller: q.seller,
+    };
+    let after = q.cursor.as_deref().map(purchase_cursor).transpose()?;
+    let (items, next_cursor) =
+        super::purchases(&state, &auth.customer.id, &f, after, limit_of(q.limit)?).await?;
+    Ok(Json(PurchaseList { items, next_cursor }))
+}

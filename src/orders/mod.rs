@@ -1,0 +1,662 @@
+//! Checkout, orders and purchased items (PRODUCT S5–S7).
+//!
+//! `POST /orders` turns the cart into an order inside one transaction: stock is reserved by
+//! conditional updates (an order never oversells), the same `Idempotency-Key` never makes a
+//! second order or charge, and a declined payment cancels the order and releases its stock.
+//! Points and account balance as payment come with the wallet: `checkout` takes them as
+//! amounts to subtract from the card charge once that ledger exists.
+
+pub mod api;
+
+use crate::app::AppState;
+use crate::auth::sessions::Authenticated;
+use crate::cart;
+use crate::delivery::{self, Kind};
+use crate::error::{AppError, AppResult};
+use crate::payments::{self, Outcome};
+use serde::Serialize;
+
+/// Unpaid orders are cancelled after this long.
+pub const PAY_WITHIN_MS: i64 = 30 * 60_000;
+
+pub const STATUSES: &[&str] = &[
+    "awaiting_payment",
+    "paid",
+    "assembling",
+    "shipped",
+    "ready_for_pickup",
+    "received",
+    "cancelled",
+];
+
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Courier { address: String },
+    Point { id: String, kind: Kind },
+}
+
+#[derive(Debug, Clone)]
+pub enum Payment {
+    Card {
+        number: String,
+        exp_month: u32,
+        exp_year: u32,
+        cvc: String,
+    },
+}
+
+/// Delivery prices: courier 299 ₽; points free from 1 000 ₽ of goods, else 99 ₽.
+pub fn delivery_cost(delivery: &Delivery, goods: i64) -> i64 {
+    match delivery {
+        Delivery::Courier { .. } => 29_900,
+        Delivery::Point { .. } if goods >= 100_000 => 0,
+        Delivery::Point { .. } => 9_900,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderLine {
+    pub product_id: String,
+    pub title: String,
+    pub seller_id: String,
+    pub seller_name: String,
+    pub price: i64,
+    pub quantity: i64,
+    pub line_total: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub status: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Order {
+    pub number: String,
+    pub status: String,
+    pub placed_at: String,
+    pub received_at: Option<String>,
+    pub goods_total: i64,
+    pub delivery_cost: i64,
+    pub total: i64,
+    pub delivery: serde_json::Value,
+    pub payment: serde_json::Value,
+    pub lines: Vec<OrderLine>,
+    pub timeline: Vec<Event>,
+    /// Where the customer confirms the payment (3-D Secure, wallets), while it waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
+}
+
+/// The result of a checkout: the order, and whether it is paid (201) or waits for the
+/// customer's confirmation (202).
+pub struct Placed {
+    pub order: Order,
+    pub paid: bool,
+}
+
+fn now_year_month(ms: i64) -> (i32, u32) {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    (t.year(), u8::from(t.month()) as u32)
+}
+
+pub async fn checkout(
+    state: &AppState,
+    auth: &Authenticated,
+    key: &str,
+    delivery: Delivery,
+    payment: Payment,
+) -> AppResult<Placed> {
+    let customer = &auth.customer.id;
+    if key.is_empty() || key.len() > 128 {
+        return Err(AppError::bad_request("idempotency_key_required"));
+    }
+    // The same key: the same order, never a second one.
+    if let Some(order) = by_key(state, customer, key).await? {
+        let paid = order.status != "awaiting_payment";
+        return Ok(Placed { order, paid });
+    }
+    let now = state.clock.now_ms();
+    let card = match &payment {
+        Payment::Card {
+            number,
+            exp_month,
+            exp_year,
+            cvc,
+        } => payments::check_card(number, *exp_month, *exp_year, cvc, now_year_month(now))
+            .map_err(|e| AppError::bad_request(e.code()))?,
+    };
+    let cart = cart::load(state, customer, crate::i18n::Locale::Ru).await?;
+    if cart.lines.is_empty() {
+        return Err(AppError::conflict("cart_empty"));
+    }
+    let (method, point_id, address) = match &delivery {
+        Delivery::Courier { address } => {
+            let a = address.trim();
+            if a.chars().count() < 5 || a.chars().count() > 300 {
+                return Err(AppError::bad_request("invalid_address"));
+            }
+            ("courier", None, a.to_owned())
+        }
+        Delivery::Point { id, kind } => {
+            let p = delivery::get(state, id)
+                .await?
+                .filter(|p| p.kind == kind.as_str())
+                .ok_or_else(|| {
+                    AppError::new(axum::http::StatusCode::NOT_FOUND, "pickup_point_not_found")
+                })?;
+            if !p.fits(&delivery::cart_parcels(state, customer).await?) {
+                return Err(AppError::conflict("parcel_does_not_fit"));
+            }
+            (kind.as_str(), Some(p.id.clone()), p.address.clone())
+        }
+    };
+    let goods = cart.total;
+    let delivery_price = delivery_cost(&delivery, goods);
+    let outcome = payments::sandbox_charge(&card);
+    let order_id = crate::db::new_id();
+    let placed = crate::db::detached(place(
+        state.clone(),
+        NewOrder {
+            id: order_id.clone(),
+            customer: customer.clone(),
+            key: key.to_owned(),
+            lines: cart.lines.clone(),
+            goods,
+            delivery_price,
+            method: method.to_owned(),
+            point_id: point_id.clone(),
+            address,
+            brand: card.brand.as_str().to_owned(),
+            last4: card.last4.clone(),
+            now,
+        },
+    ))
+    .await;
+    match placed {
+        Ok(()) => {}
+        Err(PlaceError::Db(e)) => {
+            // A racing request with the same key may have won: answer with its order.
+            if let Some(order) = by_key(state, customer, key).await? {
+                let paid = order.status != "awaiting_payment";
+                return Ok(Placed { order, paid });
+            }
+            return Err(e.into());
+        }
+        Err(PlaceError::Stock(available)) => {
+            return Err(
+                AppError::conflict("not_enough_stock").arg("available", available.to_string())
+            );
+        }
+    }
+    if let Some(p) = &point_id {
+        delivery::remember(state, customer, p).await?;
+    }
+    match outcome {
+        Outcome::Approved => set_status(state, &order_id, "paid").await?,
+        Outcome::Declined => {
+            cancel(state, &order_id).await?;
+            return Err(AppError::new(
+                axum::http::StatusCode::PAYMENT_REQUIRED,
+                "payment_declined",
+            ));
+        }
+        Outcome::NeedsConfirmation => {}
+    }
+    let mut order = by_id(state, &order_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let paid = order.status == "paid";
+    if !paid {
+        order.payment_url = Some(format!("{}/pay/3ds/{}", state.base_url, order.number));
+    }
+    Ok(Placed { order, paid })
+}
+
+struct NewOrder {
+    id: String,
+    customer: String,
+    key: String,
+    lines: Vec<cart::Line>,
+    goods: i64,
+    delivery_price: i64,
+    method: String,
+    point_id: Option<String>,
+    address: String,
+    brand: String,
+    last4: String,
+    now: i64,
+}
+
+enum PlaceError {
+    Db(sqlx::Error),
+    /// Not enough stock of a line: how many are left.
+    Stock(i64),
+}
+
+impl From<sqlx::Error> for PlaceError {
+    fn from(e: sqlx::Error) -> Self {
+        PlaceError::Db(e)
+    }
+}
+
+/// Reserves stock, writes the order and empties the cart — all or nothing.
+async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
+    let mut tx = state.db.begin().await?;
+    for l in &o.lines {
+        let reserved =
+            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
+                .bind(l.quantity)
+                .bind(&l.product_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if reserved != 1 {
+            let left: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+                .bind(&l.product_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.rollback().await?;
+            return Err(PlaceError::Stock(left));
+        }
+    }
+    let number: i64 = sqlx::query_scalar(
+        "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
+         total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline) \
+         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, 'card', $12, $13, $14)",
+    )
+    .bind(&o.id)
+    .bind(number.to_string())
+    .bind(&o.customer)
+    .bind(&o.key)
+    .bind(o.now)
+    .bind(o.goods)
+    .bind(o.delivery_price)
+    .bind(o.goods + o.delivery_price)
+    .bind(&o.method)
+    .bind(&o.point_id)
+    .bind(&o.address)
+    .bind(&o.brand)
+    .bind(&o.last4)
+    .bind(o.now + PAY_WITHIN_MS)
+    .execute(&mut *tx)
+    .await?;
+    for l in &o.lines {
+        let p = sqlx::query_as::<_, (String, String)>(
+            "SELECT seller_id, category_id FROM products WHERE id = $1",
+        )
+        .bind(&l.product_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, quantity, \
+             line_total, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&o.id)
+        .bind(&l.product_id)
+        .bind(&l.title)
+        .bind(&p.0)
+        .bind(&l.seller_name)
+        .bind(&p.1)
+        .bind(l.price)
+        .bind(l.quantity)
+        .bind(l.line_total)
+        .bind(crate::catalog::normalize(&format!("{} {}", l.title, l.seller_name)))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO order_events (order_id, status, at) VALUES ($1, 'awaiting_payment', $2)",
+    )
+    .bind(&o.id)
+    .bind(o.now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM cart_lines WHERE owner = $1")
+        .bind(&o.customer)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves an order to a status and records it in the timeline.
+pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let received = (status == "received").then_some(now);
+    sqlx::query(
+        "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3",
+    )
+    .bind(status)
+    .bind(received)
+    .bind(order_id)
+    .execute(&state.db)
+    .await?;
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+        .bind(order_id)
+        .bind(status)
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Cancels an order that has not shipped and returns its stock, in one transaction.
+pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let id = order_id.to_owned();
+    let st = state.clone();
+    let done: Result<bool, sqlx::Error> = crate::db::detached(async move {
+        let mut tx = st.db.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('awaiting_payment', 'paid', 'assembling')",
+        )
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let lines: Vec<(String, i64)> = sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1")
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for (product, quantity) in lines {
+            sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+                .bind(quantity)
+                .bind(&product)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, 'cancelled', $2)")
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    })
+    .await;
+    if !done? {
+        return Err(AppError::conflict("order_not_cancellable"));
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: String,
+    number: String,
+    status: String,
+    placed_at: i64,
+    received_at: Option<i64>,
+    goods_total: i64,
+    delivery_cost: i64,
+    total: i64,
+    delivery_method: String,
+    pickup_point_id: Option<String>,
+    delivery_address: String,
+    payment_method: String,
+    card_brand: Option<String>,
+    card_last4: Option<String>,
+}
+
+async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
+    let lines: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT product_id, title, seller_id, seller_name, price, quantity, line_total FROM order_lines \
+         WHERE order_id = $1 ORDER BY title",
+    )
+    .bind(&row.id)
+    .fetch_all(&state.db)
+    .await?;
+    let timeline: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, at FROM order_events WHERE order_id = $1 ORDER BY at, status",
+    )
+    .bind(&row.id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Order {
+        number: row.number,
+        status: row.status,
+        placed_at: crate::clock::rfc3339(row.placed_at),
+        received_at: row.received_at.map(crate::clock::rfc3339),
+        goods_total: row.goods_total,
+        delivery_cost: row.delivery_cost,
+        total: row.total,
+        delivery: serde_json::json!({"method": row.delivery_method, "pickup_point_id": row.pickup_point_id, "address": row.delivery_address}),
+        payment: serde_json::json!({"method": row.payment_method, "card_brand": row.card_brand, "card_last4": row.card_last4, "amount": row.total}),
+        lines: lines
+            .into_iter()
+            .map(
+                |(product_id, title, seller_id, seller_name, price, quantity, line_total)| {
+                    OrderLine {
+                        product_id,
+                        title,
+                        seller_id,
+                        seller_name,
+                        price,
+                        quantity,
+                        line_total,
+                    }
+                },
+            )
+            .collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|(status, at)| Event {
+                status,
+                at: crate::clock::rfc3339(at),
+            })
+            .collect(),
+        payment_url: None,
+    })
+}
+
+async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         WHERE customer_id = $1 AND idempotency_key = $2",
+    )
+    .bind(customer)
+    .bind(key)
+    .fetch_optional(&state.db)
+    .await?;
+    match row {
+        Some(r) => Ok(Some(load(state, r).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?;
+    match row {
+        Some(r) => Ok(Some(load(state, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// One of the customer's own orders by number; another customer's is simply not found.
+pub async fn by_number(
+    state: &AppState,
+    customer: &str,
+    number: &str,
+) -> AppResult<Option<(String, Order)>> {
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         WHERE customer_id = $1 AND number = $2",
+    )
+    .bind(customer)
+    .bind(number)
+    .fetch_optional(&state.db)
+    .await?;
+    match row {
+        Some(r) => {
+            let id = r.id.clone();
+            Ok(Some((id, load(state, r).await?)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The customer's orders, newest first, a page at a time (cursor = the last order number).
+pub async fn list(
+    state: &AppState,
+    customer: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<(Vec<Order>, Option<String>)> {
+    let rows: Vec<OrderRow> = sqlx::query_as(
+        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         WHERE customer_id = $1 AND CAST(number AS BIGINT) < $2 ORDER BY CAST(number AS BIGINT) DESC LIMIT $3",
+    )
+    .bind(customer)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let mut out = Vec::new();
+    for r in rows.into_iter().take(limit as usize) {
+        out.push(load(state, r).await?);
+    }
+    let next = if more {
+        out.last().map(|o| o.number.clone())
+    } else {
+        None
+    };
+    Ok((out, next))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Purchase {
+    pub order_number: String,
+    pub product_id: String,
+    pub title: String,
+    pub seller_id: String,
+    pub seller_name: String,
+    pub category_id: String,
+    pub price: i64,
+    pub quantity: i64,
+    #[serde(skip)]
+    pub placed_ms: i64,
+    #[sqlx(skip)]
+    pub placed_at: String,
+}
+
+/// Filters of «Купленные товары».
+#[derive(Debug, Default, Clone)]
+pub struct PurchaseFilter {
+    pub q: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub category: Option<String>,
+    pub seller: Option<String>,
+}
+
+/// Every item bought (not cancelled), newest first; cursor = "placed_ms:product_id:order".
+pub async fn purchases(
+    state: &AppState,
+    customer: &str,
+    f: &PurchaseFilter,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> AppResult<(Vec<Purchase>, Option<String>)> {
+    let words: Vec<String> =
+        f.q.as_deref()
+            .map(crate::catalog::normalize)
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .take(3)
+            .map(crate::catalog::like_pattern)
+            .collect();
+    let mut w = words.into_iter();
+    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
+    let (w1, w2, w3) = (next(), next(), next());
+    let (after_ms, after_key) = after.unwrap_or((i64::MAX, String::new()));
+    let mut rows: Vec<Purchase> = sqlx::query_as(
+        "SELECT o.number AS order_number, l.product_id, l.title, l.seller_id, l.seller_name, l.category_id, l.price, \
+         l.quantity, o.placed_at AS placed_ms FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE o.customer_id = $1 AND o.status <> 'cancelled' AND o.status <> 'awaiting_payment' \
+         AND l.search_text LIKE $2 ESCAPE '\\' AND l.search_text LIKE $3 ESCAPE '\\' AND l.search_text LIKE $4 ESCAPE '\\' \
+         AND o.placed_at >= $5 AND o.placed_at <= $6 AND l.price >= $7 AND l.price <= $8 \
+         AND ($9 = '' OR l.category_id = $9) AND ($10 = '' OR l.seller_id = $10) \
+         AND (o.placed_at < $11 OR (o.placed_at = $11 AND l.product_id || ':' || o.number > $12)) \
+         ORDER BY o.placed_at DESC, l.product_id || ':' || o.number LIMIT $13",
+    )
+    .bind(customer)
+    .bind(w1)
+    .bind(w2)
+    .bind(w3)
+    .bind(f.from.unwrap_or(0))
+    .bind(f.to.unwrap_or(i64::MAX))
+    .bind(f.min_price.unwrap_or(0))
+    .bind(f.max_price.unwrap_or(i64::MAX))
+    .bind(f.category.clone().unwrap_or_default())
+    .bind(f.seller.clone().unwrap_or_default())
+    .bind(after_ms)
+    .bind(after_key)
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    for r in &mut rows {
+        r.placed_at = crate::clock::rfc3339(r.placed_ms);
+    }
+    let next = if more {
+        rows.last().map(|r| {
+            crate::catalog::encode_cursor(&format!(
+                "{}:{}:{}",
+                r.placed_ms, r.product_id, r.order_number
+            ))
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_prices() {
+        let point = Delivery::Point {
+            id: "p".into(),
+            kind: Kind::PickupPoint,
+        };
+        assert_eq!(delivery_cost(&point, 99_999), 9_900);
+        assert_eq!(delivery_cost(&point, 100_000), 0);
+        assert_eq!(
+            delivery_cost(
+                &Delivery::Courier {
+                    address: "x".into()
+                },
+                1_000_000
+            ),
+            29_900
+        );
+    }
+}

@@ -1,0 +1,467 @@
+//! Checkout, payment, orders and purchased items (PRODUCT S5–S7, SECURITY 30).
+
+use crate::support::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const CARD_OK: &str = "2200 0000 0000 0004";
+const CARD_DECLINED: &str = "4000000000000002";
+const CARD_3DS: &str = "4000000000000010";
+
+async fn demo() -> TestApp {
+    spawn_app_with(|c| c.demo = true).await
+}
+
+async fn products(app: &TestApp) -> Vec<Value> {
+    app.get("/products?limit=100", None).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn point(app: &TestApp) -> String {
+    app.get(
+        "/pickup-points?lat=55.7558&lon=37.6173&limit=1&kind=pickup_point",
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn body(point: &str, card: &str) -> Value {
+    json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
+           "payment": {"method": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}})
+}
+
+async fn order(app: &TestApp, token: &str, key: &str, body: Value) -> Resp {
+    app.send(
+        Method::POST,
+        "/orders",
+        Some(token),
+        Some(body),
+        &[("idempotency-key", key)],
+    )
+    .await
+}
+
+async fn stock(app: &TestApp, id: &str) -> i64 {
+    app.get(&format!("/products/{id}"), None).await.json()["stock"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn put(app: &TestApp, token: &str, id: &str, q: i64) {
+    app.api(
+        Method::PUT,
+        &format!("/cart/items/{id}"),
+        Some(token),
+        Some(json!({"quantity": q})),
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn a_card_order_is_placed_once_per_key() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap();
+    let id = p["id"].as_str().unwrap();
+    let before = stock(&app, id).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, id, 2).await;
+    let pt = point(&app).await;
+    let first = order(&app, &token, "key-1", body(&pt, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(first["status"], "paid");
+    assert_eq!(first["lines"][0]["quantity"], 2);
+    assert_eq!(
+        first["lines"][0]["line_total"],
+        p["price"].as_i64().unwrap() * 2
+    );
+    assert_eq!(first["payment"]["card_last4"], "0004");
+    assert_eq!(first["payment"]["card_brand"], "mir");
+    let statuses: Vec<&str> = first["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["awaiting_payment", "paid"]);
+    assert_eq!(stock(&app, id).await, before - 2);
+    assert!(
+        app.get("/cart", Some(&token)).await.json()["lines"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The same key again: the same order, no second charge, no more stock taken.
+    put(&app, &token, id, 1).await;
+    let again = order(&app, &token, "key-1", body(&pt, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(again["number"], first["number"]);
+    assert_eq!(stock(&app, id).await, before - 2);
+    assert_eq!(
+        app.get("/orders", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let detail = app
+        .get(
+            &format!("/orders/{}", first["number"].as_str().unwrap()),
+            Some(&token),
+        )
+        .await
+        .expect(200)
+        .json();
+    for key in [
+        "number",
+        "status",
+        "placed_at",
+        "received_at",
+        "total",
+        "lines",
+        "timeline",
+    ] {
+        assert!(detail.get(key).is_some(), "{key}");
+    }
+    assert_eq!(
+        app.get("/me/pickup-point", Some(&token)).await.json()["id"],
+        pt.as_str(),
+        "the choice is remembered"
+    );
+    // The raw card number is nowhere in the database.
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM orders WHERE card_last4 = $1",
+            "2200000000000004"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_declined_card_pays_nothing_and_returns_the_stock() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap();
+    let id = p["id"].as_str().unwrap();
+    let before = stock(&app, id).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, id, 3).await;
+    let r = order(&app, &token, "k", body(&point(&app).await, CARD_DECLINED)).await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (402, "payment_declined".into())
+    );
+    assert_eq!(r.json()["error"]["message"], "Недостаточно средств");
+    assert_eq!(stock(&app, id).await, before);
+    let orders = app.get("/orders", Some(&token)).await.json();
+    assert_eq!(orders["items"][0]["status"], "cancelled");
+    assert!(
+        app.get("/purchases", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_3ds_card_waits_for_confirmation() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, all[0]["id"].as_str().unwrap(), 1).await;
+    let r = order(&app, &token, "k", body(&point(&app).await, CARD_3DS))
+        .await
+        .expect(202)
+        .json();
+    assert_eq!(r["status"], "awaiting_payment");
+    assert!(
+        r["payment_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://kabinet.test/pay/3ds/")
+    );
+}
+
+#[tokio::test]
+async fn two_customers_racing_for_the_last_item_make_one_order() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let last = all
+        .iter()
+        .find(|p| p["stock"] == 1)
+        .expect("a product with one left");
+    let id = last["id"].as_str().unwrap();
+    let pt = point(&app).await;
+    let (a, _) = app.sign_in(&new_phone()).await;
+    let (b, _) = app.sign_in(&new_phone()).await;
+    put(&app, &a, id, 1).await;
+    put(&app, &b, id, 1).await;
+    let (ra, rb) = tokio::join!(
+        order(&app, &a, "race", body(&pt, CARD_OK)),
+        order(&app, &b, "race", body(&pt, CARD_OK))
+    );
+    let mut statuses = [ra.status.as_u16(), rb.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{} / {}", ra.text, rb.text);
+    let loser = if ra.status == 409 { &ra } else { &rb };
+    assert_eq!(loser.code(), "not_enough_stock");
+    assert_eq!(stock(&app, id).await, 0);
+}
+
+#[tokio::test]
+async fn cancelling_before_shipping_returns_the_stock() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap();
+    let id = p["id"].as_str().unwrap();
+    let before = stock(&app, id).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let (other, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, id, 1).await;
+    let o = order(&app, &token, "k", body(&point(&app).await, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    let number = o["number"].as_str().unwrap();
+    // Another customer cannot see or cancel it.
+    assert_eq!(
+        app.get(&format!("/orders/{number}"), Some(&other))
+            .await
+            .code(),
+        "order_not_found"
+    );
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/orders/{number}/cancel"),
+            Some(&other),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert!(
+        app.get("/orders", Some(&other)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let c = app
+        .api(
+            Method::POST,
+            &format!("/orders/{number}/cancel"),
+            Some(&token),
+            None,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(c["status"], "cancelled");
+    assert_eq!(stock(&app, id).await, before);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/orders/{number}/cancel"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (409, "order_not_cancellable".into())
+    );
+}
+
+#[tokio::test]
+async fn bad_checkouts_get_clear_errors() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    assert_eq!(
+        order(&app, &token, "k0", body(&pt, CARD_OK)).await.code(),
+        "cart_empty"
+    );
+    put(&app, &token, all[0]["id"].as_str().unwrap(), 1).await;
+    let r = app
+        .send(
+            Method::POST,
+            "/orders",
+            Some(&token),
+            Some(body(&pt, CARD_OK)),
+            &[],
+        )
+        .await;
+    assert_eq!(r.code(), "idempotency_key_required");
+    assert_eq!(
+        order(&app, &token, "k1", body(&pt, "4111 1111 1111 1112"))
+            .await
+            .code(),
+        "invalid_card_number"
+    );
+    assert_eq!(
+        order(&app, &token, "k2", body("nope", CARD_OK))
+            .await
+            .code(),
+        "pickup_point_not_found"
+    );
+    let courier = json!({"delivery": {"method": "courier"}, "payment": {"method": "card", "card": {"number": CARD_OK, "exp_month": 1, "exp_year": 2030, "cvc": "123"}}});
+    assert_eq!(
+        order(&app, &token, "k3", courier).await.code(),
+        "invalid_address"
+    );
+    let expired = json!({"delivery": {"method": "pickup_point", "pickup_point_id": pt}, "payment": {"method": "card", "card": {"number": CARD_OK, "exp_month": 1, "exp_year": 2020, "cvc": "123"}}});
+    assert_eq!(
+        order(&app, &token, "k4", expired).await.code(),
+        "card_expired"
+    );
+    let mut points = body(&pt, CARD_OK);
+    points["points"] = json!(100);
+    assert_eq!(
+        order(&app, &token, "k5", points).await.code(),
+        "wallet_not_available"
+    );
+    // Nothing was ordered and the cart is intact.
+    assert!(
+        app.get("/orders", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        app.get("/cart", Some(&token)).await.json()["lines"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn purchases_are_searchable_and_filterable() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    let tree = all
+        .iter()
+        .find(|p| p["title"].as_str().unwrap().starts_with("Ёлочные"))
+        .expect("tree toys");
+    let book = all
+        .iter()
+        .find(|p| p["category"] == "Книги")
+        .expect("a book");
+    put(&app, &token, tree["id"].as_str().unwrap(), 1).await;
+    order(&app, &token, "a", body(&pt, CARD_OK))
+        .await
+        .expect(201);
+    app.advance(86_400);
+    put(&app, &token, book["id"].as_str().unwrap(), 2).await;
+    order(&app, &token, "b", body(&pt, CARD_OK))
+        .await
+        .expect(201);
+    let all_bought = app.get("/purchases", Some(&token)).await.expect(200).json();
+    let items = all_bought["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["product_id"], book["id"], "newest first");
+    for key in [
+        "order_number",
+        "product_id",
+        "title",
+        "price",
+        "quantity",
+        "placed_at",
+    ] {
+        assert!(items[0].get(key).is_some(), "{key}");
+    }
+    let q = |s: &str| {
+        let path = format!("/purchases?{s}");
+        let (app, token) = (&app, token.clone());
+        async move { app.get(&path, Some(&token)).await }
+    };
+    let found = q("q=%D0%95%D0%9B%D0%9E%D0%A7%D0%9D%D0%AB%D0%95")
+        .await
+        .json(); // «ЕЛОЧНЫЕ»
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["product_id"], tree["id"]);
+    assert_eq!(
+        q("category=books").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let seller = book["seller_id"].as_str().unwrap();
+    assert!(
+        q(&format!("seller={seller}")).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["seller_id"] == seller)
+    );
+    let price = book["price"].as_i64().unwrap();
+    let by_price = q(&format!("min_price={price}&max_price={price}"))
+        .await
+        .json();
+    assert!(
+        by_price["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["price"] == price)
+    );
+    assert_eq!(
+        q("from=2026-01-06").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "only the second day"
+    );
+    assert_eq!(
+        q("to=2026-01-05").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "only the first day"
+    );
+    assert_eq!(q("from=yesterday").await.code(), "invalid_date");
+    // One at a time through the cursor.
+    let page1 = q("limit=1").await.json();
+    let cursor = page1["next_cursor"].as_str().unwrap();
+    let page2 = q(&format!("limit=1&cursor={cursor}")).await.json();
+    assert_eq!(page2["items"][0]["product_id"], tree["id"]);
+    assert!(page2["next_cursor"].is_null());
+    // Another customer sees none of it.
+    let (other, _) = app.sign_in(&new_phone()).await;
+    assert!(
+        app.get("/purchases", Some(&other)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
