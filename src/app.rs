@@ -160,8 +160,9 @@ impl Application {
             self.state
                 .notifier
                 .clone()
-                .run_worker(self.transports, stop_rx),
+                .run_worker(self.transports, stop_rx.clone()),
         );
+        let sweeper = tokio::spawn(sweep_unpaid(self.state.clone(), stop_rx));
         axum::serve(
             self.listener,
             self.router
@@ -171,8 +172,24 @@ impl Application {
         .await?;
         let _ = stop_tx.send(true);
         let _ = worker.await;
+        let _ = sweeper.await;
         self.state.db.close().await;
         Ok(())
+    }
+}
+
+/// Every 30 s, cancels orders left unpaid past their deadline (their stock returns).
+async fn sweep_unpaid(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = stop.changed() => return,
+        }
+        match crate::orders::cancel_overdue(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(cancelled = n, "unpaid orders cancelled"),
+            Err(e) => tracing::warn!(code = e.code, "unpaid-order sweep failed"),
+        }
     }
 }
 
@@ -208,6 +225,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::catalog::pages::router())
         .merge(crate::cart::pages::router())
         .merge(crate::delivery::pages::router())
+        .merge(crate::orders::pages::router())
         .route("/api/docs", get(docs_page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

@@ -29,6 +29,17 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Orders, until the staff console exists.
+    Orders {
+        #[command(subcommand)]
+        command: OrdersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrdersCommand {
+    /// Move an order along: paid, assembling, shipped, ready_for_pickup, received or cancelled.
+    Advance { number: String, status: String },
 }
 
 #[tokio::main]
@@ -41,6 +52,24 @@ async fn main() -> anyhow::Result<()> {
             let db = kabinet::db::connect(&config.database_url, 1).await?;
             kabinet::db::migrate(&db).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Orders {
+            command: OrdersCommand::Advance { number, status },
+        } => {
+            config.demo = false;
+            // A one-off command must not take the server's port.
+            config.addr = "127.0.0.1:0".into();
+            let app = Application::build(config).await?;
+            kabinet::orders::advance(&app.state, &number, &status)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}",
+                        e.code,
+                        kabinet::web::error_message(kabinet::i18n::Locale::En, &e)
+                    )
+                })?;
+            println!("order {number}: {status}");
         }
         Command::Serve { no_demo } => {
             if no_demo {

@@ -7,6 +7,7 @@
 //! amounts to subtract from the card charge once that ledger exists.
 
 pub mod api;
+pub mod pages;
 
 use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
@@ -635,6 +636,64 @@ pub async fn purchases(
         None
     };
     Ok((rows, next))
+}
+
+/// Cancels orders whose payment did not arrive in time (30 minutes) and releases their stock.
+/// Returns how many were cancelled. Safe to run on several nodes at once.
+pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
+    let now = state.clock.now_ms();
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE status = 'awaiting_payment' AND pay_deadline < $1",
+    )
+    .bind(now)
+    .fetch_all(&state.db)
+    .await?;
+    let mut n = 0;
+    for id in ids {
+        match cancel(state, &id).await {
+            Ok(()) => n += 1,
+            Err(e) if e.code == "order_not_cancellable" => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The 3-D Secure page's «Подтвердить»: the waiting payment goes through.
+pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let changed = sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment' AND pay_deadline >= $2")
+        .bind(order_id)
+        .bind(now)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if changed != 1 {
+        return Err(AppError::conflict("payment_not_pending"));
+    }
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, 'paid', $2)")
+        .bind(order_id)
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
+pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<()> {
+    if !STATUSES.contains(&status) || status == "awaiting_payment" {
+        return Err(AppError::bad_request("invalid_status"));
+    }
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(&state.db)
+        .await?;
+    let id =
+        id.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "order_not_found"))?;
+    if status == "cancelled" {
+        return cancel(state, &id).await;
+    }
+    set_status(state, &id, status).await
 }
 
 #[cfg(test)]

@@ -205,7 +205,7 @@ test('lost phone: «Сменить номер телефона» on the recovery
     // «Личные данные»: the phone becomes P1, confirmed by a code sent to P1.
     await openPersonal(page);
     await label(page, 'Телефон').fill(p1.written);
-    await clickExpecting(page, 'Сменить телефон', label(page, 'Код'));
+    await clickExpecting(page, 'Добавить телефон', label(page, 'Код'));
     await label(page, 'Код').fill(await codeFor(p1.e164));
     await clickExpecting(page, 'Подтвердить', page.getByRole('status'));
     assert.equal(path(page), '/account/personal');

@@ -465,3 +465,218 @@ async fn purchases_are_searchable_and_filterable() {
             .is_empty()
     );
 }
+
+/// The hidden CSRF field of a page.
+fn csrf_of(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").expect("a form") + 19;
+    html[i..i + html[i..].find('"').unwrap()].to_owned()
+}
+
+fn field(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let i = html.find(&needle).expect("the field") + needle.len();
+    html[i..i + html[i..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_customer_buys_through_the_pages() {
+    let app = demo().await;
+    let phone = new_phone();
+    let (flow, code) = app.code_for("sms", &phone).await;
+    app.verify(&flow, &code).await.expect(200);
+    let page = |path: String| {
+        let url = format!("{}{path}", app.base);
+        let app = &app;
+        async move { app.send(Method::GET, &url, None, None, &[]).await }
+    };
+    let list = page("/catalog".into()).await.expect(200);
+    let csrf = csrf_of(&list.text);
+    assert!(list.text.contains("data-product=\""));
+    let all = products(&app).await;
+    let id = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = |path: &str, f: Vec<(&'static str, String)>| {
+        let url = format!("{}{path}", app.base);
+        let app = &app;
+        async move { app.client.post(url).form(&f).send().await }
+    };
+    assert_eq!(
+        form(
+            "/cart/add",
+            vec![("csrf", csrf.clone()), ("product_id", id.clone())]
+        )
+        .await
+        .unwrap()
+        .status(),
+        303
+    );
+    let points =
+        page("/pickup-points?q=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0&kind=pickup_point".into())
+            .await
+            .expect(200);
+    let point = {
+        let i = points.text.find("data-point=\"").unwrap() + 12;
+        points.text[i..i + 36].to_owned()
+    };
+    assert_eq!(
+        form(
+            "/pickup-points/choose",
+            vec![("csrf", csrf.clone()), ("pickup_point_id", point)]
+        )
+        .await
+        .unwrap()
+        .status(),
+        303
+    );
+    let checkout = page("/checkout".into()).await.expect(200);
+    assert!(checkout.text.contains("data-testid=\"point\""));
+    let key = field(&checkout.text, "key");
+    let pay = |key: String, card: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("key", key),
+            ("method", "point".to_owned()),
+            ("card_number", card.to_owned()),
+            ("exp_month", "12".to_owned()),
+            ("exp_year", "2030".to_owned()),
+            ("cvc", "123".to_owned()),
+        ]
+    };
+    let r = form("/checkout", pay(key.clone(), CARD_OK)).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/orders/"));
+    let detail = page(location.clone()).await.expect(200);
+    assert!(detail.text.contains("Оплачен"));
+    // A double submit of the same page makes no second order.
+    let again = form("/checkout", pay(key, CARD_OK)).await.unwrap();
+    assert_eq!(again.headers()["location"].to_str().unwrap(), location);
+    let orders = page("/orders".into()).await.expect(200);
+    assert_eq!(orders.text.matches("data-order=").count(), 1);
+    assert!(
+        page("/purchases".into())
+            .await
+            .expect(200)
+            .text
+            .contains(&id)
+    );
+    // 3-D Secure: the bank page confirms.
+    form(
+        "/cart/add",
+        vec![("csrf", csrf.clone()), ("product_id", id.clone())],
+    )
+    .await
+    .unwrap();
+    let key = field(&page("/checkout".into()).await.text, "key");
+    let r = form("/checkout", pay(key, CARD_3DS)).await.unwrap();
+    let three_ds = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(three_ds.starts_with("/pay/3ds/"));
+    assert!(
+        page(three_ds.clone())
+            .await
+            .expect(200)
+            .text
+            .contains("Подтвердить")
+    );
+    let r = form(
+        &three_ds,
+        vec![("csrf", csrf.clone()), ("decision", "confirm".into())],
+    )
+    .await
+    .unwrap();
+    let order_url = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(page(order_url).await.text.contains("Оплачен"));
+}
+
+#[tokio::test]
+async fn unpaid_orders_are_cancelled_after_30_minutes() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap();
+    let id = p["id"].as_str().unwrap();
+    let before = stock(&app, id).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, id, 1).await;
+    let o = order(&app, &token, "k", body(&point(&app).await, CARD_3DS))
+        .await
+        .expect(202)
+        .json();
+    assert_eq!(stock(&app, id).await, before - 1);
+    app.advance(29 * 60);
+    assert_eq!(
+        kabinet::orders::cancel_overdue(&app.state).await.unwrap(),
+        0
+    );
+    app.advance(2 * 60);
+    assert_eq!(
+        kabinet::orders::cancel_overdue(&app.state).await.unwrap(),
+        1
+    );
+    assert_eq!(stock(&app, id).await, before);
+    let number = o["number"].as_str().unwrap();
+    assert_eq!(
+        app.get(&format!("/orders/{number}"), Some(&token))
+            .await
+            .json()["status"],
+        "cancelled"
+    );
+}
+
+#[tokio::test]
+async fn staff_move_an_order_along_until_it_is_received() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, all[0]["id"].as_str().unwrap(), 1).await;
+    let o = order(&app, &token, "k", body(&point(&app).await, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    let number = o["number"].as_str().unwrap();
+    for status in ["assembling", "shipped", "ready_for_pickup"] {
+        kabinet::orders::advance(&app.state, number, status)
+            .await
+            .unwrap();
+    }
+    // Shipped: no longer cancellable.
+    assert_eq!(
+        app.api(
+            Method::POST,
+            &format!("/orders/{number}/cancel"),
+            Some(&token),
+            None
+        )
+        .await
+        .status,
+        409
+    );
+    app.advance(3600);
+    kabinet::orders::advance(&app.state, number, "received")
+        .await
+        .unwrap();
+    let detail = app
+        .get(&format!("/orders/{number}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(detail["status"], "received");
+    assert!(detail["received_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 6);
+    assert!(
+        kabinet::orders::advance(&app.state, number, "teleported")
+            .await
+            .is_err()
+    );
+    assert!(
+        kabinet::orders::advance(&app.state, "999999999", "shipped")
+            .await
+            .is_err()
+    );
+}

@@ -1,0 +1,338 @@
+//! Checkout, the sandbox 3-D Secure page, «Мои заказы» and «Купленные товары» pages.
+
+use super::{Delivery, Order, Payment, Purchase, PurchaseFilter};
+use crate::app::AppState;
+use crate::auth::sessions::Authenticated;
+use crate::cart::Cart;
+use crate::catalog::rubles;
+use crate::delivery::{Kind, Point};
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::CsrfForm;
+use crate::web::layout::Page;
+use crate::web::{ApiQuery, error_message};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/checkout", get(checkout_page).post(checkout_submit))
+        .route(
+            "/pay/3ds/{number}",
+            get(three_ds_page).post(three_ds_submit),
+        )
+        .route("/orders", get(orders_page))
+        .route("/orders/{number}", get(order_page))
+        .route("/orders/{number}/cancel", post(cancel_submit))
+        .route("/purchases", get(purchases_page))
+}
+
+fn money(k: &i64) -> String {
+    rubles(*k)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/checkout.html")]
+struct CheckoutPage {
+    page: Page,
+    cart: Cart,
+    point: Option<Point>,
+    name: String,
+    phone: String,
+    key: String,
+    address: String,
+    error: Option<String>,
+}
+
+impl CheckoutPage {
+    fn money(&self, k: &i64) -> String {
+        money(k)
+    }
+}
+
+async fn checkout_view(
+    state: &AppState,
+    page: Page,
+    auth: &Authenticated,
+    address: String,
+    error: Option<String>,
+) -> AppResult<CheckoutPage> {
+    let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
+    let point = crate::delivery::remembered(state, &auth.customer.id).await?;
+    let c = &auth.customer;
+    Ok(CheckoutPage {
+        page,
+        cart,
+        point,
+        name: c.full_name(),
+        phone: c
+            .phone
+            .as_deref()
+            .map(crate::auth::format_phone)
+            .unwrap_or_default(),
+        key: crate::auth::new_token(),
+        address,
+        error,
+    })
+}
+
+async fn checkout_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+) -> AppResult<CheckoutPage> {
+    checkout_view(&state, page, &auth, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+struct CheckoutForm {
+    key: String,
+    method: Option<String>,
+    address: Option<String>,
+    card_number: Option<String>,
+    exp_month: Option<String>,
+    exp_year: Option<String>,
+    cvc: Option<String>,
+}
+
+async fn checkout_submit(
+    State(state): State<AppState>,
+    mut page: Page,
+    auth: Authenticated,
+    CsrfForm(f): CsrfForm<CheckoutForm>,
+) -> AppResult<Response> {
+    let address = f.address.clone().unwrap_or_default();
+    let result = async {
+        let delivery = match f.method.as_deref() {
+            Some("courier") => Delivery::Courier {
+                address: address.clone(),
+            },
+            _ => {
+                let p = crate::delivery::remembered(&state, &auth.customer.id)
+                    .await?
+                    .ok_or_else(|| AppError::bad_request("pickup_point_required"))?;
+                let kind = Kind::parse(&p.kind).unwrap_or(Kind::PickupPoint);
+                Delivery::Point { id: p.id, kind }
+            }
+        };
+        let num = |s: &Option<String>| {
+            s.as_deref()
+                .unwrap_or("")
+                .trim()
+                .parse::<u32>()
+                .unwrap_or(0)
+        };
+        let payment = Payment::Card {
+            number: f.card_number.clone().unwrap_or_default(),
+            exp_month: num(&f.exp_month),
+            exp_year: num(&f.exp_year),
+            cvc: f.cvc.clone().unwrap_or_default().trim().to_owned(),
+        };
+        super::checkout(&state, &auth, &f.key, delivery, payment).await
+    }
+    .await;
+    match result {
+        Ok(placed) if placed.paid => {
+            Ok(Redirect::to(&format!("/orders/{}", placed.order.number)).into_response())
+        }
+        Ok(placed) => {
+            Ok(Redirect::to(&format!("/pay/3ds/{}", placed.order.number)).into_response())
+        }
+        Err(e) => {
+            page.here = "/checkout".into();
+            let msg = error_message(page.l, &e);
+            let mut res = checkout_view(&state, page, &auth, address, Some(msg))
+                .await?
+                .into_response();
+            *res.status_mut() = e.status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/three_ds.html")]
+struct ThreeDsPage {
+    page: Page,
+    order: Order,
+}
+
+impl ThreeDsPage {
+    fn money(&self, k: &i64) -> String {
+        money(k)
+    }
+}
+
+async fn own(state: &AppState, auth: &Authenticated, number: &str) -> AppResult<(String, Order)> {
+    super::by_number(state, &auth.customer.id, number)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+async fn three_ds_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<ThreeDsPage> {
+    let (_, order) = own(&state, &auth, &number).await?;
+    Ok(ThreeDsPage { page, order })
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    decision: Option<String>,
+}
+
+async fn three_ds_submit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(number): Path<String>,
+    CsrfForm(d): CsrfForm<Decision>,
+) -> AppResult<Redirect> {
+    let (id, _) = own(&state, &auth, &number).await?;
+    if d.decision.as_deref() == Some("confirm") {
+        super::confirm_payment(&state, &id).await?;
+    } else {
+        super::cancel(&state, &id).await?;
+    }
+    Ok(Redirect::to(&format!("/orders/{number}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/list.html")]
+struct OrdersPage {
+    page: Page,
+    tab: String,
+    orders: Vec<Order>,
+}
+
+impl OrdersPage {
+    fn money(&self, k: &i64) -> String {
+        money(k)
+    }
+    fn status(&self, s: &str) -> String {
+        self.page.t(&format!("status-{s}"))
+    }
+    fn date(&self, s: &str) -> String {
+        s.get(..10).unwrap_or(s).to_owned()
+    }
+}
+
+#[derive(Deserialize)]
+struct Tab {
+    tab: Option<String>,
+}
+
+async fn orders_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    ApiQuery(t): ApiQuery<Tab>,
+) -> AppResult<OrdersPage> {
+    let tab = t.tab.unwrap_or_else(|| "active".into());
+    let (all, _) = super::list(&state, &auth.customer.id, None, 100).await?;
+    let orders = all
+        .into_iter()
+        .filter(|o| match tab.as_str() {
+            "received" => o.status == "received",
+            "cancelled" => o.status == "cancelled",
+            _ => o.status != "received" && o.status != "cancelled",
+        })
+        .collect();
+    Ok(OrdersPage { page, tab, orders })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/detail.html")]
+struct OrderPage {
+    page: Page,
+    order: Order,
+    cancellable: bool,
+}
+
+impl OrderPage {
+    fn money(&self, k: &i64) -> String {
+        money(k)
+    }
+    fn status(&self, s: &str) -> String {
+        self.page.t(&format!("status-{s}"))
+    }
+    fn when(&self, s: &str) -> String {
+        s.replace('T', " ")
+            .trim_end_matches('Z')
+            .get(..16)
+            .unwrap_or(s)
+            .to_owned()
+    }
+}
+
+async fn order_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<OrderPage> {
+    let (_, order) = own(&state, &auth, &number).await?;
+    let cancellable = matches!(
+        order.status.as_str(),
+        "awaiting_payment" | "paid" | "assembling"
+    );
+    Ok(OrderPage {
+        page,
+        order,
+        cancellable,
+    })
+}
+
+async fn cancel_submit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(number): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Redirect> {
+    let (id, _) = own(&state, &auth, &number).await?;
+    super::cancel(&state, &id).await?;
+    Ok(Redirect::to(&format!("/orders/{number}")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/purchases.html")]
+struct PurchasesPage {
+    page: Page,
+    q: String,
+    items: Vec<Purchase>,
+}
+
+impl PurchasesPage {
+    fn money(&self, k: &i64) -> String {
+        money(k)
+    }
+}
+
+#[derive(Deserialize)]
+struct PurchaseSearch {
+    q: Option<String>,
+}
+
+async fn purchases_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    ApiQuery(s): ApiQuery<PurchaseSearch>,
+) -> AppResult<PurchasesPage> {
+    let f = PurchaseFilter {
+        q: s.q.clone(),
+        ..PurchaseFilter::default()
+    };
+    let (items, _) = super::purchases(&state, &auth.customer.id, &f, None, 100).await?;
+    Ok(PurchasesPage {
+        page,
+        q: s.q.unwrap_or_default(),
+        items,
+    })
+}
