@@ -440,3 +440,5 @@ status-received = Received
 status-cancelled = Cancelled
 error-payment-not-pending = The payment is no longer pending.
 error-invalid-status = Unknown order status.
+error-saved-card-not-found = Saved card not found.
+error-invalid-wallet = The wallet is yoomoney, webmoney, qiwi or paypal.

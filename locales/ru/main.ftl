@@ -440,3 +440,5 @@ status-received = Получен
 status-cancelled = Отменён
 error-payment-not-pending = Оплата уже не ожидается.
 error-invalid-status = Неизвестный статус заказа.
+error-saved-card-not-found = Сохранённая карта не найдена.
+error-invalid-wallet = Кошелёк: yoomoney, webmoney, qiwi или paypal.

@@ -21,6 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(one))
         .routes(routes!(cancel))
         .routes(routes!(purchases))
+        .routes(routes!(cards))
+        .routes(routes!(forget_card))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,14 +41,20 @@ pub struct CardBody {
     pub exp_month: u32,
     pub exp_year: u32,
     pub cvc: String,
+    /// Keep the card (provider token, brand, last 4, expiry) for the next checkout.
+    #[serde(default)]
+    pub save: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
-    /// `card` (wallets, bank bonuses, saved cards: coming).
+    /// `card` (with `card` or `saved_card_id`) or `wallet` (with `provider`).
     pub method: String,
     pub card: Option<CardBody>,
+    pub saved_card_id: Option<String>,
+    /// `yoomoney`, `webmoney`, `qiwi` or `paypal`.
+    pub provider: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -98,14 +106,23 @@ async fn place(
             Delivery::Point { id, kind }
         }
     };
-    let payment = match (b.payment.method.as_str(), b.payment.card) {
-        ("card", Some(c)) => Payment::Card {
+    let payment = match (
+        b.payment.method.as_str(),
+        b.payment.card,
+        b.payment.saved_card_id,
+        b.payment.provider,
+    ) {
+        ("card", Some(c), None, None) => Payment::Card {
             number: c.number,
             exp_month: c.exp_month,
             exp_year: c.exp_year,
             cvc: c.cvc,
+            save: c.save,
         },
-        ("card", None) => return Err(AppError::bad_request("card_required")),
+        ("card", None, Some(id), None) => Payment::SavedCard { id },
+        ("card", _, _, _) => return Err(AppError::bad_request("card_required")),
+        ("wallet", None, None, Some(provider)) => Payment::Wallet { provider },
+        ("wallet", _, _, _) => return Err(AppError::bad_request("invalid_wallet")),
         _ => return Err(AppError::bad_request("payment_method_not_supported")),
     };
     let placed = super::checkout(&state, &auth, &key, delivery, payment).await?;
@@ -274,4 +291,40 @@ async fn purchases(
     let (items, next_cursor) =
         super::purchases(&state, &auth.customer.id, &f, after, limit_of(q.limit)?).await?;
     Ok(Json(PurchaseList { items, next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardList {
+    pub items: Vec<super::SavedCard>,
+    pub next_cursor: Option<String>,
+}
+
+/// Saved cards: brand, last 4 digits and expiry (the number itself is never stored).
+#[utoipa::path(get, path = "/me/cards", tag = "orders",
+    responses((status = 200, body = CardList), (status = 401, body = ErrorBody)))]
+async fn cards(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<CardList>> {
+    Ok(Json(CardList {
+        items: super::saved_cards(&state, &auth.customer.id).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Forget a saved card.
+#[utoipa::path(delete, path = "/me/cards/{id}", tag = "orders", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+async fn forget_card(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    let n = sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND customer_id = $2")
+        .bind(&id)
+        .bind(&auth.customer.id)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::new(StatusCode::NOT_FOUND, "saved_card_not_found"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

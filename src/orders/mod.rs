@@ -38,12 +38,130 @@ pub enum Delivery {
 
 #[derive(Debug, Clone)]
 pub enum Payment {
+    /// A card as typed; `save` keeps its token, brand, last 4 and expiry for next time.
     Card {
         number: String,
         exp_month: u32,
         exp_year: u32,
         cvc: String,
+        save: bool,
     },
+    /// A card saved by an earlier payment: the returning customer only confirms.
+    SavedCard { id: String },
+    /// YooMoney, WebMoney, QIWI or PayPal: the customer confirms on the wallet's page.
+    Wallet { provider: String },
+}
+
+/// A payment, resolved and checked, before the order exists.
+struct Charge {
+    method: &'static str,
+    provider: Option<String>,
+    brand: Option<String>,
+    last4: Option<String>,
+    outcome: Outcome,
+    /// A card to save once the order is placed.
+    save: Option<payments::Card>,
+}
+
+async fn resolve_payment(
+    state: &AppState,
+    customer: &str,
+    payment: &Payment,
+    now: i64,
+) -> AppResult<Charge> {
+    match payment {
+        Payment::Card {
+            number,
+            exp_month,
+            exp_year,
+            cvc,
+            save,
+        } => {
+            let card =
+                payments::check_card(number, *exp_month, *exp_year, cvc, now_year_month(now))
+                    .map_err(|e| AppError::bad_request(e.code()))?;
+            Ok(Charge {
+                method: "card",
+                provider: None,
+                brand: Some(card.brand.as_str().to_owned()),
+                last4: Some(card.last4.clone()),
+                outcome: payments::sandbox_charge(&card.last4),
+                save: save.then_some(card),
+            })
+        }
+        Payment::SavedCard { id } => {
+            let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+                "SELECT brand, last4, exp_month, exp_year FROM saved_cards WHERE id = $1 AND customer_id = $2",
+            )
+            .bind(id)
+            .bind(customer)
+            .fetch_optional(&state.db)
+            .await?;
+            let (brand, last4, m, y) = row.ok_or_else(|| {
+                AppError::new(axum::http::StatusCode::NOT_FOUND, "saved_card_not_found")
+            })?;
+            if (y as i32, m as u32) < now_year_month(now) {
+                return Err(AppError::bad_request("card_expired"));
+            }
+            Ok(Charge {
+                method: "card",
+                provider: None,
+                outcome: payments::sandbox_charge(&last4),
+                brand: Some(brand),
+                last4: Some(last4),
+                save: None,
+            })
+        }
+        Payment::Wallet { provider } => {
+            if !payments::WALLETS.contains(&provider.as_str()) {
+                return Err(AppError::bad_request("invalid_wallet"));
+            }
+            Ok(Charge {
+                method: "wallet",
+                provider: Some(provider.clone()),
+                brand: None,
+                last4: None,
+                outcome: Outcome::NeedsConfirmation,
+                save: None,
+            })
+        }
+    }
+}
+
+async fn save_card(state: &AppState, customer: &str, card: &payments::Card) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO saved_cards (id, customer_id, token, brand, last4, exp_month, exp_year, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+    )
+    .bind(crate::db::new_id())
+    .bind(customer)
+    .bind(payments::card_token())
+    .bind(card.brand.as_str())
+    .bind(&card.last4)
+    .bind(i64::from(card.exp_month))
+    .bind(i64::from(card.exp_year))
+    .bind(state.clock.now_ms())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SavedCard {
+    pub id: String,
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: i64,
+    pub exp_year: i64,
+}
+
+pub async fn saved_cards(state: &AppState, customer: &str) -> AppResult<Vec<SavedCard>> {
+    Ok(sqlx::query_as(
+        "SELECT id, brand, last4, exp_month, exp_year FROM saved_cards WHERE customer_id = $1 ORDER BY created_at DESC, id",
+    )
+    .bind(customer)
+    .fetch_all(&state.db)
+    .await?)
 }
 
 /// Delivery prices: courier 299 ₽; points free from 1 000 ₽ of goods, else 99 ₽.
@@ -120,15 +238,7 @@ pub async fn checkout(
         return Ok(Placed { order, paid });
     }
     let now = state.clock.now_ms();
-    let card = match &payment {
-        Payment::Card {
-            number,
-            exp_month,
-            exp_year,
-            cvc,
-        } => payments::check_card(number, *exp_month, *exp_year, cvc, now_year_month(now))
-            .map_err(|e| AppError::bad_request(e.code()))?,
-    };
+    let charge = resolve_payment(state, customer, &payment, now).await?;
     let cart = cart::load(state, customer, crate::i18n::Locale::Ru).await?;
     if cart.lines.is_empty() {
         return Err(AppError::conflict("cart_empty"));
@@ -156,7 +266,7 @@ pub async fn checkout(
     };
     let goods = cart.total;
     let delivery_price = delivery_cost(&delivery, goods);
-    let outcome = payments::sandbox_charge(&card);
+    let outcome = charge.outcome;
     let order_id = crate::db::new_id();
     let placed = crate::db::detached(place(
         state.clone(),
@@ -170,8 +280,10 @@ pub async fn checkout(
             method: method.to_owned(),
             point_id: point_id.clone(),
             address,
-            brand: card.brand.as_str().to_owned(),
-            last4: card.last4.clone(),
+            payment_method: charge.method.to_owned(),
+            provider: charge.provider.clone(),
+            brand: charge.brand.clone(),
+            last4: charge.last4.clone(),
             now,
         },
     ))
@@ -210,8 +322,17 @@ pub async fn checkout(
         .await?
         .ok_or_else(AppError::not_found)?;
     let paid = order.status == "paid";
+    // Declined payments returned above: a card is saved only when it was accepted.
+    if let Some(card) = &charge.save {
+        save_card(state, customer, card).await?;
+    }
     if !paid {
-        order.payment_url = Some(format!("{}/pay/3ds/{}", state.base_url, order.number));
+        let page = if charge.method == "wallet" {
+            "wallet"
+        } else {
+            "3ds"
+        };
+        order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
     }
     Ok(Placed { order, paid })
 }
@@ -226,8 +347,10 @@ struct NewOrder {
     method: String,
     point_id: Option<String>,
     address: String,
-    brand: String,
-    last4: String,
+    payment_method: String,
+    provider: Option<String>,
+    brand: Option<String>,
+    last4: Option<String>,
     now: i64,
 }
 
@@ -270,8 +393,8 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     .await?;
     sqlx::query(
         "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
-         total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline) \
-         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, 'card', $12, $13, $14)",
+         total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
+         payment_provider) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&o.id)
     .bind(number.to_string())
@@ -283,10 +406,12 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     .bind(o.goods + o.delivery_price)
     .bind(&o.method)
     .bind(&o.point_id)
-    .bind(&o.address)
+        .bind(&o.address)
+    .bind(&o.payment_method)
     .bind(&o.brand)
     .bind(&o.last4)
     .bind(o.now + PAY_WITHIN_MS)
+    .bind(&o.provider)
     .execute(&mut *tx)
     .await?;
     for l in &o.lines {
@@ -409,6 +534,7 @@ struct OrderRow {
     payment_method: String,
     card_brand: Option<String>,
     card_last4: Option<String>,
+    payment_provider: Option<String>,
 }
 
 async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
@@ -434,7 +560,7 @@ async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
         delivery_cost: row.delivery_cost,
         total: row.total,
         delivery: serde_json::json!({"method": row.delivery_method, "pickup_point_id": row.pickup_point_id, "address": row.delivery_address}),
-        payment: serde_json::json!({"method": row.payment_method, "card_brand": row.card_brand, "card_last4": row.card_last4, "amount": row.total}),
+        payment: serde_json::json!({"method": row.payment_method, "card_brand": row.card_brand, "provider": row.payment_provider, "card_last4": row.card_last4, "amount": row.total}),
         lines: lines
             .into_iter()
             .map(
@@ -465,7 +591,7 @@ async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
          WHERE customer_id = $1 AND idempotency_key = $2",
     )
     .bind(customer)
@@ -481,7 +607,7 @@ async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders WHERE id = $1",
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db)
@@ -500,7 +626,7 @@ pub async fn by_number(
 ) -> AppResult<Option<(String, Order)>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
          WHERE customer_id = $1 AND number = $2",
     )
     .bind(customer)
@@ -525,7 +651,7 @@ pub async fn list(
 ) -> AppResult<(Vec<Order>, Option<String>)> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4 FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
          WHERE customer_id = $1 AND CAST(number AS BIGINT) < $2 ORDER BY CAST(number AS BIGINT) DESC LIMIT $3",
     )
     .bind(customer)

@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
             "/pay/3ds/{number}",
             get(three_ds_page).post(three_ds_submit),
         )
+        .route(
+            "/pay/wallet/{number}",
+            get(three_ds_page).post(three_ds_submit),
+        )
         .route("/orders", get(orders_page))
         .route("/orders/{number}", get(order_page))
         .route("/orders/{number}/cancel", post(cancel_submit))
@@ -131,6 +135,7 @@ async fn checkout_submit(
             exp_month: num(&f.exp_month),
             exp_year: num(&f.exp_year),
             cvc: f.cvc.clone().unwrap_or_default().trim().to_owned(),
+            save: false,
         };
         super::checkout(&state, &auth, &f.key, delivery, payment).await
     }

@@ -11,6 +11,14 @@ pub enum Brand {
     Amex,
 }
 
+/// E-wallets the sandbox plays: the customer is sent to the wallet's page to confirm.
+pub const WALLETS: &[&str] = &["yoomoney", "webmoney", "qiwi", "paypal"];
+
+/// A provider token for a saved card (the sandbox's stand-in for the acquirer's).
+pub fn card_token() -> String {
+    format!("sandbox_tok_{}", crate::auth::new_token())
+}
+
 impl Brand {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,7 +35,8 @@ impl Brand {
 pub struct Card {
     pub brand: Brand,
     pub last4: String,
-    digits: String,
+    pub exp_month: u32,
+    pub exp_year: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +119,8 @@ pub fn check_card(
     Ok(Card {
         brand,
         last4: digits[digits.len() - 4..].to_owned(),
-        digits,
+        exp_month,
+        exp_year: year as u32,
     })
 }
 
@@ -124,13 +134,12 @@ pub enum Outcome {
     NeedsConfirmation,
 }
 
-pub fn sandbox_charge(card: &Card) -> Outcome {
-    if card.digits.ends_with("0002") {
-        Outcome::Declined
-    } else if card.digits.ends_with("0010") {
-        Outcome::NeedsConfirmation
-    } else {
-        Outcome::Approved
+/// The sandbox decides by the last digits, so a saved card behaves like the card it stands for.
+pub fn sandbox_charge(last4: &str) -> Outcome {
+    match last4 {
+        "0002" => Outcome::Declined,
+        "0010" => Outcome::NeedsConfirmation,
+        _ => Outcome::Approved,
     }
 }
 
@@ -207,12 +216,12 @@ mod tests {
     #[test]
     fn the_sandbox_declines_0002_and_asks_3ds_for_0010() {
         let ok = check_card("2200000000000004", 12, 2030, "123", NOW).unwrap();
-        assert_eq!(sandbox_charge(&ok), Outcome::Approved);
+        assert_eq!(sandbox_charge(&ok.last4), Outcome::Approved);
         // Luhn-valid numbers with those endings.
         let declined = check_card("4000000000000002", 12, 2030, "123", NOW).unwrap();
-        assert_eq!(sandbox_charge(&declined), Outcome::Declined);
+        assert_eq!(sandbox_charge(&declined.last4), Outcome::Declined);
         let three_ds = check_card("4000000000000010", 12, 2030, "123", NOW).unwrap();
-        assert_eq!(sandbox_charge(&three_ds), Outcome::NeedsConfirmation);
+        assert_eq!(sandbox_charge(&three_ds.last4), Outcome::NeedsConfirmation);
         assert_eq!(ok.last4, "0004");
     }
 }

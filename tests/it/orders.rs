@@ -680,3 +680,104 @@ async fn staff_move_an_order_along_until_it_is_received() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn wallets_wait_for_the_wallets_page() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, all[1]["id"].as_str().unwrap(), 1).await;
+    let pt = point(&app).await;
+    let wallet = |provider: &str| json!({"delivery": {"method": "pickup_point", "pickup_point_id": pt}, "payment": {"method": "wallet", "provider": provider}});
+    assert_eq!(
+        order(&app, &token, "w0", wallet("bitcoin")).await.code(),
+        "invalid_wallet"
+    );
+    let o = order(&app, &token, "w1", wallet("yoomoney"))
+        .await
+        .expect(202)
+        .json();
+    assert!(
+        o["payment_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://kabinet.test/pay/wallet/")
+    );
+    assert_eq!(o["payment"]["provider"], "yoomoney");
+    assert_eq!(o["payment"]["method"], "wallet");
+}
+
+#[tokio::test]
+async fn a_saved_card_lets_a_returning_customer_only_confirm() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let (other, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    put(&app, &token, &p, 1).await;
+    let mut first = body(&pt, CARD_OK);
+    first["payment"]["card"]["save"] = json!(true);
+    order(&app, &token, "c1", first).await.expect(201);
+    let cards = app.get("/me/cards", Some(&token)).await.expect(200).json();
+    let card = &cards["items"][0];
+    assert_eq!(
+        (card["brand"].as_str(), card["last4"].as_str()),
+        (Some("mir"), Some("0004"))
+    );
+    assert!(
+        !cards.to_string().contains("2200000000000004"),
+        "the number is not kept"
+    );
+    let card_id = card["id"].as_str().unwrap().to_owned();
+    let saved = |id: &str| json!({"delivery": {"method": "pickup_point", "pickup_point_id": pt}, "payment": {"method": "card", "saved_card_id": id}});
+    put(&app, &token, &p, 1).await;
+    let second = order(&app, &token, "c2", saved(&card_id))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(second["payment"]["card_last4"], "0004");
+    // Another customer cannot pay with it, see it or forget it.
+    put(&app, &other, &p, 1).await;
+    assert_eq!(
+        order(&app, &other, "c3", saved(&card_id)).await.code(),
+        "saved_card_not_found"
+    );
+    assert!(
+        app.get("/me/cards", Some(&other)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        app.api(
+            Method::DELETE,
+            &format!("/me/cards/{card_id}"),
+            Some(&other),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    app.api(
+        Method::DELETE,
+        &format!("/me/cards/{card_id}"),
+        Some(&token),
+        None,
+    )
+    .await
+    .expect(204);
+    assert!(
+        app.get("/me/cards", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
