@@ -49,6 +49,8 @@ struct CheckoutPage {
     phone: String,
     key: String,
     address: String,
+    cards: Vec<super::SavedCard>,
+    wallets: &'static [&'static str],
     error: Option<String>,
 }
 
@@ -80,6 +82,8 @@ async fn checkout_view(
             .unwrap_or_default(),
         key: crate::auth::new_token(),
         address,
+        cards: super::saved_cards(state, &auth.customer.id).await?,
+        wallets: crate::payments::WALLETS,
         error,
     })
 }
@@ -97,6 +101,9 @@ struct CheckoutForm {
     key: String,
     method: Option<String>,
     address: Option<String>,
+    /// `new`, `saved:<id>` or `wallet:<provider>`.
+    pay: Option<String>,
+    save: Option<String>,
     card_number: Option<String>,
     exp_month: Option<String>,
     exp_year: Option<String>,
@@ -130,12 +137,21 @@ async fn checkout_submit(
                 .parse::<u32>()
                 .unwrap_or(0)
         };
-        let payment = Payment::Card {
-            number: f.card_number.clone().unwrap_or_default(),
-            exp_month: num(&f.exp_month),
-            exp_year: num(&f.exp_year),
-            cvc: f.cvc.clone().unwrap_or_default().trim().to_owned(),
-            save: false,
+        let pay = f.pay.as_deref().unwrap_or("new");
+        let payment = if let Some(id) = pay.strip_prefix("saved:") {
+            Payment::SavedCard { id: id.to_owned() }
+        } else if let Some(provider) = pay.strip_prefix("wallet:") {
+            Payment::Wallet {
+                provider: provider.to_owned(),
+            }
+        } else {
+            Payment::Card {
+                number: f.card_number.clone().unwrap_or_default(),
+                exp_month: num(&f.exp_month),
+                exp_year: num(&f.exp_year),
+                cvc: f.cvc.clone().unwrap_or_default().trim().to_owned(),
+                save: f.save.is_some(),
+            }
         };
         super::checkout(&state, &auth, &f.key, delivery, payment).await
     }

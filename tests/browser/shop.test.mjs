@@ -60,6 +60,8 @@ async function stockOf(productId) {
   return (await api(`/products/${productId}`)).stock;
 }
 
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Money as the pages show it: «1 299,00 ₽» with non-breaking spaces. */
 function rubles(kopecks) {
   const whole = String(Math.floor(kopecks / 100)).replace(/\B(?=(\d{3})+$)/g, '\u00a0');
@@ -171,7 +173,7 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
     // «Корзина»: the line, the total and the parcel plan.
     await openFromHeader(page, 'Корзина', '/cart');
     const line = page.locator(`tr[data-line="${product.id}"]`);
-    assert.match(await text(line), new RegExp(product.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(await text(line), new RegExp(escapeRegExp(product.title)));
     assert.equal(await label(page, 'Количество').inputValue(), '1');
     assert.equal((await page.getByTestId('total').textContent()).trim(), rubles(product.price));
     await heading(page, 'Всё приедет одной посылкой').waitFor();
@@ -206,7 +208,7 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
       has: page.locator(`a[href="/catalog/${product.id}"]`),
     });
     await bought.waitFor();
-    assert.match(await text(bought), new RegExp(`^${product.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `));
+    assert.match(await text(bought), new RegExp(`^${escapeRegExp(product.title)} · `));
     await bought.getByRole('link', { name: `№ ${number}`, exact: true }).waitFor();
 
     // Paid: the cart is empty now.
@@ -241,9 +243,9 @@ test('two sellers in the cart: «Заказ придёт несколькими 
     // The first parcel needs no reason; the second comes separately because of its seller.
     const one = page.locator(`ol.parcels > li[data-parcel="${first.origin_id}"]`);
     const two = page.locator(`ol.parcels > li[data-parcel="${second.origin_id}"]`);
-    assert.match(await text(one), new RegExp(first.seller_name));
+    assert.match(await text(one), new RegExp(escapeRegExp(first.seller_name)));
     assert.equal(await one.getByTestId('reason').count(), 0);
-    assert.match(await text(two), new RegExp(second.seller_name));
+    assert.match(await text(two), new RegExp(escapeRegExp(second.seller_name)));
     assert.equal(await text(two.getByTestId('reason')), 'другой продавец');
   });
 });
