@@ -18,4 +18,5 @@ pub mod notify;
 pub mod orders;
 pub mod payments;
 pub mod recovery;
+pub mod seed;
 pub mod web;

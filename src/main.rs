@@ -29,6 +29,13 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Fill the database with many customers and orders, fast (for benchmarks).
+    Seed {
+        #[arg(long, default_value_t = 100_000)]
+        customers: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: u64,
+    },
     /// Orders, until the staff console exists.
     Orders {
         #[command(subcommand)]
@@ -52,6 +59,17 @@ async fn main() -> anyhow::Result<()> {
             let db = kabinet::db::connect(&config.database_url, 1).await?;
             kabinet::db::migrate(&db).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Seed { customers, orders } => {
+            // The catalogue comes from the demo data; a one-off command takes no server port.
+            config.addr = "127.0.0.1:0".into();
+            let app = Application::build(config).await?;
+            let now = kabinet::clock::Clock::now_ms(&kabinet::clock::SystemClock);
+            let (rows, secs) = kabinet::seed::run(&app.state.db, customers, orders, now).await?;
+            println!(
+                "seeded {rows} rows in {secs:.1} s ({:.0} rows/s)",
+                rows as f64 / secs.max(0.001)
+            );
         }
         Command::Orders {
             command: OrdersCommand::Advance { number, status },

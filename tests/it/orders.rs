@@ -781,3 +781,35 @@ async fn a_saved_card_lets_a_returning_customer_only_confirm() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_seeder_fills_customers_and_orders_the_api_can_read() {
+    let app = demo().await;
+    let (rows, _) = kabinet::seed::run(&app.state.db, 5, 260, START_MS)
+        .await
+        .unwrap();
+    assert!(rows >= 5 + 260 * 4, "{rows}");
+    let (token, body) = app.sign_in(&kabinet::seed::phone(0)).await;
+    assert_eq!(body["created"], false);
+    let mut seen = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/orders?limit=100&cursor={c}"),
+            None => "/orders?limit=100".into(),
+        };
+        let page = app.get(&path, Some(&token)).await.expect(200).json();
+        seen += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 200, "customer 0 has exactly 200 orders");
+    assert!(
+        !app.get("/purchases?limit=5", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
