@@ -267,6 +267,13 @@ pub async fn checkout(
     let goods = cart.total;
     let delivery_price = delivery_cost(&delivery, goods);
     let outcome = charge.outcome;
+    // A declined payment is answered before anything is reserved: no order, the cart as it was.
+    if outcome == Outcome::Declined {
+        return Err(AppError::new(
+            axum::http::StatusCode::PAYMENT_REQUIRED,
+            "payment_declined",
+        ));
+    }
     let order_id = crate::db::new_id();
     let placed = crate::db::detached(place(
         state.clone(),
@@ -309,13 +316,8 @@ pub async fn checkout(
     }
     match outcome {
         Outcome::Approved => set_status(state, &order_id, "paid").await?,
-        Outcome::Declined => {
-            cancel(state, &order_id).await?;
-            return Err(AppError::new(
-                axum::http::StatusCode::PAYMENT_REQUIRED,
-                "payment_declined",
-            ));
-        }
+        // Declined payments returned before the order was placed.
+        Outcome::Declined => {}
         Outcome::NeedsConfirmation => {}
     }
     let mut order = by_id(state, &order_id)
@@ -480,17 +482,35 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     let id = order_id.to_owned();
     let st = state.clone();
     let done: Result<bool, sqlx::Error> = crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('awaiting_payment', 'paid', 'assembling')",
-        )
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed != 1 {
+                let mut tx = st.db.begin().await?;
+        // An order still waiting for payment goes back into the cart it came from.
+        let unpaid = sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        let changed = unpaid
+            || sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('paid', 'assembling')")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        if !changed {
             tx.rollback().await?;
             return Ok(false);
+        }
+        if unpaid {
+            sqlx::query(
+                "INSERT INTO cart_lines (owner, product_id, quantity, added_at) \
+                 SELECT o.customer_id, l.product_id, l.quantity, $2 FROM order_lines l JOIN orders o ON o.id = l.order_id \
+                 WHERE l.order_id = $1 ON CONFLICT (owner, product_id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         }
         let lines: Vec<(String, i64)> = sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1")
             .bind(&id)

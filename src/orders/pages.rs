@@ -50,6 +50,11 @@ struct CheckoutPage {
     key: String,
     address: String,
     cards: Vec<super::SavedCard>,
+    /// Delivery prices for this cart: to a point, by courier.
+    point_cost: i64,
+    courier_cost: i64,
+    /// The delivery the customer picked (kept when the page comes back with an error).
+    courier: bool,
     wallets: &'static [&'static str],
     error: Option<String>,
 }
@@ -65,12 +70,23 @@ async fn checkout_view(
     page: Page,
     auth: &Authenticated,
     address: String,
+    courier: Option<bool>,
     error: Option<String>,
 ) -> AppResult<CheckoutPage> {
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
     let c = &auth.customer;
+    let to_point = Delivery::Point {
+        id: String::new(),
+        kind: Kind::PickupPoint,
+    };
+    let by_courier = Delivery::Courier {
+        address: String::new(),
+    };
     Ok(CheckoutPage {
+        point_cost: super::delivery_cost(&to_point, cart.total),
+        courier_cost: super::delivery_cost(&by_courier, cart.total),
+        courier: courier.unwrap_or(point.is_none()),
         page,
         cart,
         point,
@@ -93,7 +109,7 @@ async fn checkout_page(
     page: Page,
     auth: Authenticated,
 ) -> AppResult<CheckoutPage> {
-    checkout_view(&state, page, &auth, String::new(), None).await
+    checkout_view(&state, page, &auth, String::new(), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -166,9 +182,16 @@ async fn checkout_submit(
         Err(e) => {
             page.here = "/checkout".into();
             let msg = error_message(page.l, &e);
-            let mut res = checkout_view(&state, page, &auth, address, Some(msg))
-                .await?
-                .into_response();
+            let mut res = checkout_view(
+                &state,
+                page,
+                &auth,
+                address,
+                Some(f.method.as_deref() == Some("courier")),
+                Some(msg),
+            )
+            .await?
+            .into_response();
             *res.status_mut() = e.status;
             Ok(res)
         }

@@ -272,6 +272,8 @@ test('a declined card shows «Недостаточно средств»; no orde
     assert.equal(path(page), '/checkout');
     await heading(page, 'Оформление заказа').waitFor();
     assert.equal(await page.getByTestId('status').count(), 0, 'no order page');
+    // The cart is intact: the customer can try another card at once.
+    await button(page, 'Оплатить').waitFor();
 
     // «Мои заказы»: nothing on its way; at most the declined attempt, cancelled.
     await openFromUserMenu(page, 'Мои заказы', '/orders');

@@ -172,8 +172,17 @@ async fn a_declined_card_pays_nothing_and_returns_the_stock() {
     );
     assert_eq!(r.json()["error"]["message"], "Недостаточно средств");
     assert_eq!(stock(&app, id).await, before);
-    let orders = app.get("/orders", Some(&token)).await.json();
-    assert_eq!(orders["items"][0]["status"], "cancelled");
+    // No order at all, and the cart is as it was: the customer can try another card.
+    assert!(
+        app.get("/orders", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        app.get("/cart", Some(&token)).await.json()["lines"][0]["quantity"],
+        3
+    );
     assert!(
         app.get("/purchases", Some(&token)).await.json()["items"]
             .as_array()
@@ -621,6 +630,11 @@ async fn unpaid_orders_are_cancelled_after_30_minutes() {
         1
     );
     assert_eq!(stock(&app, id).await, before);
+    // The unpaid goods are back in the cart.
+    assert_eq!(
+        app.get("/cart", Some(&token)).await.json()["lines"][0]["product_id"],
+        id
+    );
     let number = o["number"].as_str().unwrap();
     assert_eq!(
         app.get(&format!("/orders/{number}"), Some(&token))
