@@ -120,12 +120,21 @@ async fn remove_favorite(
     auth: Authenticated,
     Path(product_id): Path<String>,
 ) -> AppResult<StatusCode> {
+    remove_favorite_of(&state, &auth.customer.id, &product_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_favorite_of(
+    state: &AppState,
+    customer_id: &str,
+    product_id: &str,
+) -> AppResult<()> {
     sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
-        .bind(&auth.customer.id)
-        .bind(&product_id)
+        .bind(customer_id)
+        .bind(product_id)
         .execute(&state.db)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 pub async fn add(state: &AppState, customer_id: &str, product_id: &str) -> AppResult<()> {

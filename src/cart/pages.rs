@@ -76,15 +76,20 @@ async fn add(
     owner: CartOwner,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
+    let result = add_one(&state, &owner.owner, &f.product_id).await;
+    respond(&state, page, &owner, result).await
+}
+
+/// One more of a product in the cart (the «В корзину» buttons).
+async fn add_one(state: &AppState, owner: &str, product_id: &str) -> AppResult<()> {
     let current: i64 =
         sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND product_id = $2")
-            .bind(&owner.owner)
-            .bind(&f.product_id)
+            .bind(owner)
+            .bind(product_id)
             .fetch_optional(&state.db)
             .await?
             .unwrap_or(0);
-    let result = super::set_quantity(&state, &owner.owner, &f.product_id, current + 1).await;
-    respond(&state, page, &owner, result).await
+    super::set_quantity(state, owner, product_id, current + 1).await
 }
 
 #[derive(Deserialize)]
@@ -167,11 +172,7 @@ async fn favorite_remove(
     auth: Authenticated,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Redirect> {
-    sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
-        .bind(&auth.customer.id)
-        .bind(&f.product_id)
-        .execute(&state.db)
-        .await?;
+    super::api::remove_favorite_of(&state, &auth.customer.id, &f.product_id).await?;
     Ok(Redirect::to("/favorites"))
 }
 
@@ -182,13 +183,6 @@ async fn favorite_to_cart(
     _auth: Authenticated,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
-    let current: i64 =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND product_id = $2")
-            .bind(&owner.owner)
-            .bind(&f.product_id)
-            .fetch_optional(&state.db)
-            .await?
-            .unwrap_or(0);
-    let result = super::set_quantity(&state, &owner.owner, &f.product_id, current + 1).await;
+    let result = add_one(&state, &owner.owner, &f.product_id).await;
     respond(&state, page, &owner, result).await
 }

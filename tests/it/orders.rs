@@ -475,12 +475,6 @@ async fn purchases_are_searchable_and_filterable() {
     );
 }
 
-/// The hidden CSRF field of a page.
-fn csrf_of(html: &str) -> String {
-    let i = html.find("name=\"csrf\" value=\"").expect("a form") + 19;
-    html[i..i + html[i..].find('"').unwrap()].to_owned()
-}
-
 fn field(html: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
     let i = html.find(&needle).expect("the field") + needle.len();

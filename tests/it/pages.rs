@@ -3,15 +3,6 @@
 use crate::support::*;
 use reqwest::Method;
 
-/// The hidden CSRF field of the first form on a page.
-fn csrf_of(html: &str) -> String {
-    let i = html
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF field");
-    let rest = &html[i + 19..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
 async fn page(app: &TestApp, path: &str) -> Resp {
     app.send(Method::GET, &format!("{}{path}", app.base), None, None, &[])
         .await

@@ -57,6 +57,15 @@ impl Resp {
     }
 }
 
+/// The hidden CSRF field of the first form on a page.
+pub fn csrf_of(html: &str) -> String {
+    let i = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF field")
+        + 19;
+    html[i..i + html[i..].find('"').expect("closing quote")].to_owned()
+}
+
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A fresh mobile number per call: tests never share contacts.
