@@ -292,20 +292,26 @@ pub struct Cart {
     pub items_count: i64,
 }
 
-/// The cart with its parcel plan.
-pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) -> AppResult<Cart> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1 ORDER BY added_at, product_id")
-            .bind(owner)
-            .fetch_all(&state.db)
-            .await?;
-    let mut products: Vec<(Product, i64)> = Vec::with_capacity(rows.len());
-    for (id, q) in rows {
-        if let Some(p) = crate::catalog::get(state, &id).await? {
-            products.push((p, q));
-        }
+/// The cart's products with their quantities, in cart order (one query).
+pub async fn lines(state: &AppState, owner: &str) -> AppResult<Vec<(Product, i64)>> {
+    use sqlx::{FromRow, Row};
+    const SQL: &str = "SELECT p.id, p.title, p.description, p.price, p.old_price, c.name_ru AS category, \
+        p.category_id, p.seller_id, s.name AS seller_name, p.origin_id, w.city AS origin_city, p.weight_g, \
+        p.length_mm, p.width_mm, p.height_mm, p.stock, p.attributes, w.lead_days, l.quantity \
+        FROM cart_lines l JOIN products p ON p.id = l.product_id JOIN sellers s ON s.id = p.seller_id \
+        JOIN warehouses w ON w.id = p.origin_id JOIN categories c ON c.id = p.category_id \
+        WHERE l.owner = $1 ORDER BY l.added_at, l.product_id";
+    let rows = sqlx::query(SQL).bind(owner).fetch_all(&state.db).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push((Product::from_row(&row)?, row.try_get::<i64, _>("quantity")?));
     }
-    let items: Vec<Item> = products
+    Ok(out)
+}
+
+/// What the parcel planner needs of the cart's lines.
+pub fn items_of(products: &[(Product, i64)]) -> Vec<Item> {
+    products
         .iter()
         .map(|(p, q)| Item {
             product_id: p.id.clone(),
@@ -315,7 +321,13 @@ pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) ->
             quantity: *q,
             lead_days: p.lead_days,
         })
-        .collect();
+        .collect()
+}
+
+/// The cart with its parcel plan.
+pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) -> AppResult<Cart> {
+    let products = lines(state, owner).await?;
+    let items = items_of(&products);
     let today = time::OffsetDateTime::from_unix_timestamp(state.clock.now_ms() / 1000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date();

@@ -194,21 +194,20 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<Option<Point>> {
 
 /// The parcels of a customer's cart, as sizes to fit into a point.
 pub async fn cart_parcels(state: &AppState, owner: &str) -> AppResult<Vec<ParcelSize>> {
-    let cart = crate::cart::load(state, owner, crate::i18n::Locale::Ru).await?;
-    let mut out = Vec::new();
-    for parcel in &cart.parcels {
-        let mut longest = 0;
-        for id in &parcel.product_ids {
-            if let Some(p) = crate::catalog::get(state, id).await? {
-                longest = longest.max(p.length_mm.max(p.width_mm).max(p.height_mm));
-            }
-        }
-        out.push(ParcelSize {
+    let products = crate::cart::lines(state, owner).await?;
+    let plan = crate::cart::plan(&crate::cart::items_of(&products), crate::cart::MAX_PARCEL_G);
+    Ok(plan
+        .iter()
+        .map(|parcel| ParcelSize {
             weight_g: parcel.weight_g,
-            longest_side_mm: longest,
-        });
-    }
-    Ok(out)
+            longest_side_mm: products
+                .iter()
+                .filter(|(p, _)| parcel.product_ids.contains(&p.id))
+                .map(|(p, _)| p.length_mm.max(p.width_mm).max(p.height_mm))
+                .max()
+                .unwrap_or(0),
+        })
+        .collect())
 }
 
 /// Remembers the customer's choice for the next checkout.
