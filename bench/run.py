@@ -95,6 +95,22 @@ def phone_args_one_ip(srv: "Server") -> list[str]:
     return phone_args(srv)[:2] + ["one-ip"]
 
 
+def seeded_token_args(srv: "Server") -> list[str]:
+    return [srv.seeded_token()]
+
+
+def cart_args(srv: "Server") -> list[str]:
+    return [srv.catalogue_product()] + srv.cart_tokens(32)
+
+
+def seed_once(srv: "Server") -> None:
+    srv.seed()
+
+
+# B3's search words: in several demo product titles, so the filter keeps some rows.
+B3_QUERY = "/api/v1/purchases?q=" + urllib.parse.quote("чайник")
+
+
 WORKLOADS: list[Workload] = [
     # The ceiling: the cheapest route through the same middleware stack, measured in every run.
     Workload("hello", "GET /healthz (axum + the app's middleware, no database)", "/healthz"),
@@ -104,6 +120,37 @@ WORKLOADS: list[Workload] = [
         "/api/v1/me",
         script="b1_me.lua",
         args=token_args,
+    ),
+    Workload(
+        "B2",
+        "GET /api/v1/orders (first page) for a customer with 200 orders, in a database seeded "
+        "by `kabinet seed` (100 000 customers, 1 000 000 orders; --full: 1M / 10M)",
+        "/api/v1/orders",
+        script="b1_me.lua",
+        prepare=seed_once,
+        args=seeded_token_args,
+    ),
+    Workload(
+        "B3",
+        "GET /api/v1/purchases?q=чайник for the same customer and data",
+        B3_QUERY,
+        script="b1_me.lua",
+        prepare=seed_once,
+        args=seeded_token_args,
+    ),
+    Workload(
+        "B4",
+        "GET /api/v1/pickup-points?lat=&lon=&limit=20 among 100 000 points, coordinates spread "
+        "over 12 cities",
+        "/api/v1/pickup-points",
+        script="b4_points.lua",
+    ),
+    Workload(
+        "B5",
+        "cart: PUT /api/v1/cart/items/{id} then GET /api/v1/cart, 32 customers in turn",
+        "/api/v1/cart",
+        script="b5_cart.lua",
+        args=cart_args,
     ),
     Workload(
         "B6",
@@ -347,6 +394,12 @@ class Server:
                                      stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self.pid = self.proc.pid
+        self.env = env
+        self.scale = (100_000, 1_000_000)  # kabinet seed --customers, --orders
+        self.seed_report = ""
+        self._seeded = False
+        self._seeded_token: Optional[str] = None
+        self._cart_tokens: list[str] = []
         self._token: Optional[str] = None
         self._phones_used = 0
         self._next_block = 1
@@ -365,12 +418,14 @@ class Server:
             time.sleep(0.1)
         raise BenchError(f"/healthz not ready after {timeout:.0f} s:\n{self.log_tail()}")
 
-    def sign_in(self) -> str:
-        """A fresh session through the public API, the code read from the dev outbox."""
-        self._phones_used += 1
-        if self._phones_used >= PHONE_BLOCK:
-            raise BenchError("out of phone numbers for run.py's own sign-ins")
-        phone = f"+7916{self._phones_used:07d}"
+    def sign_in(self, phone: Optional[str] = None) -> str:
+        """A session through the public API (a fresh customer unless `phone` is given), the
+        code read from the dev outbox."""
+        if phone is None:
+            self._phones_used += 1
+            if self._phones_used >= PHONE_BLOCK:
+                raise BenchError("out of phone numbers for run.py's own sign-ins")
+            phone = f"+7916{self._phones_used:07d}"
         started = expect(http(self.base, "POST", "/api/v1/auth/codes",
                               {"channel": "sms", "to": phone, "purpose": "login"}),
                          202, "POST /api/v1/auth/codes")
@@ -402,6 +457,46 @@ class Server:
                    200, "POST /api/v1/auth/codes/verify")
             self._password_account = (email, password)
         return self._password_account
+
+    def seed(self):
+        """`kabinet seed` once on this server's database (run beside the live server)."""
+        if self._seeded:
+            return
+        customers, orders = self.scale
+        t0 = time.monotonic()
+        r = subprocess.run([str(self.bin), "seed", "--customers", str(customers), "--orders",
+                            str(orders)], cwd=self.workdir, env=self.env, capture_output=True,
+                           text=True, timeout=3600)
+        if r.returncode != 0:
+            raise BenchError(f"kabinet seed failed:\n{r.stdout}\n{r.stderr}")
+        self.seed_report = r.stdout.strip().splitlines()[-1]
+        print(f"[{self.backend}] {self.seed_report} (wall {time.monotonic() - t0:.1f} s)",
+              flush=True)
+        self._seeded = True
+
+    def seeded_token(self) -> str:
+        """A session of seeded customer 0 (+79000000000, 200 orders)."""
+        if self._seeded_token is None:
+            self._seeded_token = self.sign_in("+79000000000")
+            page = expect(http(self.base, "GET", "/api/v1/orders", token=self._seeded_token),
+                          200, "GET /api/v1/orders")
+            if not page.get("items"):
+                raise BenchError("the seeded customer has no orders")
+        return self._seeded_token
+
+    def catalogue_product(self) -> str:
+        """A demo product with plenty of stock (B5 puts 1 or 2 of it in carts)."""
+        page = expect(http(self.base, "GET", "/api/v1/products?limit=50"), 200,
+                      "GET /api/v1/products")
+        items = sorted(page["items"], key=lambda p: -p.get("stock", 0))
+        if not items or items[0].get("stock", 0) < 2:
+            raise BenchError(f"no product with stock for B5: {page}")
+        return items[0]["id"]
+
+    def cart_tokens(self, n: int) -> list[str]:
+        while len(self._cart_tokens) < n:
+            self._cart_tokens.append(self.sign_in())
+        return self._cart_tokens[:n]
 
     def token(self) -> str:
         if self._token is None:
@@ -672,6 +767,7 @@ def bench_backend(backend: str, args, workloads: list[Workload], rows: list[Row]
         db_url = pg.create() if pg else f"sqlite://{workdir}/k.db"
         srv = Server(args.bin, backend, db_url, pg.name if pg else None, args.port,
                      args.threads, workdir, dict(kv.split("=", 1) for kv in args.server_env))
+        srv.scale = (args.customers, args.orders)
         t0 = time.monotonic()
         srv.wait_ready(args.startup_timeout)
         print(f"[{backend}] server pid {srv.pid} ready on {srv.base} in "
@@ -699,6 +795,8 @@ def bench_backend(backend: str, args, workloads: list[Workload], rows: list[Row]
             if not hwm_reset:
                 notes.append(f"{backend} {w.name}: could not reset VmHWM; peak RSS is since start")
             rows.append(Row(backend, w, median, reps, hello_rate, vm_hwm_kb(srv.pid)))
+        if srv.seed_report:
+            notes.append(f"{backend}: {srv.seed_report}")
         if srv.proc.poll() is not None:
             raise BenchError(f"server died:\n{srv.log_tail()}")
         problems = srv.log_problems()
@@ -734,6 +832,10 @@ def main() -> int:
     p.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432",
                    help="PostgreSQL server (no database); a kbench_<pid> database is made")
     p.add_argument("--pg-admin-db", default="postgres")
+    p.add_argument("--customers", type=int, default=100_000, help="seeded customers (B2, B3)")
+    p.add_argument("--orders", type=int, default=1_000_000, help="seeded orders (B2, B3)")
+    p.add_argument("--full", action="store_true",
+                   help="the full scale for B2/B3: 1 000 000 customers, 10 000 000 orders")
     p.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     p.add_argument("--startup-timeout", type=float, default=60)
     p.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
@@ -742,6 +844,8 @@ def main() -> int:
                    help="markdown report (the JSON goes next to it)")
     p.add_argument("--keep", action="store_true", help="keep the temp dirs (server logs, SQLite)")
     args = p.parse_args()
+    if args.full:
+        args.customers, args.orders = 1_000_000, 10_000_000
 
     if not shutil.which("wrk"):
         print("wrk not found: apt-get install -y wrk", file=sys.stderr)

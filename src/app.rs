@@ -40,6 +40,8 @@ pub struct Inner {
     pub base_url: String,
     pub cookie_name: &'static str,
     pub openapi_json: String,
+    /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
+    pub points: crate::delivery::PointIndex,
 }
 
 #[derive(Clone)]
@@ -124,6 +126,8 @@ impl Application {
             argon2::Params::new(p.memory_kib, p.iterations, p.parallelism, None)
                 .map_err(|e| anyhow::anyhow!("password parameters: {e}"))?,
         );
+        let points = crate::delivery::PointIndex::default();
+        points.refresh(&db).await?;
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -135,6 +139,7 @@ impl Application {
             base_url,
             cookie_name,
             openapi_json,
+            points,
         }));
         state.hasher.warm_up().await;
         let router = router(state.clone(), api);
@@ -178,7 +183,8 @@ impl Application {
     }
 }
 
-/// Every 30 s, cancels orders left unpaid past their deadline (their stock returns).
+/// Every 30 s: cancels orders left unpaid past their deadline (their stock returns) and
+/// reloads the pickup-point index if the network changed (an import on any node).
 async fn sweep_unpaid(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -189,6 +195,11 @@ async fn sweep_unpaid(state: AppState, mut stop: tokio::sync::watch::Receiver<bo
             Ok(0) => {}
             Ok(n) => tracing::info!(cancelled = n, "unpaid orders cancelled"),
             Err(e) => tracing::warn!(code = e.code, "unpaid-order sweep failed"),
+        }
+        match state.points.refresh(&state.db).await {
+            Ok(false) => {}
+            Ok(true) => tracing::info!(points = state.points.len(), "pickup points reloaded"),
+            Err(e) => tracing::warn!(error = %e, "pickup-point reload failed"),
         }
     }
 }

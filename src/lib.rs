@@ -14,6 +14,7 @@ pub mod db;
 pub mod delivery;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod notify;
 pub mod orders;
 pub mod payments;

@@ -1,4 +1,4 @@
-//! `kabinet` — serve (default) or migrate.
+//! `kabinet` — serve (default), migrate, seed, import data, move orders along.
 
 use clap::{Parser, Subcommand};
 use kabinet::app::Application;
@@ -36,11 +36,28 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         orders: u64,
     },
+    /// The catalogue: import a shop's own products.
+    Catalog {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Pickup points and parcel lockers: import a shop's own network.
+    #[command(name = "pickup-points")]
+    PickupPoints {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Orders, until the staff console exists.
     Orders {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Add or update rows from a JSON array or a CSV file (see README: Importing data).
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -53,8 +70,10 @@ enum OrdersCommand {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load()?;
-    init_logs(&config);
-    match cli.command.unwrap_or(Command::Serve { no_demo: false }) {
+    let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
+    // The seeder's statements are slow on purpose (100 000 rows each): no slow-query warnings.
+    init_logs(&config, matches!(command, Command::Seed { .. }));
+    match command {
         Command::Migrate => {
             let db = kabinet::db::connect(&config.database_url, 1).await?;
             kabinet::db::migrate(&db).await?;
@@ -69,6 +88,26 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "seeded {rows} rows in {secs:.1} s ({:.0} rows/s)",
                 rows as f64 / secs.max(0.001)
+            );
+        }
+        Command::Catalog {
+            command: ImportCommand::Import { file },
+        } => {
+            let db = kabinet::db::connect(&config.database_url, 1).await?;
+            kabinet::db::migrate(&db).await?;
+            let now = kabinet::clock::Clock::now_ms(&kabinet::clock::SystemClock);
+            let n = kabinet::catalog::import::run(&db, &file, now).await?;
+            println!("imported {n} products from {}", file.display());
+        }
+        Command::PickupPoints {
+            command: ImportCommand::Import { file },
+        } => {
+            let db = kabinet::db::connect(&config.database_url, 1).await?;
+            kabinet::db::migrate(&db).await?;
+            let n = kabinet::delivery::import::run(&db, &file).await?;
+            println!(
+                "imported {n} pickup points from {} (running servers reload within a minute)",
+                file.display()
             );
         }
         Command::Orders {
@@ -103,9 +142,14 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_logs(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+fn init_logs(config: &Config, quiet_sql: bool) {
+    let default = if quiet_sql {
+        "info,sqlx=error"
+    } else {
+        "info,sqlx=warn,tower_http=info"
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
     let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

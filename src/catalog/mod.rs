@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod import;
 pub mod pages;
 
 use crate::app::AppState;
@@ -70,10 +71,20 @@ pub struct Product {
     pub width_mm: i64,
     pub height_mm: i64,
     pub stock: i64,
-    #[serde(skip)]
+    /// Attributes as a JSON object («Бренд», «Цвет», …).
+    #[serde(serialize_with = "json_object")]
+    #[schema(value_type = Object)]
     pub attributes: String,
     #[serde(skip)]
     pub lead_days: i64,
+}
+
+/// Writes a stored JSON object text as an object (an empty one if it is not valid JSON).
+fn json_object<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .unwrap_or_default()
+        .serialize(s)
 }
 
 impl Product {

@@ -1,9 +1,8 @@
 //! The demo network: pickup points and parcel lockers across Russian cities, with realistic
 //! addresses, hours and coordinates, generated from a fixed seed.
 
-use super::Kind;
-use crate::catalog::normalize;
-use crate::db::{Db, new_id};
+use super::{Kind, NewPoint};
+use crate::db::Db;
 
 /// (city, latitude, longitude, weight ~ population in 100k, spread in km).
 const CITIES: &[(&str, f64, f64, u32, f64)] = &[
@@ -97,7 +96,7 @@ impl Lcg {
     }
 }
 
-/// Inserts `count` points into an empty table, in multi-row batches.
+/// Inserts `count` generated points into an empty table.
 pub async fn seed(db: &Db, count: usize) -> Result<(), sqlx::Error> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pickup_points")
         .fetch_one(db)
@@ -105,38 +104,16 @@ pub async fn seed(db: &Db, count: usize) -> Result<(), sqlx::Error> {
     if existing > 0 || count == 0 {
         return Ok(());
     }
+    super::store(db, &generate(count)).await?;
+    Ok(())
+}
+
+/// The demo network: `count` points over the cities, denser near each centre.
+pub fn generate(count: usize) -> Vec<NewPoint> {
     let total_weight: u32 = CITIES.iter().map(|c| c.3).sum();
     let mut rng = Lcg(55_7558);
-    const BATCH: usize = 500;
-    const COLS: usize = 10;
-    let mut tx = db.begin().await?;
-    let mut made = 0;
-    while made < count {
-        let n = BATCH.min(count - made);
-        let mut sql = String::from(
-            "INSERT INTO pickup_points (id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm, search_text) VALUES ",
-        );
-        for i in 0..n {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let b = i * COLS;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10
-            ));
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for _ in 0..n {
+    (0..count)
+        .map(|_| {
             let mut pick = rng.below(total_weight as usize) as u32;
             let city = CITIES
                 .iter()
@@ -160,8 +137,7 @@ pub async fn seed(db: &Db, count: usize) -> Result<(), sqlx::Error> {
             let street = STREETS[rng.below(STREETS.len())];
             let house = 1 + rng.below(180);
             let place = PLACES[rng.below(PLACES.len())];
-            let address = format!("г. {}, {street}, д. {house} ({place})", city.0);
-            let (hours, max_w, max_side) = match kind {
+            let (hours, max_weight_g, max_side_mm) = match kind {
                 Kind::PickupPoint => (
                     ["09:00–21:00", "10:00–22:00", "08:00–20:00"][rng.below(3)],
                     30_000_i64,
@@ -169,24 +145,17 @@ pub async fn seed(db: &Db, count: usize) -> Result<(), sqlx::Error> {
                 ),
                 Kind::ParcelLocker => ("круглосуточно", 15_000, [400, 600][rng.below(2)]),
             };
-            q = q
-                .bind(new_id())
-                .bind(kind.as_str())
-                .bind(city.0)
-                .bind(normalize_spaces(&address))
-                .bind(city.1 + dy)
-                .bind(city.2 + dx)
-                .bind(hours)
-                .bind(max_w)
-                .bind(max_side)
-                .bind(normalize(&format!("{} {address}", city.0)));
-        }
-        q.execute(&mut *tx).await?;
-        made += n;
-    }
-    tx.commit().await
-}
-
-fn normalize_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+            NewPoint {
+                code: None,
+                kind,
+                city: city.0.to_owned(),
+                address: format!("г. {}, {street}, д. {house} ({place})", city.0),
+                lat: city.1 + dy,
+                lon: city.2 + dx,
+                hours: hours.to_owned(),
+                max_weight_g,
+                max_side_mm,
+            }
+        })
+        .collect()
 }

@@ -2,13 +2,17 @@
 //! nearest to coordinates or by address text; lockers refuse parcels over their cell size or
 //! weight. The customer's last choice is remembered.
 //!
-//! Nearest search needs no spatial extension: it reads a latitude band around the point
-//! (an index range), keeps the longitudes inside the box, sorts by great-circle distance in
-//! Rust and widens the box until it holds enough points. The same SQL works on both databases.
+//! Nearest search needs no spatial extension in the database: every node keeps the points in
+//! an in-memory R-tree ([`index`]), reloaded when the network changes. Text search and single
+//! points read the table.
 
 pub mod api;
 pub mod demo;
+pub mod import;
+pub mod index;
 pub mod pages;
+
+pub use index::PointIndex;
 
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
@@ -110,37 +114,84 @@ pub async fn nearest(
     {
         return Err(AppError::bad_request("invalid_coordinates"));
     }
-    let mut radius_m = 2_000.0;
-    loop {
-        let dlat = (radius_m / EARTH_M).to_degrees();
-        let dlon = dlat / lat.to_radians().cos().max(0.01);
-        let rows: Vec<Point> = sqlx::query_as(
-            "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
-             WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4",
-        )
-        .bind(lat - dlat)
-        .bind(lat + dlat)
-        .bind(lon - dlon)
-        .bind(lon + dlon)
-        .fetch_all(&state.db)
-        .await?;
-        let mut found: Vec<Point> = rows
-            .into_iter()
-            .filter(|p| filter.keep(p))
-            .map(|mut p| {
-                p.distance_m = Some(distance_m(lat, lon, p.lat, p.lon).round() as i64);
-                p
-            })
-            // Only points inside the circle are surely nearer than anything outside the box.
-            .filter(|p| p.distance_m.unwrap_or(0) as f64 <= radius_m)
-            .collect();
-        if found.len() >= limit || radius_m >= 4_000_000.0 {
-            found.sort_by_key(|p| (p.distance_m, p.id.clone()));
-            found.truncate(limit);
-            return Ok(found);
+    Ok(state
+        .points
+        .nearest(lat, lon, limit, |p: &Point| filter.keep(p)))
+}
+
+/// The version of the pickup network: bumped by every change, read by [`PointIndex::refresh`].
+pub async fn version(db: &crate::db::Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM counters WHERE name = 'pickup_points'")
+        .fetch_one(db)
+        .await
+}
+
+/// A point to store: from the demo generator or an import file (`code` = the shop's own id).
+#[derive(Debug, Clone)]
+pub struct NewPoint {
+    pub code: Option<String>,
+    pub kind: Kind,
+    pub city: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub hours: String,
+    pub max_weight_g: i64,
+    pub max_side_mm: i64,
+}
+
+/// Stores points in one transaction (a point whose `code` exists is updated) and bumps the
+/// network version. Returns how many rows were written.
+pub async fn store(db: &crate::db::Db, points: &[NewPoint]) -> Result<u64, sqlx::Error> {
+    const BATCH: usize = 500;
+    const COLS: usize = 11;
+    let mut tx = db.begin().await?;
+    let mut written = 0;
+    for chunk in points.chunks(BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO pickup_points (id, code, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm, \
+             search_text) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for c in 0..COLS {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", i * COLS + c + 1));
+            }
+            sql.push(')');
         }
-        radius_m *= 3.0;
+        sql.push_str(
+            " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, city = excluded.city, \
+             address = excluded.address, lat = excluded.lat, lon = excluded.lon, hours = excluded.hours, \
+             max_weight_g = excluded.max_weight_g, max_side_mm = excluded.max_side_mm, \
+             search_text = excluded.search_text",
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in chunk {
+            let address = p.address.split_whitespace().collect::<Vec<_>>().join(" ");
+            let search_text = crate::catalog::normalize(&format!("{} {address}", p.city));
+            q = q
+                .bind(crate::db::new_id())
+                .bind(p.code.clone())
+                .bind(p.kind.as_str())
+                .bind(p.city.clone())
+                .bind(address)
+                .bind(p.lat)
+                .bind(p.lon)
+                .bind(p.hours.clone())
+                .bind(p.max_weight_g)
+                .bind(p.max_side_mm)
+                .bind(search_text);
+        }
+        written += q.execute(&mut *tx).await?.rows_affected();
     }
+    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'pickup_points'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(written)
 }
 
 /// Points whose city or address contain every word of `q` (Russian-aware).

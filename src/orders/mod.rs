@@ -558,20 +558,60 @@ struct OrderRow {
 }
 
 async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
-    let lines: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT product_id, title, seller_id, seller_name, price, quantity, line_total FROM order_lines \
-         WHERE order_id = $1 ORDER BY title",
-    )
-    .bind(&row.id)
-    .fetch_all(&state.db)
-    .await?;
-    let timeline: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, at FROM order_events WHERE order_id = $1 ORDER BY at, status",
-    )
-    .bind(&row.id)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(Order {
+    Ok(load_many(state, vec![row]).await?.remove(0))
+}
+
+/// Orders with their lines and timelines: three queries however many orders.
+async fn load_many(state: &AppState, rows: Vec<OrderRow>) -> AppResult<Vec<Order>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=rows.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let lines_sql = format!(
+        "SELECT order_id, product_id, title, seller_id, seller_name, price, quantity, line_total FROM order_lines \
+         WHERE order_id IN ({marks}) ORDER BY title"
+    );
+    let mut q = sqlx::query_as::<_, (String, String, String, String, String, i64, i64, i64)>(
+        sqlx::AssertSqlSafe(lines_sql),
+    );
+    for r in &rows {
+        q = q.bind(&r.id);
+    }
+    let lines = q.fetch_all(&state.db).await?;
+    let events_sql = format!(
+        "SELECT order_id, status, at FROM order_events WHERE order_id IN ({marks}) ORDER BY at, status"
+    );
+    let mut q = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(events_sql));
+    for r in &rows {
+        q = q.bind(&r.id);
+    }
+    let events = q.fetch_all(&state.db).await?;
+    let mut lines_of: std::collections::HashMap<String, Vec<LineRow>> = Default::default();
+    for l in lines {
+        lines_of.entry(l.0.clone()).or_default().push(l);
+    }
+    let mut events_of: std::collections::HashMap<String, Vec<(String, String, i64)>> =
+        Default::default();
+    for e in events {
+        events_of.entry(e.0.clone()).or_default().push(e);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let lines = lines_of.remove(&row.id).unwrap_or_default();
+            let events = events_of.remove(&row.id).unwrap_or_default();
+            order_of(row, lines, events)
+        })
+        .collect())
+}
+
+type LineRow = (String, String, String, String, String, i64, i64, i64);
+
+fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i64)>) -> Order {
+    Order {
         number: row.number,
         status: row.status,
         placed_at: crate::clock::rfc3339(row.placed_at),
@@ -584,7 +624,7 @@ async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
         lines: lines
             .into_iter()
             .map(
-                |(product_id, title, seller_id, seller_name, price, quantity, line_total)| {
+                |(_, product_id, title, seller_id, seller_name, price, quantity, line_total)| {
                     OrderLine {
                         product_id,
                         title,
@@ -599,13 +639,13 @@ async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
             .collect(),
         timeline: timeline
             .into_iter()
-            .map(|(status, at)| Event {
+            .map(|(_, status, at)| Event {
                 status,
                 at: crate::clock::rfc3339(at),
             })
             .collect(),
         payment_url: None,
-    })
+    }
 }
 
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
@@ -680,10 +720,7 @@ pub async fn list(
     .fetch_all(&state.db)
     .await?;
     let more = rows.len() as i64 > limit;
-    let mut out = Vec::new();
-    for r in rows.into_iter().take(limit as usize) {
-        out.push(load(state, r).await?);
-    }
+    let out = load_many(state, rows.into_iter().take(limit as usize).collect()).await?;
     let next = if more {
         out.last().map(|o| o.number.clone())
     } else {

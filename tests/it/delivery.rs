@@ -207,3 +207,85 @@ async fn the_chosen_point_is_remembered() {
         .await;
     assert!(page.expect(200).text.contains("data-point="));
 }
+
+#[tokio::test]
+async fn imported_points_are_found_nearest_and_a_second_import_updates_them() {
+    let app = demo().await;
+    // Petropavlovsk-Kamchatsky: far from every demo city.
+    let csv = "code;kind;city;address;lat;lon;hours;max_side_mm\n\
+               KAM-1;ПВЗ;Петропавловск-Камчатский;ул. Ленинская, д. 10;53.0167;158.6500;10:00–20:00;\n\
+               KAM-2;постамат;Петропавловск-Камчатский;пр-т Карла Маркса, д. 21;53.0600;158.6200;;400\n";
+    let file = temp_file("points.csv", csv);
+    let n = kabinet::delivery::import::run(&app.state.db, &file)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert!(app.state.points.refresh(&app.state.db).await.unwrap());
+    let near = "/pickup-points?lat=53.02&lon=158.65&limit=2";
+    let items = app.get(near, None).await.expect(200).json()["items"].clone();
+    assert_eq!(items[0]["address"], "ул. Ленинская, д. 10");
+    assert_eq!(items[0]["kind"], "pickup_point");
+    assert_eq!(items[1]["kind"], "parcel_locker");
+    assert_eq!(items[1]["max_side_mm"], 400);
+    assert_eq!(items[1]["max_weight_g"], 15_000, "locker default");
+    assert!(items[0]["distance_m"].as_i64().unwrap() < 1_000);
+    // By text too (Russian-aware).
+    let found = app
+        .get(
+            &format!("/pickup-points?q={}", urlencode("петропавловск ленинская")),
+            None,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+
+    // The same codes again: updated, not doubled.
+    let json = r#"[{"code": "KAM-1", "kind": "pickup_point", "city": "Петропавловск-Камчатский",
+                    "address": "ул. Ленинская, д. 12", "lat": 53.0167, "lon": 158.65, "hours": "круглосуточно"}]"#;
+    let file = temp_file("points.json", json);
+    kabinet::delivery::import::run(&app.state.db, &file)
+        .await
+        .unwrap();
+    let count = app
+        .scalar_i64(
+            "SELECT COUNT(*) FROM pickup_points WHERE city = $1",
+            "Петропавловск-Камчатский",
+        )
+        .await;
+    assert_eq!(count, 2);
+    assert!(app.state.points.refresh(&app.state.db).await.unwrap());
+    let items = app.get(near, None).await.json()["items"].clone();
+    assert_eq!(items[0]["address"], "ул. Ленинская, д. 12");
+}
+
+#[tokio::test]
+async fn a_bad_points_file_is_refused_whole_with_the_rows_named() {
+    let app = demo().await;
+    let before = app
+        .scalar_i64("SELECT COUNT(*) FROM pickup_points WHERE kind <> $1", "")
+        .await;
+    let csv = "code,kind,city,address,lat,lon\n\
+               A-1,pickup_point,Тверь,ул. Советская д. 1,56.86,35.9\n\
+               A-2,склад,Тверь,ул. Советская д. 2,56.86,35.9\n\
+               A-3,pickup_point,Тверь,ул. Советская д. 3,96.1,35.9\n\
+               A-1,pickup_point,Тверь,ул. Советская д. 4,56.86,35.9\n";
+    let err = kabinet::delivery::import::run(&app.state.db, &temp_file("bad.csv", csv))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("3 row(s) refused"), "{err}");
+    for row in ["row 2: kind", "row 3: coordinates", "row 4: code"] {
+        assert!(err.contains(row), "{row} in {err}");
+    }
+    let after = app
+        .scalar_i64("SELECT COUNT(*) FROM pickup_points WHERE kind <> $1", "")
+        .await;
+    assert_eq!(before, after, "nothing imported");
+    let err =
+        kabinet::delivery::import::run(&app.state.db, &temp_file("x.json", "[{\"code\": 1}]"))
+            .await
+            .unwrap_err()
+            .to_string();
+    assert!(err.starts_with("row 1"), "{err}");
+}

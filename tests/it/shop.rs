@@ -467,3 +467,99 @@ async fn catalogue_and_cart_pages_work_without_javascript() {
     assert!(cart.text.contains(&format!("data-line=\"{id}\"")));
     assert!(cart.text.contains("одной посылкой"));
 }
+
+#[tokio::test]
+async fn imported_products_are_sold_like_the_demo_ones_and_reimport_updates() {
+    let app = demo().await;
+    let csv = "sku;title;seller;category;price;old_price;weight_g;length_mm;width_mm;height_mm;stock;warehouse_city;attributes\n\
+               MED-1;Мёд гречишный, 500 г;Пасека Ивановых;Продукты;549,90;;700;90;90;120;15;Барнаул;\"{\"\"Сорт\"\": \"\"гречишный\"\"}\"\n\
+               MED-2;Самовар электрический;Пасека Ивановых;Бытовая техника;7990;9990;3200;300;300;450;3;;\n";
+    let n = kabinet::catalog::import::run(&app.state.db, &temp_file("goods.csv", csv), 0)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // Found by Russian-aware search (ё/е, case), in a new category and an existing one.
+    let found = app
+        .get(&format!("/products?q={}", urlencode("МЕД гречишный")), None)
+        .await
+        .expect(200)
+        .json();
+    let honey = &found["items"][0];
+    assert_eq!(honey["title"], "Мёд гречишный, 500 г");
+    assert_eq!(honey["price"], 54_990);
+    let page = app
+        .get(
+            &format!("/products/{}", honey["id"].as_str().unwrap()),
+            None,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(page["attributes"]["Сорт"], "гречишный", "{page}");
+    let samovar = app
+        .get(
+            &format!("/products?q={}&category=appliances", urlencode("самовар")),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(samovar["items"][0]["old_price"], 999_000);
+    // It goes in a cart and ships from its own warehouse (another seller → its own parcel).
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let id = honey["id"].as_str().unwrap();
+    let cart = app
+        .api(
+            Method::PUT,
+            &format!("/cart/items/{id}"),
+            Some(&token),
+            Some(json!({"quantity": 2})),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(cart["total"], 2 * 54_990);
+    // Importing the same sku again updates price and stock, never doubles.
+    let json = r#"[{"sku": "MED-1", "title": "Мёд гречишный, 500 г", "seller": "Пасека Ивановых",
+                   "category": "Продукты", "price": 499, "weight_g": 700, "length_mm": 90,
+                   "width_mm": 90, "height_mm": 120, "stock": 40}]"#;
+    kabinet::catalog::import::run(&app.state.db, &temp_file("goods.json", json), 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM products WHERE sku = $1", "MED-1")
+            .await,
+        1
+    );
+    let again = app
+        .get(&format!("/products/{id}"), None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(again["price"], 49_900);
+    assert_eq!(again["stock"], 40);
+}
+
+#[tokio::test]
+async fn a_bad_catalogue_file_is_refused_whole_with_the_rows_named() {
+    let app = demo().await;
+    let before = app
+        .scalar_i64("SELECT COUNT(*) FROM products WHERE id <> $1", "")
+        .await;
+    let csv = "sku,title,seller,category,price,weight_g,length_mm,width_mm,height_mm,stock\n\
+               OK-1,Кружка,Посуда,Дом и сад,299,300,100,100,100,5\n\
+               BAD-1,Кружка,Посуда,Дом и сад,-5,300,100,100,100,5\n\
+               BAD-2,Кружка,Посуда,Дом и сад,299,300,100,100,100,-1\n\
+               ,Кружка,Посуда,Дом и сад,299,300,100,100,100,5\n";
+    let err = kabinet::catalog::import::run(&app.state.db, &temp_file("bad.csv", csv), 0)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("3 row(s) refused"), "{err}");
+    for row in ["row 2: price", "row 3: stock", "row 4: sku"] {
+        assert!(err.contains(row), "{row} in {err}");
+    }
+    let after = app
+        .scalar_i64("SELECT COUNT(*) FROM products WHERE id <> $1", "")
+        .await;
+    assert_eq!(before, after, "nothing imported");
+}

@@ -354,3 +354,17 @@ impl TestApp {
             .expect("query")
     }
 }
+
+/// Percent-encodes a query value (Cyrillic search words).
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A file with `text` in a fresh temp dir (left for the OS to clean).
+pub fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kabinet-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
