@@ -450,3 +450,12 @@ wallet-qiwi = QIWI Wallet
 wallet-paypal = PayPal
 checkout-total-point = Total with delivery to a point
 checkout-total-courier = by courier
+order-paid-with = Paid with
+order-paid-spasibo = «Spasibo» bonuses
+checkout-spasibo = Spend Sberbank «Spasibo» bonuses, ₽
+checkout-spasibo-hint = 1 bonus = 1 ₽, up to 99 % of the order; the card pays the rest.
+checkout-spasibo-left = «Spasibo» bonuses:
+error-invalid-spasibo-amount = «Spasibo» bonuses: a whole number of roubles, not below zero.
+error-spasibo-needs-card = «Spasibo» bonuses pay part of an order only together with a card.
+error-spasibo-too-large = «Spasibo» bonuses can pay at most { $max }.
+error-spasibo-not-enough = The card has fewer «Spasibo» bonuses: { $available } available.

@@ -450,3 +450,12 @@ wallet-qiwi = QIWI Кошелёк
 wallet-paypal = PayPal
 checkout-total-point = Итого с доставкой в пункт
 checkout-total-courier = курьером
+order-paid-with = Оплачено
+order-paid-spasibo = Бонусами «Спасибо»
+checkout-spasibo = Списать бонусы «Спасибо» от Сбербанка, ₽
+checkout-spasibo-hint = 1 бонус = 1 ₽, до 99 % суммы заказа; остаток спишется с карты.
+checkout-spasibo-left = бонусов «Спасибо»:
+error-invalid-spasibo-amount = Бонусы «Спасибо» — целое число рублей, не меньше нуля.
+error-spasibo-needs-card = Бонусами «Спасибо» можно оплатить часть заказа только вместе с картой.
+error-spasibo-too-large = Бонусами «Спасибо» можно оплатить не больше { $max }.
+error-spasibo-not-enough = На карте меньше бонусов «Спасибо»: доступно { $available }.

@@ -55,6 +55,10 @@ pub struct PaymentBody {
     pub saved_card_id: Option<String>,
     /// `yoomoney`, `webmoney`, `qiwi` or `paypal`.
     pub provider: Option<String>,
+    /// Bank bonuses «Спасибо» to spend, in kopecks (1 bonus = 1 ₽ = 100): card payments only,
+    /// at most 99 % of the order total; the card pays the rest.
+    #[serde(default)]
+    pub spasibo: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -106,6 +110,7 @@ async fn place(
             Delivery::Point { id, kind }
         }
     };
+    let spasibo = b.payment.spasibo;
     let payment = match (
         b.payment.method.as_str(),
         b.payment.card,
@@ -125,7 +130,7 @@ async fn place(
         ("wallet", _, _, _) => return Err(AppError::bad_request("invalid_wallet")),
         _ => return Err(AppError::bad_request("payment_method_not_supported")),
     };
-    let placed = super::checkout(&state, &auth, &key, delivery, payment).await?;
+    let placed = super::checkout(&state, &auth, &key, delivery, payment, spasibo).await?;
     let status = if placed.paid {
         StatusCode::CREATED
     } else {

@@ -3,8 +3,9 @@
 //! `POST /orders` turns the cart into an order inside one transaction: stock is reserved by
 //! conditional updates (an order never oversells), the same `Idempotency-Key` never makes a
 //! second order or charge, and a declined payment cancels the order and releases its stock.
-//! Points and account balance as payment come with the wallet: `checkout` takes them as
-//! amounts to subtract from the card charge once that ledger exists.
+//! Bank bonuses «Спасибо» pay part of a card payment (at most 99 %); they are spent inside the
+//! order's transaction and come back when it is cancelled. Points and account balance as
+//! payment come with the wallet.
 
 pub mod api;
 pub mod pages;
@@ -153,13 +154,19 @@ pub struct SavedCard {
     pub last4: String,
     pub exp_month: i64,
     pub exp_year: i64,
+    /// Bank bonuses «Спасибо» left on this card (kopecks; the sandbox bank's answer).
+    pub spasibo_balance: i64,
 }
 
 pub async fn saved_cards(state: &AppState, customer: &str) -> AppResult<Vec<SavedCard>> {
     Ok(sqlx::query_as(
-        "SELECT id, brand, last4, exp_month, exp_year FROM saved_cards WHERE customer_id = $1 ORDER BY created_at DESC, id",
+        "SELECT c.id, c.brand, c.last4, c.exp_month, c.exp_year, $2 - COALESCE(a.spent, 0) AS spasibo_balance \
+         FROM saved_cards c LEFT JOIN spasibo_accounts a \
+         ON a.customer_id = c.customer_id AND a.brand = c.brand AND a.last4 = c.last4 \
+         WHERE c.customer_id = $1 ORDER BY c.created_at DESC, c.id",
     )
     .bind(customer)
+    .bind(payments::SPASIBO_SANDBOX_GRANT)
     .fetch_all(&state.db)
     .await?)
 }
@@ -227,6 +234,7 @@ pub async fn checkout(
     key: &str,
     delivery: Delivery,
     payment: Payment,
+    spasibo: i64,
 ) -> AppResult<Placed> {
     let customer = &auth.customer.id;
     if key.is_empty() || key.len() > 128 {
@@ -238,6 +246,12 @@ pub async fn checkout(
         return Ok(Placed { order, paid });
     }
     let now = state.clock.now_ms();
+    if spasibo < 0 {
+        return Err(AppError::bad_request("invalid_spasibo_amount"));
+    }
+    if spasibo > 0 && matches!(payment, Payment::Wallet { .. }) {
+        return Err(AppError::bad_request("spasibo_needs_card"));
+    }
     let charge = resolve_payment(state, customer, &payment, now).await?;
     let cart = cart::load(state, customer, crate::i18n::Locale::Ru).await?;
     if cart.lines.is_empty() {
@@ -266,6 +280,12 @@ pub async fn checkout(
     };
     let goods = cart.total;
     let delivery_price = delivery_cost(&delivery, goods);
+    let most = payments::spasibo_limit(goods + delivery_price);
+    if spasibo > most {
+        return Err(
+            AppError::bad_request("spasibo_too_large").arg("max", crate::catalog::rubles(most))
+        );
+    }
     let outcome = charge.outcome;
     // A declined payment is answered before anything is reserved: no order, the cart as it was.
     if outcome == Outcome::Declined {
@@ -291,6 +311,7 @@ pub async fn checkout(
             provider: charge.provider.clone(),
             brand: charge.brand.clone(),
             last4: charge.last4.clone(),
+            spasibo,
             now,
         },
     ))
@@ -309,6 +330,10 @@ pub async fn checkout(
             return Err(
                 AppError::conflict("not_enough_stock").arg("available", available.to_string())
             );
+        }
+        Err(PlaceError::Spasibo(available)) => {
+            return Err(AppError::conflict("spasibo_not_enough")
+                .arg("available", crate::catalog::rubles(available)));
         }
     }
     if let Some(p) = &point_id {
@@ -353,6 +378,8 @@ struct NewOrder {
     provider: Option<String>,
     brand: Option<String>,
     last4: Option<String>,
+    /// Bonuses «Спасибо» spent on this order (kopecks).
+    spasibo: i64,
     now: i64,
 }
 
@@ -360,6 +387,8 @@ enum PlaceError {
     Db(sqlx::Error),
     /// Not enough stock of a line: how many are left.
     Stock(i64),
+    /// Not enough bonuses «Спасибо» on the card: how many are left.
+    Spasibo(i64),
 }
 
 impl From<sqlx::Error> for PlaceError {
@@ -388,6 +417,46 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
             return Err(PlaceError::Stock(left));
         }
     }
+    if o.spasibo > 0 {
+        // The sandbox bank's bonus account of this card: spent only if the balance covers it.
+        let (brand, last4) = (
+            o.brand.as_deref().unwrap_or(""),
+            o.last4.as_deref().unwrap_or(""),
+        );
+        sqlx::query(
+            "INSERT INTO spasibo_accounts (customer_id, brand, last4, spent) VALUES ($1, $2, $3, 0) \
+             ON CONFLICT (customer_id, brand, last4) DO NOTHING",
+        )
+        .bind(&o.customer)
+        .bind(brand)
+        .bind(last4)
+        .execute(&mut *tx)
+        .await?;
+        let spent = sqlx::query(
+            "UPDATE spasibo_accounts SET spent = spent + $1 \
+             WHERE customer_id = $2 AND brand = $3 AND last4 = $4 AND spent + $1 <= $5",
+        )
+        .bind(o.spasibo)
+        .bind(&o.customer)
+        .bind(brand)
+        .bind(last4)
+        .bind(payments::SPASIBO_SANDBOX_GRANT)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if spent != 1 {
+            let used: i64 = sqlx::query_scalar(
+                "SELECT spent FROM spasibo_accounts WHERE customer_id = $1 AND brand = $2 AND last4 = $3",
+            )
+            .bind(&o.customer)
+            .bind(brand)
+            .bind(last4)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.rollback().await?;
+            return Err(PlaceError::Spasibo(payments::SPASIBO_SANDBOX_GRANT - used));
+        }
+    }
     let number: i64 = sqlx::query_scalar(
         "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
     )
@@ -396,7 +465,8 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     sqlx::query(
         "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
          total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
-         payment_provider) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         payment_provider, spasibo_amount) \
+         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&o.id)
     .bind(number.to_string())
@@ -414,6 +484,7 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     .bind(&o.last4)
     .bind(o.now + PAY_WITHIN_MS)
     .bind(&o.provider)
+    .bind(o.spasibo)
     .execute(&mut *tx)
     .await?;
     for l in &o.lines {
@@ -523,6 +594,23 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
                 .execute(&mut *tx)
                 .await?;
         }
+        // Bonuses «Спасибо» go back to the card's account (the sandbox bank's refund).
+        let (customer, brand, last4, spasibo): (String, Option<String>, Option<String>, i64) =
+            sqlx::query_as("SELECT customer_id, card_brand, card_last4, spasibo_amount FROM orders WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if spasibo > 0 {
+            sqlx::query(
+                "UPDATE spasibo_accounts SET spent = spent - $1 WHERE customer_id = $2 AND brand = $3 AND last4 = $4",
+            )
+            .bind(spasibo)
+            .bind(&customer)
+            .bind(brand.unwrap_or_default())
+            .bind(last4.unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, 'cancelled', $2)")
             .bind(&id)
             .bind(now)
@@ -555,6 +643,7 @@ struct OrderRow {
     card_brand: Option<String>,
     card_last4: Option<String>,
     payment_provider: Option<String>,
+    spasibo_amount: i64,
 }
 
 async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
@@ -620,7 +709,15 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
         delivery_cost: row.delivery_cost,
         total: row.total,
         delivery: serde_json::json!({"method": row.delivery_method, "pickup_point_id": row.pickup_point_id, "address": row.delivery_address}),
-        payment: serde_json::json!({"method": row.payment_method, "card_brand": row.card_brand, "provider": row.payment_provider, "card_last4": row.card_last4, "amount": row.total}),
+        payment: serde_json::json!({
+            "method": row.payment_method,
+            "card_brand": row.card_brand,
+            "provider": row.payment_provider,
+            "card_last4": row.card_last4,
+            "amount": row.total,
+            "spasibo": row.spasibo_amount,
+            "card_amount": row.total - row.spasibo_amount,
+        }),
         lines: lines
             .into_iter()
             .map(
@@ -651,7 +748,7 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
          WHERE customer_id = $1 AND idempotency_key = $2",
     )
     .bind(customer)
@@ -667,7 +764,7 @@ async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders WHERE id = $1",
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db)
@@ -686,7 +783,7 @@ pub async fn by_number(
 ) -> AppResult<Option<(String, Order)>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
          WHERE customer_id = $1 AND number = $2",
     )
     .bind(customer)
@@ -711,7 +808,7 @@ pub async fn list(
 ) -> AppResult<(Vec<Order>, Option<String>)> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
          WHERE customer_id = $1 AND CAST(number AS BIGINT) < $2 ORDER BY CAST(number AS BIGINT) DESC LIMIT $3",
     )
     .bind(customer)

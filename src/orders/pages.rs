@@ -63,6 +63,9 @@ impl CheckoutPage {
     fn money(&self, k: &i64) -> String {
         money(k)
     }
+    fn brand(&self, b: &str) -> String {
+        crate::payments::brand_name(b).to_owned()
+    }
 }
 
 async fn checkout_view(
@@ -124,6 +127,8 @@ struct CheckoutForm {
     exp_month: Option<String>,
     exp_year: Option<String>,
     cvc: Option<String>,
+    /// Bonuses «Спасибо» to spend, in roubles (whole bonuses).
+    spasibo: Option<String>,
 }
 
 async fn checkout_submit(
@@ -169,7 +174,18 @@ async fn checkout_submit(
                 save: f.save.is_some(),
             }
         };
-        super::checkout(&state, &auth, &f.key, delivery, payment).await
+        let spasibo = match f.spasibo.as_deref().map(str::trim).unwrap_or("") {
+            "" => 0,
+            s => {
+                s.replace([' ', '\u{a0}'], "")
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|b| (0..=10_000_000).contains(b))
+                    .ok_or_else(|| AppError::bad_request("invalid_spasibo_amount"))?
+                    * 100
+            }
+        };
+        super::checkout(&state, &auth, &f.key, delivery, payment, spasibo).await
     }
     .await;
     match result {
@@ -302,6 +318,26 @@ struct OrderPage {
 impl OrderPage {
     fn money(&self, k: &i64) -> String {
         money(k)
+    }
+    /// «Мир ·· 0004» for a card, the wallet's name for a wallet.
+    fn paid_with(&self) -> String {
+        let p = &self.order.payment;
+        match p["provider"].as_str() {
+            Some(w) => self.page.t(&format!("wallet-{w}")),
+            None => format!(
+                "{} ·· {}",
+                crate::payments::brand_name(p["card_brand"].as_str().unwrap_or("")),
+                p["card_last4"].as_str().unwrap_or("")
+            ),
+        }
+    }
+    fn spasibo(&self) -> i64 {
+        self.order.payment["spasibo"].as_i64().unwrap_or(0)
+    }
+    fn card_amount(&self) -> i64 {
+        self.order.payment["card_amount"]
+            .as_i64()
+            .unwrap_or(self.order.total)
     }
     fn status(&self, s: &str) -> String {
         self.page.t(&format!("status-{s}"))

@@ -19,6 +19,17 @@ pub fn card_token() -> String {
     format!("sandbox_tok_{}", crate::auth::new_token())
 }
 
+/// A brand as people know it: «Мир», «Visa», «Mastercard», «American Express».
+pub fn brand_name(brand: &str) -> &str {
+    match brand {
+        "mir" => "Мир",
+        "visa" => "Visa",
+        "mastercard" => "Mastercard",
+        "amex" => "American Express",
+        other => other,
+    }
+}
+
 impl Brand {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -135,6 +146,14 @@ pub enum Outcome {
 }
 
 /// The sandbox decides by the last digits, so a saved card behaves like the card it stands for.
+/// Bank bonuses «Спасибо» (1 bonus = 1 ₽): every card in the sandbox bank starts with 3 000.
+pub const SPASIBO_SANDBOX_GRANT: i64 = 300_000;
+
+/// The most of an order bonuses may pay: 99 %, so the card always pays a part.
+pub fn spasibo_limit(total: i64) -> i64 {
+    total * 99 / 100
+}
+
 pub fn sandbox_charge(last4: &str) -> Outcome {
     match last4 {
         "0002" => Outcome::Declined,

@@ -821,3 +821,136 @@ async fn the_seeder_fills_customers_and_orders_the_api_can_read() {
             .is_empty()
     );
 }
+
+fn with_spasibo(mut b: Value, kopecks: i64) -> Value {
+    b["payment"]["spasibo"] = json!(kopecks);
+    b
+}
+
+#[tokio::test]
+async fn spasibo_bonuses_pay_part_and_come_back_when_the_order_is_cancelled() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5 && p["price"].as_i64().unwrap() > 200_000)
+        .unwrap();
+    let (id, price) = (p["id"].as_str().unwrap(), p["price"].as_i64().unwrap());
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    put(&app, &token, id, 1).await;
+    // Card part and bonus part; the card is saved so the balance shows next time.
+    let mut b = with_spasibo(body(&pt, CARD_OK), 100_000);
+    b["payment"]["card"]["save"] = json!(true);
+    let o = order(&app, &token, "sp-1", b).await.expect(201).json();
+    assert_eq!(o["status"], "paid");
+    assert_eq!(o["payment"]["spasibo"], 100_000);
+    assert_eq!(
+        o["payment"]["card_amount"],
+        o["total"].as_i64().unwrap() - 100_000
+    );
+    assert_eq!(o["total"], price, "free delivery to a point from 1 000 ₽");
+    let cards = app.get("/me/cards", Some(&token)).await.json();
+    assert_eq!(cards["items"][0]["spasibo_balance"], 300_000 - 100_000);
+    // More than the card has left: refused, nothing placed, the cart kept.
+    put(&app, &token, id, 1).await;
+    let too_much = order(
+        &app,
+        &token,
+        "sp-2",
+        with_spasibo(body(&pt, CARD_OK), 200_001),
+    )
+    .await;
+    assert_eq!(too_much.status, 409);
+    assert_eq!(too_much.code(), "spasibo_not_enough");
+    // More than 99 % of the order: refused before anything.
+    let all_of_it = order(
+        &app,
+        &token,
+        "sp-3",
+        with_spasibo(body(&pt, CARD_OK), price),
+    )
+    .await;
+    assert_eq!(all_of_it.status, 400);
+    assert_eq!(all_of_it.code(), "spasibo_too_large");
+    // Not with a wallet; not negative.
+    let wallet = json!({"delivery": {"method": "pickup_point", "pickup_point_id": pt},
+                        "payment": {"method": "wallet", "provider": "qiwi", "spasibo": 10_000}});
+    assert_eq!(
+        order(&app, &token, "sp-4", wallet).await.code(),
+        "spasibo_needs_card"
+    );
+    let negative = order(&app, &token, "sp-5", with_spasibo(body(&pt, CARD_OK), -1)).await;
+    assert_eq!(negative.code(), "invalid_spasibo_amount");
+    assert_eq!(
+        app.get("/orders", Some(&token)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "only the first order exists"
+    );
+    assert_eq!(
+        app.get("/cart", Some(&token)).await.json()["lines"][0]["quantity"],
+        1
+    );
+    // Cancelling refunds the bonuses to the card.
+    let number = o["number"].as_str().unwrap();
+    app.api(
+        Method::POST,
+        &format!("/orders/{number}/cancel"),
+        Some(&token),
+        None,
+    )
+    .await
+    .expect(200);
+    let cards = app.get("/me/cards", Some(&token)).await.json();
+    assert_eq!(cards["items"][0]["spasibo_balance"], 300_000);
+    // The order page shows the breakdown.
+    let page = app.page(&format!("/orders/{number}"), Some(&token)).await;
+    assert!(
+        page.contains("Бонусами «Спасибо»") && page.contains("Мир ·· 0004"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let p = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5 && p["price"].as_i64().unwrap() > 200_000)
+        .unwrap();
+    let id = p["id"].as_str().unwrap();
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    put(&app, &token, id, 1).await;
+    // Two checkouts with different keys, each wanting 2 000 of the card's 3 000 bonuses.
+    let (a, b) = tokio::join!(
+        order(
+            &app,
+            &token,
+            "race-a",
+            with_spasibo(body(&pt, CARD_OK), 200_000)
+        ),
+        order(
+            &app,
+            &token,
+            "race-b",
+            with_spasibo(body(&pt, CARD_OK), 200_000)
+        ),
+    );
+    let mut statuses = vec![a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses[0], 201, "one is placed");
+    assert_eq!(
+        statuses[1], 409,
+        "the other is refused (bonuses or an emptied cart)"
+    );
+    let spent: i64 = sqlx::query_scalar("SELECT spent FROM spasibo_accounts")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(spent, 200_000);
+}

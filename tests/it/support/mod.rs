@@ -247,6 +247,17 @@ impl TestApp {
         self.api(Method::GET, path, token, None).await
     }
 
+    /// The HTML of a page (not under /api), signed in with a bearer session; expects 200.
+    pub async fn page(&self, path: &str, token: Option<&str>) -> String {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.text().await.unwrap()
+    }
+
     pub async fn request_code(&self, channel: &str, to: &str) -> Resp {
         self.api(
             Method::POST,
