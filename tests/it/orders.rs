@@ -941,7 +941,7 @@ async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
             with_spasibo(body(&pt, CARD_OK), 200_000)
         ),
     );
-    let mut statuses = vec![a.status, b.status];
+    let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses[0], 201, "one is placed");
     assert_eq!(
