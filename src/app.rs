@@ -167,7 +167,7 @@ impl Application {
                 .clone()
                 .run_worker(self.transports, stop_rx.clone()),
         );
-        let sweeper = tokio::spawn(sweep_unpaid(self.state.clone(), stop_rx));
+        let sweeper = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
         axum::serve(
             self.listener,
             self.router
@@ -183,9 +183,13 @@ impl Application {
     }
 }
 
-/// Every 30 s: cancels orders left unpaid past their deadline (their stock returns) and
-/// reloads the pickup-point index if the network changed (an import on any node).
-async fn sweep_unpaid(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// A demo order's time at each step (`KABINET_DEMO_DELIVERY=1`).
+const DEMO_DELIVERY_STEP_MS: i64 = 60_000;
+
+/// Every 30 s: cancels orders left unpaid past their deadline (their stock returns), moves
+/// demo orders along when asked to, and reloads the pickup-point index if the network changed
+/// (an import on any node).
+async fn housekeeping(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(30)) => {}
@@ -195,6 +199,13 @@ async fn sweep_unpaid(state: AppState, mut stop: tokio::sync::watch::Receiver<bo
             Ok(0) => {}
             Ok(n) => tracing::info!(cancelled = n, "unpaid orders cancelled"),
             Err(e) => tracing::warn!(code = e.code, "unpaid-order sweep failed"),
+        }
+        if state.config.demo_delivery {
+            match crate::orders::demo_delivery_tick(&state, DEMO_DELIVERY_STEP_MS).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(moved = n, "demo delivery moved orders along"),
+                Err(e) => tracing::warn!(code = e.code, "demo delivery failed"),
+            }
         }
         match state.points.refresh(&state.db).await {
             Ok(false) => {}

@@ -26,6 +26,10 @@ pub struct Config {
     pub demo: bool,
     /// How many pickup points and lockers the demo network has.
     pub demo_pickup_points: usize,
+    /// Orders move along by themselves (paid → … → received, a step a minute) so a demo
+    /// shows progress. `KABINET_DEMO_DELIVERY=1`.
+    #[serde(deserialize_with = "flag")]
+    pub demo_delivery: bool,
     /// `text` or `json` logs.
     pub log_format: String,
     pub db_max_connections: u32,
@@ -114,6 +118,7 @@ impl Default for Config {
             secret: None,
             demo: true,
             demo_pickup_points: 100_000,
+            demo_delivery: false,
             log_format: "text".into(),
             db_max_connections: 16,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],
@@ -170,6 +175,28 @@ impl Default for Limits {
             fresh_sign_in_secs: 15 * 60,
             max_body_bytes: 64 * 1024,
         }
+    }
+}
+
+/// A switch as people write it in the environment: true/false, 1/0, yes/no, on/off.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+    }
+    match Raw::deserialize(d)? {
+        Raw::Bool(b) => Ok(b),
+        Raw::Int(0) => Ok(false),
+        Raw::Int(1) => Ok(true),
+        Raw::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            other => Err(serde::de::Error::custom(format!("not a switch: {other}"))),
+        },
+        Raw::Int(n) => Err(serde::de::Error::custom(format!("not a switch: {n}"))),
     }
 }
 
@@ -265,7 +292,9 @@ mod tests {
             jail.set_env("KABINET_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1");
             jail.set_env("KABINET_LIMITS__IP_PER_HOUR", "7");
             jail.set_env("KABINET_TEST_POSTGRES_URL", "postgres://elsewhere");
+            jail.set_env("KABINET_DEMO_DELIVERY", "1");
             let c = Config::load().expect("config");
+            assert!(c.demo_delivery);
             assert_eq!(c.trusted_proxies.len(), 2);
             assert_eq!(c.limits.ip_per_hour, 7);
             Ok(())

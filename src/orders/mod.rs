@@ -960,6 +960,71 @@ pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> 
 }
 
 /// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
+/// The demo courier (`KABINET_DEMO_DELIVERY=1`): each order in progress whose last step is at
+/// least `step_ms` old moves one step on (paid → assembling → shipped → ready for pickup →
+/// received; courier orders skip the pickup step). Returns how many moved. Each move is a
+/// conditional update, so several nodes running it never move an order twice.
+pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usize> {
+    let now = state.clock.now_ms();
+    let due: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT o.id, o.status, o.delivery_method FROM orders o \
+         WHERE o.status IN ('paid', 'assembling', 'shipped', 'ready_for_pickup') \
+         AND (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id) <= $1",
+    )
+    .bind(now - step_ms)
+    .fetch_all(&state.db)
+    .await?;
+    let mut moved = 0;
+    for (id, status, method) in due {
+        let next = match (status.as_str(), method.as_str()) {
+            ("paid", _) => "assembling",
+            ("assembling", _) => "shipped",
+            ("shipped", "courier") => "received",
+            ("shipped", _) => "ready_for_pickup",
+            _ => "received",
+        };
+        if move_status(state, &id, &status, next).await? {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Moves an order from `from` to `to` with its timeline event, in one transaction; false when
+/// the order is no longer in `from` (someone else moved or cancelled it).
+async fn move_status(state: &AppState, id: &str, from: &str, to: &str) -> AppResult<bool> {
+    let (st, id, from, to) = (state.clone(), id.to_owned(), from.to_owned(), to.to_owned());
+    let now = state.clock.now_ms();
+    let moved: Result<bool, sqlx::Error> = crate::db::detached(async move {
+        let mut tx = st.db.begin().await?;
+        let received = (to == "received").then_some(now);
+        let n = sqlx::query(
+            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
+        )
+        .bind(&to)
+        .bind(received)
+        .bind(&id)
+        .bind(&from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&to)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    })
+    .await;
+    Ok(moved?)
+}
+
 pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<()> {
     if !STATUSES.contains(&status) || status == "awaiting_payment" {
         return Err(AppError::bad_request("invalid_status"));

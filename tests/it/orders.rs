@@ -954,3 +954,83 @@ async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
         .unwrap();
     assert_eq!(spent, 200_000);
 }
+
+#[tokio::test]
+async fn demo_delivery_moves_orders_along_a_step_a_minute() {
+    let app = demo().await;
+    let all = products(&app).await;
+    let id = all
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = point(&app).await;
+    put(&app, &token, &id, 1).await;
+    let to_point = order(&app, &token, "demo-1", body(&pt, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    put(&app, &token, &id, 1).await;
+    let courier = json!({"delivery": {"method": "courier", "address": "г. Тверь, ул. Советская, д. 5"},
+                         "payment": {"method": "card", "card": {"number": CARD_OK, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}});
+    let by_courier = order(&app, &token, "demo-2", courier)
+        .await
+        .expect(201)
+        .json();
+    let status = |o: &Value| {
+        let app = &app;
+        let token = token.clone();
+        let number = o["number"].as_str().unwrap().to_owned();
+        async move {
+            app.get(&format!("/orders/{number}"), Some(&token))
+                .await
+                .json()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // Not before its minute is up.
+    app.advance(30);
+    assert_eq!(
+        kabinet::orders::demo_delivery_tick(&app.state, 60_000)
+            .await
+            .unwrap(),
+        0
+    );
+    let mut seen = (vec![], vec![]);
+    for _ in 0..5 {
+        app.advance(61);
+        kabinet::orders::demo_delivery_tick(&app.state, 60_000)
+            .await
+            .unwrap();
+        seen.0.push(status(&to_point).await);
+        seen.1.push(status(&by_courier).await);
+    }
+    assert_eq!(
+        seen.0,
+        [
+            "assembling",
+            "shipped",
+            "ready_for_pickup",
+            "received",
+            "received"
+        ]
+    );
+    assert_eq!(
+        seen.1,
+        ["assembling", "shipped", "received", "received", "received"]
+    );
+    let done = app
+        .get(
+            &format!("/orders/{}", to_point["number"].as_str().unwrap()),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(done["received_at"].is_string());
+    assert_eq!(done["timeline"].as_array().unwrap().len(), 6);
+}
