@@ -33,6 +33,29 @@ impl Locale {
         }
     }
 
+    /// A date as people say it: «25 ноября», "25 November".
+    pub fn day_month(self, d: time::Date) -> String {
+        const RU: [&str; 12] = [
+            "января",
+            "февраля",
+            "марта",
+            "апреля",
+            "мая",
+            "июня",
+            "июля",
+            "августа",
+            "сентября",
+            "октября",
+            "ноября",
+            "декабря",
+        ];
+        let m = u8::from(d.month()) as usize - 1;
+        match self {
+            Locale::Ru => format!("{} {}", d.day(), RU[m]),
+            Locale::En => format!("{} {}", d.day(), d.month()),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "ru" => Some(Locale::Ru),
@@ -100,6 +123,13 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_people_say_them() {
+        let d = time::macros::date!(2026 - 11 - 25);
+        assert_eq!(Locale::Ru.day_month(d), "25 ноября");
+        assert_eq!(Locale::En.day_month(d), "25 November");
+    }
 
     #[test]
     fn accept_language_picks_by_quality() {

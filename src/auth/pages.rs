@@ -34,17 +34,9 @@ pub fn router() -> Router<AppState> {
 
 /// Only local paths may be redirect targets.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
-        {
-            n.to_owned()
-        }
-        _ => "/account".to_owned(),
-    }
+    next.and_then(crate::web::local_path)
+        .unwrap_or("/account")
+        .to_owned()
 }
 
 fn encode(s: &str) -> String {

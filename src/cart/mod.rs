@@ -127,6 +127,18 @@ pub struct CartOwner {
     pub new_cookie: Option<String>,
 }
 
+/// Which of the owner's products are in the cart (for «В корзине» marks on product cards).
+pub async fn product_ids(
+    state: &AppState,
+    owner: &str,
+) -> AppResult<std::collections::HashSet<String>> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT product_id FROM cart_lines WHERE owner = $1")
+        .bind(owner)
+        .fetch_all(&state.db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
 fn guest_owner(token: &str) -> String {
     format!("guest:{}", &crate::auth::token_hash(token)[..32])
 }
@@ -280,6 +292,8 @@ pub struct ParcelView {
     pub reason_text: Option<String>,
     /// YYYY-MM-DD, if ordered now.
     pub estimated_delivery: String,
+    /// The same date for people, in the request's language («25 ноября»).
+    pub estimated_delivery_text: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -342,6 +356,8 @@ pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) ->
                 origin_city: origin.map(|o| o.origin_city.clone()).unwrap_or_default(),
                 seller_name: origin.map(|o| o.seller_name.clone()).unwrap_or_default(),
                 estimated_delivery: (today + time::Duration::days(p.lead_days)).to_string(),
+                estimated_delivery_text: locale
+                    .day_month(today + time::Duration::days(p.lead_days)),
                 reason_text: p.reason.map(|r| locale.t(r.key())),
                 origin_id: p.origin_id,
                 product_ids: p.product_ids,

@@ -68,6 +68,8 @@ async fn cart_page(
 #[derive(Deserialize)]
 struct AddForm {
     product_id: String,
+    /// The page the button was on (catalogue list, product page): the shopper stays there.
+    back: Option<String>,
 }
 
 async fn add(
@@ -77,7 +79,8 @@ async fn add(
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
     let result = add_one(&state, &owner.owner, &f.product_id).await;
-    respond(&state, page, &owner, result).await
+    let back = f.back.as_deref().and_then(crate::web::local_path);
+    respond(&state, page, &owner, result, back.unwrap_or("/cart")).await
 }
 
 /// One more of a product in the cart (the «В корзину» buttons).
@@ -109,21 +112,22 @@ async fn update(
         Ok(q) => super::set_quantity(&state, &owner.owner, &f.product_id, q).await,
         Err(_) => Err(crate::error::AppError::bad_request("invalid_quantity")),
     };
-    respond(&state, page, &owner, result).await
+    respond(&state, page, &owner, result, "/cart").await
 }
 
-/// To the cart on success; the cart with the error otherwise.
+/// To `to` on success; the cart with the error otherwise.
 async fn respond(
     state: &AppState,
     mut page: Page,
     owner: &CartOwner,
     result: AppResult<()>,
+    to: &str,
 ) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(super::api::with_cookie(
             state,
             owner,
-            Redirect::to("/cart").into_response(),
+            Redirect::to(to).into_response(),
         )),
         Err(e) => {
             page.here = "/cart".into();
@@ -184,5 +188,5 @@ async fn favorite_to_cart(
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
     let result = add_one(&state, &owner.owner, &f.product_id).await;
-    respond(&state, page, &owner, result).await
+    respond(&state, page, &owner, result, "/cart").await
 }

@@ -30,6 +30,8 @@ struct ListPage {
     categories: Vec<Category>,
     products: Vec<Product>,
     next: Option<String>,
+    /// Products already in the cart: their button leads to the cart instead.
+    in_cart: std::collections::HashSet<String>,
 }
 
 impl ListPage {
@@ -63,6 +65,7 @@ struct ListQuery {
 async fn list(
     State(state): State<AppState>,
     page: Page,
+    owner: crate::cart::CartOwner,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<ListPage> {
     let after = q
@@ -81,6 +84,7 @@ async fn list(
         categories: super::categories(&state).await?,
         products,
         next,
+        in_cart: crate::cart::product_ids(&state, &owner.owner).await?,
     })
 }
 
@@ -90,6 +94,7 @@ struct ProductPage {
     page: Page,
     p: Product,
     favorite: bool,
+    in_cart: bool,
 }
 
 impl ProductPage {
@@ -102,6 +107,7 @@ async fn product(
     State(state): State<AppState>,
     page: Page,
     auth: crate::auth::sessions::MaybeAuthenticated,
+    owner: crate::cart::CartOwner,
     Path(id): Path<String>,
 ) -> AppResult<ProductPage> {
     let p = super::get(&state, &id)
@@ -120,7 +126,15 @@ async fn product(
         }
         None => false,
     };
-    Ok(ProductPage { page, p, favorite })
+    let in_cart = crate::cart::product_ids(&state, &owner.owner)
+        .await?
+        .contains(&p.id);
+    Ok(ProductPage {
+        page,
+        p,
+        favorite,
+        in_cart,
+    })
 }
 
 async fn picture(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {

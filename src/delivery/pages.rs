@@ -35,6 +35,8 @@ struct PointsPage {
     points: Vec<Point>,
     chosen: Option<Point>,
     signed_in: bool,
+    /// Something is in the cart: offer the way back to checkout.
+    cart_full: bool,
     error: Option<String>,
 }
 
@@ -73,6 +75,9 @@ async fn page(
         kind: q.kind.clone().unwrap_or_default(),
         fits: q.fits.as_deref() == Some("cart"),
         signed_in: auth.0.is_some(),
+        cart_full: !crate::cart::product_ids(&state, &owner.owner)
+            .await?
+            .is_empty(),
         points,
         chosen,
         error,

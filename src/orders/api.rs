@@ -63,8 +63,18 @@ pub struct PaymentBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct RecipientBody {
+    pub name: String,
+    /// A Russian, Belarusian or Kazakh mobile number.
+    pub phone: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CheckoutBody {
     pub delivery: DeliveryBody,
+    /// Who collects the order; the customer (profile name, sign-in phone) when absent.
+    pub recipient: Option<RecipientBody>,
     pub payment: PaymentBody,
     /// Loyalty points to spend (the wallet is not there yet: must be 0).
     #[serde(default)]
@@ -130,7 +140,12 @@ async fn place(
         ("wallet", _, _, _) => return Err(AppError::bad_request("invalid_wallet")),
         _ => return Err(AppError::bad_request("payment_method_not_supported")),
     };
-    let placed = super::checkout(&state, &auth, &key, delivery, payment, spasibo).await?;
+    let recipient = b.recipient.map(|r| super::Recipient {
+        name: r.name,
+        phone: r.phone,
+    });
+    let placed =
+        super::checkout(&state, &auth, &key, delivery, payment, spasibo, recipient).await?;
     let status = if placed.paid {
         StatusCode::CREATED
     } else {

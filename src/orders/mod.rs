@@ -37,6 +37,14 @@ pub enum Delivery {
     Point { id: String, kind: Kind },
 }
 
+/// Who collects the order (prefilled from the profile).
+#[derive(Debug, Clone, Default)]
+pub struct Recipient {
+    pub name: String,
+    /// As typed; checked and stored as E.164.
+    pub phone: String,
+}
+
 #[derive(Debug, Clone)]
 pub enum Payment {
     /// A card as typed; `save` keeps its token, brand, last 4 and expiry for next time.
@@ -235,6 +243,7 @@ pub async fn checkout(
     delivery: Delivery,
     payment: Payment,
     spasibo: i64,
+    recipient: Option<Recipient>,
 ) -> AppResult<Placed> {
     let customer = &auth.customer.id;
     if key.is_empty() || key.len() > 128 {
@@ -249,6 +258,22 @@ pub async fn checkout(
     if spasibo < 0 {
         return Err(AppError::bad_request("invalid_spasibo_amount"));
     }
+    // The recipient: as given (checked), else the customer as the profile has them.
+    let (recipient_name, recipient_phone) = match recipient {
+        Some(r) => {
+            let name = r.name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.chars().count() < 2 || name.chars().count() > 100 {
+                return Err(AppError::bad_request("invalid_recipient_name"));
+            }
+            let phone = crate::auth::parse_phone(&r.phone, &state.config.allowed_countries)
+                .map_err(|_| AppError::bad_request("invalid_recipient_phone"))?;
+            (name, phone)
+        }
+        None => (
+            auth.customer.full_name(),
+            auth.customer.phone.clone().unwrap_or_default(),
+        ),
+    };
     if spasibo > 0 && matches!(payment, Payment::Wallet { .. }) {
         return Err(AppError::bad_request("spasibo_needs_card"));
     }
@@ -312,6 +337,7 @@ pub async fn checkout(
             brand: charge.brand.clone(),
             last4: charge.last4.clone(),
             spasibo,
+            recipient: (recipient_name, recipient_phone),
             now,
         },
     ))
@@ -380,6 +406,8 @@ struct NewOrder {
     last4: Option<String>,
     /// Bonuses «Спасибо» spent on this order (kopecks).
     spasibo: i64,
+    /// Name and E.164 phone.
+    recipient: (String, String),
     now: i64,
 }
 
@@ -465,8 +493,8 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     sqlx::query(
         "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
          total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
-         payment_provider, spasibo_amount) \
-         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         payment_provider, spasibo_amount, recipient_name, recipient_phone) \
+         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(&o.id)
     .bind(number.to_string())
@@ -485,6 +513,8 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     .bind(o.now + PAY_WITHIN_MS)
     .bind(&o.provider)
     .bind(o.spasibo)
+    .bind(&o.recipient.0)
+    .bind(&o.recipient.1)
     .execute(&mut *tx)
     .await?;
     for l in &o.lines {
@@ -644,6 +674,8 @@ struct OrderRow {
     card_last4: Option<String>,
     payment_provider: Option<String>,
     spasibo_amount: i64,
+    recipient_name: String,
+    recipient_phone: String,
 }
 
 async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
@@ -708,7 +740,12 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
         goods_total: row.goods_total,
         delivery_cost: row.delivery_cost,
         total: row.total,
-        delivery: serde_json::json!({"method": row.delivery_method, "pickup_point_id": row.pickup_point_id, "address": row.delivery_address}),
+        delivery: serde_json::json!({
+            "method": row.delivery_method,
+            "pickup_point_id": row.pickup_point_id,
+            "address": row.delivery_address,
+            "recipient": {"name": row.recipient_name, "phone": row.recipient_phone},
+        }),
         payment: serde_json::json!({
             "method": row.payment_method,
             "card_brand": row.card_brand,
@@ -748,7 +785,7 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
          WHERE customer_id = $1 AND idempotency_key = $2",
     )
     .bind(customer)
@@ -764,7 +801,7 @@ async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders WHERE id = $1",
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&state.db)
@@ -783,7 +820,7 @@ pub async fn by_number(
 ) -> AppResult<Option<(String, Order)>> {
     let row: Option<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
          WHERE customer_id = $1 AND number = $2",
     )
     .bind(customer)
@@ -808,7 +845,7 @@ pub async fn list(
 ) -> AppResult<(Vec<Order>, Option<String>)> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount FROM orders \
+         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
          WHERE customer_id = $1 AND CAST(number AS BIGINT) < $2 ORDER BY CAST(number AS BIGINT) DESC LIMIT $3",
     )
     .bind(customer)

@@ -129,6 +129,8 @@ struct CheckoutForm {
     cvc: Option<String>,
     /// Bonuses «Спасибо» to spend, in roubles (whole bonuses).
     spasibo: Option<String>,
+    recipient_name: Option<String>,
+    recipient_phone: Option<String>,
 }
 
 async fn checkout_submit(
@@ -185,7 +187,20 @@ async fn checkout_submit(
                     * 100
             }
         };
-        super::checkout(&state, &auth, &f.key, delivery, payment, spasibo).await
+        let recipient = super::Recipient {
+            name: f.recipient_name.clone().unwrap_or_default(),
+            phone: f.recipient_phone.clone().unwrap_or_default(),
+        };
+        super::checkout(
+            &state,
+            &auth,
+            &f.key,
+            delivery,
+            payment,
+            spasibo,
+            Some(recipient),
+        )
+        .await
     }
     .await;
     match result {
@@ -330,6 +345,9 @@ impl OrderPage {
                 p["card_last4"].as_str().unwrap_or("")
             ),
         }
+    }
+    fn phone(&self, e164: &str) -> String {
+        crate::auth::format_phone(e164)
     }
     fn spasibo(&self) -> i64 {
         self.order.payment["spasibo"].as_i64().unwrap_or(0)

@@ -317,3 +317,13 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
     )
         .into_response()
 }
+
+/// `s` if it is a path on this site (a safe redirect target), else None: no other host
+/// (`//x`, `/\\x`), no header injection.
+pub fn local_path(s: &str) -> Option<&str> {
+    (s.starts_with('/')
+        && !s.starts_with("//")
+        && !s.starts_with("/\\")
+        && !s.contains(['\r', '\n']))
+    .then_some(s)
+}

@@ -93,8 +93,11 @@ async function openFromUserMenu(page, name, pathname) {
 async function addToCartFromProductPage(page, product) {
   await page.goto(`${BASE}/catalog/${product.id}`);
   await heading(page, product.title).waitFor();
-  await clickExpecting(page, 'В корзину', page.locator(`tr[data-line="${product.id}"]`));
-  assert.equal(path(page), '/cart');
+  // The shopper stays on the product page; the button becomes «В корзине», a link to the cart.
+  await clickExpecting(page, 'В корзину', page.getByTestId('in-cart'));
+  assert.equal(path(page), `/catalog/${product.id}`);
+  await openFromHeader(page, 'Корзина', '/cart');
+  await page.locator(`tr[data-line="${product.id}"]`).waitFor();
 }
 
 /** «Пункты выдачи» → search `where` → «Выбрать» the first point. Returns the chosen address. */
@@ -117,8 +120,13 @@ async function chooseFirstPoint(page, where) {
   return address;
 }
 
-/** The card form of /checkout, filled. */
+const RECIPIENT = 'Анна Покупателева';
+
+/** The card form of /checkout, filled (and the recipient's name, when the profile has none). */
 async function fillCard(page, number) {
+  // A new customer has no name in the profile yet: the recipient field starts empty.
+  const who = label(page, 'Имя и фамилия получателя');
+  if (!(await who.inputValue())) await who.fill(RECIPIENT);
   await label(page, 'Номер карты').fill(number);
   await label(page, 'Месяц').fill('12');
   await label(page, 'Год').fill('2030');
@@ -168,7 +176,9 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
     await waitForPath(page, `/catalog/${product.id}`);
     await heading(page, product.title).waitFor();
     assert.ok(Number(await text(page.getByTestId('stock'))) >= MIN_STOCK);
-    await clickExpecting(page, 'В корзину', page.locator(`tr[data-line="${product.id}"]`));
+    await clickExpecting(page, 'В корзину', page.getByTestId('in-cart'));
+    assert.equal(path(page), `/catalog/${product.id}`, 'the shopper stays on the product page');
+    assert.equal(await text(page.getByTestId('in-cart')), 'В корзине');
 
     // «Корзина»: the line, the total and the parcel plan.
     await openFromHeader(page, 'Корзина', '/cart');
@@ -195,6 +205,8 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
     await heading(page, `Заказ № ${number}`).waitFor();
     await page.locator('main').getByText(address, { exact: true }).waitFor();
     await page.locator('main').getByRole('link', { name: product.title, exact: true }).waitFor();
+    assert.match(await text(page.getByTestId('recipient')), new RegExp(`^${RECIPIENT}, \\+7 `));
+    assert.equal(await text(page.getByTestId('paid-with')), 'Мир ·· 0004');
 
     // «Мои заказы»: the order, paid.
     await openFromUserMenu(page, 'Мои заказы', '/orders');

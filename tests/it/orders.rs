@@ -548,6 +548,8 @@ async fn a_customer_buys_through_the_pages() {
             ("exp_month", "12".to_owned()),
             ("exp_year", "2030".to_owned()),
             ("cvc", "123".to_owned()),
+            ("recipient_name", "Анна Покупателева".to_owned()),
+            ("recipient_phone", "+7 916 123-45-67".to_owned()),
         ]
     };
     let r = form("/checkout", pay(key.clone(), CARD_OK)).await.unwrap();
@@ -556,6 +558,7 @@ async fn a_customer_buys_through_the_pages() {
     assert!(location.starts_with("/orders/"));
     let detail = page(location.clone()).await.expect(200);
     assert!(detail.text.contains("Оплачен"));
+    assert!(detail.text.contains("Анна Покупателева, +7 916 123-45-67"));
     // A double submit of the same page makes no second order.
     let again = form("/checkout", pay(key, CARD_OK)).await.unwrap();
     assert_eq!(again.headers()["location"].to_str().unwrap(), location);
@@ -1033,4 +1036,55 @@ async fn demo_delivery_moves_orders_along_a_step_a_minute() {
         .json();
     assert!(done["received_at"].is_string());
     assert_eq!(done["timeline"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn the_recipient_is_the_customer_unless_another_is_given() {
+    let app = demo().await;
+    let id = products(&app)
+        .await
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let phone = new_phone();
+    let (token, _) = app.sign_in(&phone).await;
+    let pt = point(&app).await;
+    put(&app, &token, &id, 1).await;
+    let mine = order(&app, &token, "r-1", body(&pt, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(mine["delivery"]["recipient"]["phone"], phone.as_str());
+    // Someone else collects: checked, stored, shown.
+    put(&app, &token, &id, 1).await;
+    let mut b = body(&pt, CARD_OK);
+    b["recipient"] = json!({"name": "Пётр  Сидоров", "phone": "8 (916) 123-45-67"});
+    let other = order(&app, &token, "r-2", b.clone())
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(other["delivery"]["recipient"]["name"], "Пётр Сидоров");
+    assert_eq!(other["delivery"]["recipient"]["phone"], "+79161234567");
+    put(&app, &token, &id, 1).await;
+    for (recipient, code) in [
+        (
+            json!({"name": "Я", "phone": "+79161234567"}),
+            "invalid_recipient_name",
+        ),
+        (
+            json!({"name": "Пётр", "phone": "+1 202 555 0100"}),
+            "invalid_recipient_phone",
+        ),
+        (
+            json!({"name": "Пётр", "phone": "12"}),
+            "invalid_recipient_phone",
+        ),
+    ] {
+        b["recipient"] = recipient;
+        let r = order(&app, &token, "r-3", b.clone()).await;
+        assert_eq!((r.status.as_u16(), r.code()), (400, code.to_owned()));
+    }
 }

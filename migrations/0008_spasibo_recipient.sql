@@ -1,4 +1,4 @@
--- Bank bonuses «Спасибо» as part payment (issue #4). Portable SQL.
+-- Bank bonuses «Спасибо» as part payment; the recipient of an order (issue #4). Portable SQL.
 
 -- The part of an order paid with bonuses; the card pays total - spasibo_amount.
 ALTER TABLE orders ADD COLUMN spasibo_amount BIGINT NOT NULL DEFAULT 0;
@@ -12,3 +12,7 @@ CREATE TABLE spasibo_accounts (
     spent BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (customer_id, brand, last4)
 );
+
+-- Who collects the order: prefilled from the profile, editable at checkout.
+ALTER TABLE orders ADD COLUMN recipient_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN recipient_phone TEXT NOT NULL DEFAULT '';
