@@ -11,6 +11,19 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
+/// `(SELECT <a JSON array with one [cols…] array per row, ordered by order_by> FROM from)`,
+/// as text ('[]' when no rows). JSON aggregation is the one thing the two databases spell
+/// differently, so it is written here once for both.
+pub fn json_rows(sqlite: bool, cols: &str, order_by: &str, from: &str) -> String {
+    if sqlite {
+        format!("(SELECT json_group_array(json_array({cols}) ORDER BY {order_by}) FROM {from})")
+    } else {
+        format!(
+            "(SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY {order_by}), '[]')::text FROM {from})"
+        )
+    }
+}
+
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     install_default_drivers();
     let url = if is_sqlite(url) {

@@ -183,15 +183,13 @@ async fn list(
     auth: Authenticated,
     ApiQuery(p): ApiQuery<Page>,
 ) -> AppResult<Json<OrderList>> {
-    let before = match p.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| AppError::bad_request("invalid_cursor"))?,
-        ),
-    };
-    let (items, next_cursor) =
-        super::list(&state, &auth.customer.id, before, limit_of(p.limit)?).await?;
+    let (items, next_cursor) = super::list(
+        &state,
+        &auth.customer.id,
+        p.cursor.as_deref(),
+        limit_of(p.limit)?,
+    )
+    .await?;
     Ok(Json(OrderList { items, next_cursor }))
 }
 

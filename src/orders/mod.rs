@@ -676,63 +676,56 @@ struct OrderRow {
     spasibo_amount: i64,
     recipient_name: String,
     recipient_phone: String,
+    /// `[[product_id, title, seller_id, seller_name, price, quantity, line_total], …]`.
+    lines_json: String,
+    /// `[[status, at], …]`, oldest first.
+    events_json: String,
 }
 
-async fn load(state: &AppState, row: OrderRow) -> AppResult<Order> {
-    Ok(load_many(state, vec![row]).await?.remove(0))
+/// An order's columns with its lines and timeline as JSON arrays, so one row carries a whole
+/// order (one query for a page of orders, and one row per order through the driver).
+fn order_select(state: &AppState) -> &'static str {
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sqlite = crate::db::is_sqlite(&state.config.database_url);
+    let cell = if sqlite { &SQLITE } else { &POSTGRES };
+    cell.get_or_init(|| {
+        let lines = crate::db::json_rows(
+            sqlite,
+            "l.product_id, l.title, l.seller_id, l.seller_name, l.price, l.quantity, l.line_total",
+            "l.title",
+            "order_lines l WHERE l.order_id = o.id",
+        );
+        let events = crate::db::json_rows(
+            sqlite,
+            "e.status, e.at",
+            "e.at, e.status",
+            "order_events e WHERE e.order_id = o.id",
+        );
+        format!(
+            "SELECT o.id, o.number, o.status, o.placed_at, o.received_at, o.goods_total, o.delivery_cost, o.total, \
+             o.delivery_method, o.pickup_point_id, o.delivery_address, o.payment_method, o.card_brand, o.card_last4, \
+             o.payment_provider, o.spasibo_amount, o.recipient_name, o.recipient_phone, \
+             {lines} AS lines_json, {events} AS events_json FROM orders o"
+        )
+    })
 }
 
-/// Orders with their lines and timelines: three queries however many orders.
-async fn load_many(state: &AppState, rows: Vec<OrderRow>) -> AppResult<Vec<Order>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = (1..=rows.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let lines_sql = format!(
-        "SELECT order_id, product_id, title, seller_id, seller_name, price, quantity, line_total FROM order_lines \
-         WHERE order_id IN ({marks}) ORDER BY title"
-    );
-    let mut q = sqlx::query_as::<_, (String, String, String, String, String, i64, i64, i64)>(
-        sqlx::AssertSqlSafe(lines_sql),
-    );
-    for r in &rows {
-        q = q.bind(&r.id);
-    }
-    let lines = q.fetch_all(&state.db).await?;
-    let events_sql = format!(
-        "SELECT order_id, status, at FROM order_events WHERE order_id IN ({marks}) ORDER BY at, status"
-    );
-    let mut q = sqlx::query_as::<_, (String, String, i64)>(sqlx::AssertSqlSafe(events_sql));
-    for r in &rows {
-        q = q.bind(&r.id);
-    }
-    let events = q.fetch_all(&state.db).await?;
-    let mut lines_of: std::collections::HashMap<String, Vec<LineRow>> = Default::default();
-    for l in lines {
-        lines_of.entry(l.0.clone()).or_default().push(l);
-    }
-    let mut events_of: std::collections::HashMap<String, Vec<(String, String, i64)>> =
-        Default::default();
-    for e in events {
-        events_of.entry(e.0.clone()).or_default().push(e);
-    }
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let lines = lines_of.remove(&row.id).unwrap_or_default();
-            let events = events_of.remove(&row.id).unwrap_or_default();
-            order_of(row, lines, events)
-        })
-        .collect())
+async fn load(_state: &AppState, row: OrderRow) -> AppResult<Order> {
+    order_of(row)
 }
 
-type LineRow = (String, String, String, String, String, i64, i64, i64);
+async fn load_many(_state: &AppState, rows: Vec<OrderRow>) -> AppResult<Vec<Order>> {
+    rows.into_iter().map(order_of).collect()
+}
 
-fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i64)>) -> Order {
-    Order {
+type LineRow = (String, String, String, String, i64, i64, i64);
+
+fn order_of(row: OrderRow) -> AppResult<Order> {
+    let bad = |e: serde_json::Error| AppError::internal(format!("order {}: {e}", row.number));
+    let lines: Vec<LineRow> = serde_json::from_str(&row.lines_json).map_err(bad)?;
+    let timeline: Vec<(String, i64)> = serde_json::from_str(&row.events_json).map_err(bad)?;
+    Ok(Order {
         number: row.number,
         status: row.status,
         placed_at: crate::clock::rfc3339(row.placed_at),
@@ -758,7 +751,7 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
         lines: lines
             .into_iter()
             .map(
-                |(_, product_id, title, seller_id, seller_name, price, quantity, line_total)| {
+                |(product_id, title, seller_id, seller_name, price, quantity, line_total)| {
                     OrderLine {
                         product_id,
                         title,
@@ -773,25 +766,25 @@ fn order_of(row: OrderRow, lines: Vec<LineRow>, timeline: Vec<(String, String, i
             .collect(),
         timeline: timeline
             .into_iter()
-            .map(|(_, status, at)| Event {
+            .map(|(status, at)| Event {
                 status,
                 at: crate::clock::rfc3339(at),
             })
             .collect(),
         payment_url: None,
-    }
+    })
 }
 
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
-         WHERE customer_id = $1 AND idempotency_key = $2",
-    )
-    .bind(customer)
-    .bind(key)
-    .fetch_optional(&state.db)
-    .await?;
+    let sql = format!(
+        "{} WHERE customer_id = $1 AND idempotency_key = $2",
+        order_select(state)
+    );
+    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(customer)
+        .bind(key)
+        .fetch_optional(&state.db)
+        .await?;
     match row {
         Some(r) => Ok(Some(load(state, r).await?)),
         None => Ok(None),
@@ -799,13 +792,11 @@ async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option
 }
 
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
+    let sql = format!("{} WHERE id = $1", order_select(state));
+    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
     match row {
         Some(r) => Ok(Some(load(state, r).await?)),
         None => Ok(None),
@@ -818,15 +809,15 @@ pub async fn by_number(
     customer: &str,
     number: &str,
 ) -> AppResult<Option<(String, Order)>> {
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
-         WHERE customer_id = $1 AND number = $2",
-    )
-    .bind(customer)
-    .bind(number)
-    .fetch_optional(&state.db)
-    .await?;
+    let sql = format!(
+        "{} WHERE customer_id = $1 AND number = $2",
+        order_select(state)
+    );
+    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(customer)
+        .bind(number)
+        .fetch_optional(&state.db)
+        .await?;
     match row {
         Some(r) => {
             let id = r.id.clone();
@@ -837,30 +828,39 @@ pub async fn by_number(
 }
 
 /// The customer's orders, newest first, a page at a time (cursor = the last order number).
+/// A page of «Мои заказы», newest first. The cursor is `<placed ms>-<number>` of the last order
+/// shown; the index on (customer, placed_at) gives the page without reading older orders.
 pub async fn list(
     state: &AppState,
     customer: &str,
-    before: Option<i64>,
+    cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<Order>, Option<String>)> {
-    let rows: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, number, status, placed_at, received_at, goods_total, delivery_cost, total, delivery_method, \
-         pickup_point_id, delivery_address, payment_method, card_brand, card_last4, payment_provider, spasibo_amount, recipient_name, recipient_phone FROM orders \
-         WHERE customer_id = $1 AND CAST(number AS BIGINT) < $2 ORDER BY CAST(number AS BIGINT) DESC LIMIT $3",
-    )
-    .bind(customer)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit + 1)
-    .fetch_all(&state.db)
-    .await?;
-    let more = rows.len() as i64 > limit;
-    let out = load_many(state, rows.into_iter().take(limit as usize).collect()).await?;
-    let next = if more {
-        out.last().map(|o| o.number.clone())
-    } else {
-        None
+    let (before_ms, before_number) = match cursor {
+        None => (i64::MAX, i64::MAX),
+        Some(c) => c
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .ok_or_else(|| AppError::bad_request("invalid_cursor"))?,
     };
-    Ok((out, next))
+    let sql = format!(
+        "{} WHERE customer_id = $1 AND (placed_at < $2 OR (placed_at = $2 AND CAST(number AS BIGINT) < $3)) \
+         ORDER BY placed_at DESC, CAST(number AS BIGINT) DESC LIMIT $4",
+        order_select(state)
+    );
+    let rows: Vec<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(customer)
+        .bind(before_ms)
+        .bind(before_number)
+        .bind(limit + 1)
+        .fetch_all(&state.db)
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let last = rows
+        .get(limit as usize - 1)
+        .map(|r| format!("{}-{}", r.placed_at, r.number));
+    let out = load_many(state, rows.into_iter().take(limit as usize).collect()).await?;
+    Ok((out, if more { last } else { None }))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
