@@ -43,6 +43,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
                     )
                     .await?;
+                } else {
+                    // Our queries are short: JIT compilation (hundreds of ms when a plan's
+                    // cost estimate is high, e.g. before ANALYZE) never pays off here.
+                    conn.execute("SET jit = off").await?;
                 }
                 Ok(())
             })

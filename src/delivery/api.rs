@@ -1,5 +1,6 @@
 //! JSON API of delivery points.
 
+use super::addresses::Address;
 use super::{Filter, Kind, Point};
 use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
@@ -7,7 +8,7 @@ use crate::cart::CartOwner;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::web::{ApiJson, ApiQuery};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,6 +19,74 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(search))
         .routes(routes!(remembered, remember))
+        .routes(routes!(address_list, address_add))
+        .routes(routes!(address_remove))
+        .routes(routes!(address_default))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressList {
+    pub items: Vec<Address>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAddress {
+    pub address: String,
+    /// Make it the default for courier delivery (the first address always is).
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// The courier address book, the default first.
+#[utoipa::path(get, path = "/me/addresses", tag = "delivery",
+    responses((status = 200, body = AddressList), (status = 401, body = ErrorBody)))]
+async fn address_list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> AppResult<Json<AddressList>> {
+    Ok(Json(AddressList {
+        items: super::addresses::list(&state, &auth.customer.id).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Keep an address (the same text again is the same address).
+#[utoipa::path(post, path = "/me/addresses", tag = "delivery", request_body = NewAddress,
+    responses((status = 201, body = Address), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody, description = "too_many_addresses")))]
+async fn address_add(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(b): ApiJson<NewAddress>,
+) -> AppResult<(StatusCode, Json<Address>)> {
+    let a = super::addresses::add(&state, &auth.customer.id, &b.address, b.default).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Forget an address.
+#[utoipa::path(delete, path = "/me/addresses/{id}", tag = "delivery", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn address_remove(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    super::addresses::remove(&state, &auth.customer.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Make an address the default.
+#[utoipa::path(put, path = "/me/addresses/{id}/default", tag = "delivery", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn address_default(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    super::addresses::set_default(&state, &auth.customer.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -6,6 +6,7 @@
 //! an in-memory R-tree ([`index`]), reloaded when the network changes. Text search and single
 //! points read the table.
 
+pub mod addresses;
 pub mod api;
 pub mod demo;
 pub mod import;

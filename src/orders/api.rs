@@ -31,7 +31,9 @@ pub struct DeliveryBody {
     /// `courier`, `pickup_point` or `parcel_locker`.
     pub method: String,
     pub pickup_point_id: Option<String>,
+    /// Courier: an address as typed (kept in the address book), or `address_id` of a kept one.
     pub address: Option<String>,
+    pub address_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -108,7 +110,16 @@ async fn place(
     }
     let delivery = match b.delivery.method.as_str() {
         "courier" => Delivery::Courier {
-            address: b.delivery.address.unwrap_or_default(),
+            address: match (b.delivery.address, b.delivery.address_id) {
+                (Some(a), None) => a,
+                (None, Some(id)) => {
+                    crate::delivery::addresses::get(&state, &auth.customer.id, &id)
+                        .await?
+                        .address
+                }
+                (None, None) => return Err(AppError::bad_request("invalid_address")),
+                (Some(_), Some(_)) => return Err(AppError::bad_request("address_or_address_id")),
+            },
         },
         m => {
             let kind =

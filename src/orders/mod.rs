@@ -365,6 +365,14 @@ pub async fn checkout(
     if let Some(p) = &point_id {
         delivery::remember(state, customer, p).await?;
     }
+    if let Delivery::Courier { address } = &delivery {
+        // Kept for next time; a full address book only means this one is not added.
+        match delivery::addresses::add(state, customer, address, false).await {
+            Ok(_) => {}
+            Err(e) if e.code == "too_many_addresses" => {}
+            Err(e) => return Err(e),
+        }
+    }
     match outcome {
         Outcome::Approved => set_status(state, &order_id, "paid").await?,
         // Declined payments returned before the order was placed.

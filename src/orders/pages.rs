@@ -49,6 +49,8 @@ struct CheckoutPage {
     phone: String,
     key: String,
     address: String,
+    /// The courier address book, the default first.
+    addresses: Vec<crate::delivery::addresses::Address>,
     cards: Vec<super::SavedCard>,
     /// Delivery prices for this cart: to a point, by courier.
     point_cost: i64,
@@ -101,6 +103,7 @@ async fn checkout_view(
             .unwrap_or_default(),
         key: crate::auth::new_token(),
         address,
+        addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
         cards: super::saved_cards(state, &auth.customer.id).await?,
         wallets: crate::payments::WALLETS,
         error,
@@ -120,6 +123,8 @@ struct CheckoutForm {
     key: String,
     method: Option<String>,
     address: Option<String>,
+    /// A kept courier address (used when `address` is empty).
+    address_id: Option<String>,
     /// `new`, `saved:<id>` or `wallet:<provider>`.
     pay: Option<String>,
     save: Option<String>,
@@ -143,7 +148,14 @@ async fn checkout_submit(
     let result = async {
         let delivery = match f.method.as_deref() {
             Some("courier") => Delivery::Courier {
-                address: address.clone(),
+                address: match f.address_id.as_deref() {
+                    Some(id) if address.trim().is_empty() => {
+                        crate::delivery::addresses::get(&state, &auth.customer.id, id)
+                            .await?
+                            .address
+                    }
+                    _ => address.clone(),
+                },
             },
             _ => {
                 let p = crate::delivery::remembered(&state, &auth.customer.id)

@@ -289,3 +289,138 @@ async fn a_bad_points_file_is_refused_whole_with_the_rows_named() {
             .to_string();
     assert!(err.starts_with("row 1"), "{err}");
 }
+
+#[tokio::test]
+async fn the_address_book_keeps_courier_addresses_with_one_default() {
+    let app = demo().await;
+    let (alice, _) = app.sign_in(&new_phone()).await;
+    let (bob, _) = app.sign_in(&new_phone()).await;
+    let add = |token: &str, address: &str, default: bool| {
+        let (token, body) = (
+            token.to_owned(),
+            json!({"address": address, "default": default}),
+        );
+        let app = &app;
+        async move {
+            app.api(Method::POST, "/me/addresses", Some(&token), Some(body))
+                .await
+        }
+    };
+    let home = add(&alice, "г. Тверь, ул. Советская, д. 5, кв. 12", false)
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(home["is_default"], true, "the first address is the default");
+    let work = add(&alice, "г. Тверь,  пр-т Чайковского, д. 1", true)
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(work["address"], "г. Тверь, пр-т Чайковского, д. 1");
+    // The same text again is the same address.
+    let again = add(&alice, "г. Тверь, пр-т Чайковского, д. 1", false)
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(again["id"], work["id"]);
+    let list = app
+        .get("/me/addresses", Some(&alice))
+        .await
+        .expect(200)
+        .json();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], work["id"], "the default comes first");
+    assert_eq!(items[1]["is_default"], false);
+    // Bad input; another customer can neither see nor touch them.
+    assert_eq!(add(&alice, "кв", false).await.code(), "invalid_address");
+    assert!(
+        app.get("/me/addresses", Some(&bob)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let id = home["id"].as_str().unwrap();
+    for (method, path) in [
+        (Method::DELETE, format!("/me/addresses/{id}")),
+        (Method::PUT, format!("/me/addresses/{id}/default")),
+    ] {
+        let r = app.api(method, &path, Some(&bob), None).await;
+        assert_eq!(
+            (r.status.as_u16(), r.code()),
+            (404, "address_not_found".to_owned())
+        );
+    }
+    // Checkout by courier to a kept address; another's address id is not found.
+    let product = app.get("/products?limit=100", None).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 3)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let card = json!({"method": "card", "card": {"number": "2200 0000 0000 0004", "exp_month": 12, "exp_year": 2030, "cvc": "123"}});
+    for token in [&alice, &bob] {
+        app.api(
+            Method::PUT,
+            &format!("/cart/items/{product}"),
+            Some(token),
+            Some(json!({"quantity": 1})),
+        )
+        .await
+        .expect(200);
+    }
+    let body = json!({"delivery": {"method": "courier", "address_id": id}, "payment": card});
+    let stolen = app
+        .send(
+            Method::POST,
+            "/orders",
+            Some(&bob),
+            Some(body.clone()),
+            &[("idempotency-key", "a-1")],
+        )
+        .await;
+    assert_eq!(stolen.code(), "address_not_found");
+    let o = app
+        .send(
+            Method::POST,
+            "/orders",
+            Some(&alice),
+            Some(body),
+            &[("idempotency-key", "a-2")],
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(
+        o["delivery"]["address"],
+        "г. Тверь, ул. Советская, д. 5, кв. 12"
+    );
+    // A new address typed at checkout is kept for next time (not made the default).
+    let typed = json!({"delivery": {"method": "courier", "address": "г. Тверь, ул. Новая, д. 3"}, "payment": card});
+    app.send(
+        Method::POST,
+        "/orders",
+        Some(&bob),
+        Some(typed),
+        &[("idempotency-key", "b-1")],
+    )
+    .await
+    .expect(201);
+    let bobs = app.get("/me/addresses", Some(&bob)).await.json();
+    assert_eq!(bobs["items"][0]["address"], "г. Тверь, ул. Новая, д. 3");
+    assert_eq!(bobs["items"][0]["is_default"], true);
+    // Removing the default hands it to the newest left.
+    app.api(
+        Method::DELETE,
+        &format!("/me/addresses/{}", work["id"].as_str().unwrap()),
+        Some(&alice),
+        None,
+    )
+    .await
+    .expect(204);
+    let left = app.get("/me/addresses", Some(&alice)).await.json();
+    assert_eq!(left["items"].as_array().unwrap().len(), 1);
+    assert_eq!(left["items"][0]["is_default"], true);
+}
