@@ -48,15 +48,27 @@ impl PointIndex {
         if version == self.current().version {
             return Ok(false);
         }
-        let points: Vec<Point> = sqlx::query_as(
-            "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points",
-        )
-        .fetch_all(db)
-        .await?;
-        let entries = points
-            .into_iter()
-            .map(|p| GeomWithData::new(unit_vector(p.lat, p.lon), Arc::new(p)))
-            .collect();
+        // In pages, so the driver never holds the whole table in rows at once (RSS).
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut after = String::new();
+        // One connection for every page (each SQLite connection has its own page cache).
+        let mut conn = db.acquire().await?;
+        loop {
+            let page: Vec<Point> = sqlx::query_as(
+                "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
+                 WHERE id > $1 ORDER BY id LIMIT 5000",
+            )
+            .bind(&after)
+            .fetch_all(&mut *conn)
+            .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            entries.extend(
+                page.into_iter()
+                    .map(|p| GeomWithData::new(unit_vector(p.lat, p.lon), Arc::new(p))),
+            );
+        }
+        entries.shrink_to_fit();
         let tree = tokio::task::spawn_blocking(move || RTree::bulk_load(entries))
             .await
             .expect("bulk load does not panic");
