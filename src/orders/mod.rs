@@ -565,24 +565,31 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
 }
 
 /// Moves an order to a status and records it in the timeline.
+/// Sets an order's status and adds the timeline event, in one transaction.
 pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppResult<()> {
+    let (st, id, status) = (state.clone(), order_id.to_owned(), status.to_owned());
     let now = state.clock.now_ms();
-    let received = (status == "received").then_some(now);
-    sqlx::query(
-        "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3",
-    )
-    .bind(status)
-    .bind(received)
-    .bind(order_id)
-    .execute(&state.db)
-    .await?;
-    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
-        .bind(order_id)
-        .bind(status)
-        .bind(now)
-        .execute(&state.db)
+    let done: Result<(), sqlx::Error> = crate::db::detached(async move {
+        let mut tx = st.db.begin().await?;
+        let received = (status == "received").then_some(now);
+        sqlx::query(
+            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3",
+        )
+        .bind(&status)
+        .bind(received)
+        .bind(&id)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&status)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })
+    .await;
+    Ok(done?)
 }
 
 /// Cancels an order that has not shipped and returns its stock, in one transaction.
@@ -719,14 +726,6 @@ fn order_select(state: &AppState) -> &'static str {
     })
 }
 
-async fn load(_state: &AppState, row: OrderRow) -> AppResult<Order> {
-    order_of(row)
-}
-
-async fn load_many(_state: &AppState, rows: Vec<OrderRow>) -> AppResult<Vec<Order>> {
-    rows.into_iter().map(order_of).collect()
-}
-
 type LineRow = (String, String, String, String, i64, i64, i64);
 
 fn order_of(row: OrderRow) -> AppResult<Order> {
@@ -793,10 +792,7 @@ async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option
         .bind(key)
         .fetch_optional(&state.db)
         .await?;
-    match row {
-        Some(r) => Ok(Some(load(state, r).await?)),
-        None => Ok(None),
-    }
+    row.map(order_of).transpose()
 }
 
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
@@ -805,10 +801,7 @@ async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
         .bind(id)
         .fetch_optional(&state.db)
         .await?;
-    match row {
-        Some(r) => Ok(Some(load(state, r).await?)),
-        None => Ok(None),
-    }
+    row.map(order_of).transpose()
 }
 
 /// One of the customer's own orders by number; another customer's is simply not found.
@@ -829,7 +822,7 @@ pub async fn by_number(
     match row {
         Some(r) => {
             let id = r.id.clone();
-            Ok(Some((id, load(state, r).await?)))
+            Ok(Some((id, order_of(r)?)))
         }
         None => Ok(None),
     }
@@ -867,7 +860,11 @@ pub async fn list(
     let last = rows
         .get(limit as usize - 1)
         .map(|r| format!("{}-{}", r.placed_at, r.number));
-    let out = load_many(state, rows.into_iter().take(limit as usize).collect()).await?;
+    let out = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(order_of)
+        .collect::<AppResult<Vec<_>>>()?;
     Ok((out, if more { last } else { None }))
 }
 

@@ -47,6 +47,19 @@ async fn order(app: &TestApp, token: &str, key: &str, body: Value) -> Resp {
     .await
 }
 
+/// A product with more than 5 in stock and a price above `min_price`: (id, price).
+async fn stocked(app: &TestApp, min_price: i64) -> (String, i64) {
+    let p = products(app)
+        .await
+        .into_iter()
+        .find(|p| p["stock"].as_i64().unwrap() > 5 && p["price"].as_i64().unwrap() > min_price)
+        .expect("a product in stock");
+    (
+        p["id"].as_str().unwrap().to_owned(),
+        p["price"].as_i64().unwrap(),
+    )
+}
+
 async fn stock(app: &TestApp, id: &str) -> i64 {
     app.get(&format!("/products/{id}"), None).await.json()["stock"]
         .as_i64()
@@ -495,14 +508,7 @@ async fn a_customer_buys_through_the_pages() {
     let list = page("/catalog".into()).await.expect(200);
     let csrf = csrf_of(&list.text);
     assert!(list.text.contains("data-product=\""));
-    let all = products(&app).await;
-    let id = all
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = stocked(&app, 0).await.0;
     let form = |path: &str, f: Vec<(&'static str, String)>| {
         let url = format!("{}{path}", app.base);
         let app = &app;
@@ -721,14 +727,7 @@ async fn wallets_wait_for_the_wallets_page() {
 #[tokio::test]
 async fn a_saved_card_lets_a_returning_customer_only_confirm() {
     let app = demo().await;
-    let all = products(&app).await;
-    let p = all
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let p = stocked(&app, 0).await.0;
     let (token, _) = app.sign_in(&new_phone()).await;
     let (other, _) = app.sign_in(&new_phone()).await;
     let pt = point(&app).await;
@@ -833,12 +832,8 @@ fn with_spasibo(mut b: Value, kopecks: i64) -> Value {
 #[tokio::test]
 async fn spasibo_bonuses_pay_part_and_come_back_when_the_order_is_cancelled() {
     let app = demo().await;
-    let all = products(&app).await;
-    let p = all
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5 && p["price"].as_i64().unwrap() > 200_000)
-        .unwrap();
-    let (id, price) = (p["id"].as_str().unwrap(), p["price"].as_i64().unwrap());
+    let (id, price) = stocked(&app, 200_000).await;
+    let id = id.as_str();
     let (token, _) = app.sign_in(&new_phone()).await;
     let pt = point(&app).await;
     put(&app, &token, id, 1).await;
@@ -920,12 +915,8 @@ async fn spasibo_bonuses_pay_part_and_come_back_when_the_order_is_cancelled() {
 #[tokio::test]
 async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
     let app = demo().await;
-    let all = products(&app).await;
-    let p = all
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5 && p["price"].as_i64().unwrap() > 200_000)
-        .unwrap();
-    let id = p["id"].as_str().unwrap();
+    let (id, _) = stocked(&app, 200_000).await;
+    let id = id.as_str();
     let (token, _) = app.sign_in(&new_phone()).await;
     let pt = point(&app).await;
     put(&app, &token, id, 1).await;
@@ -961,14 +952,7 @@ async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
 #[tokio::test]
 async fn demo_delivery_moves_orders_along_a_step_a_minute() {
     let app = demo().await;
-    let all = products(&app).await;
-    let id = all
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = stocked(&app, 0).await.0;
     let (token, _) = app.sign_in(&new_phone()).await;
     let pt = point(&app).await;
     put(&app, &token, &id, 1).await;
@@ -1041,14 +1025,7 @@ async fn demo_delivery_moves_orders_along_a_step_a_minute() {
 #[tokio::test]
 async fn the_recipient_is_the_customer_unless_another_is_given() {
     let app = demo().await;
-    let id = products(&app)
-        .await
-        .iter()
-        .find(|p| p["stock"].as_i64().unwrap() > 5)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = stocked(&app, 0).await.0;
     let phone = new_phone();
     let (token, _) = app.sign_in(&phone).await;
     let pt = point(&app).await;
