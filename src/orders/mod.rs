@@ -565,6 +565,18 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
 }
 
 /// Moves an order to a status and records it in the timeline.
+/// The recipient (name, E.164 phone) of the customer's newest order that named one.
+pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(String, String)> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT recipient_name, recipient_phone FROM orders WHERE customer_id = $1 AND recipient_name <> '' \
+         ORDER BY placed_at DESC LIMIT 1",
+    )
+    .bind(customer)
+    .fetch_optional(&state.db)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
 /// Sets an order's status and adds the timeline event, in one transaction.
 pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppResult<()> {
     let (st, id, status) = (state.clone(), order_id.to_owned(), status.to_owned());

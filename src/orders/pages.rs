@@ -81,6 +81,8 @@ async fn checkout_view(
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
     let c = &auth.customer;
+    // The profile first; where it is empty, whoever received the last order.
+    let last = super::last_recipient(state, &c.id).await?;
     let to_point = Delivery::Point {
         id: String::new(),
         kind: Kind::PickupPoint,
@@ -95,12 +97,10 @@ async fn checkout_view(
         page,
         cart,
         point,
-        name: c.full_name(),
-        phone: c
-            .phone
-            .as_deref()
-            .map(crate::auth::format_phone)
-            .unwrap_or_default(),
+        name: Some(c.full_name())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(last.0),
+        phone: crate::auth::format_phone(c.phone.as_deref().unwrap_or(&last.1)),
         key: crate::auth::new_token(),
         address,
         addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
