@@ -128,12 +128,16 @@ pub struct CartOwner {
 }
 
 /// Which of the owner's products are in the cart (for «В корзине» marks on product cards).
+/// A guest seen for the first time has no cart yet: no query.
 pub async fn product_ids(
     state: &AppState,
-    owner: &str,
+    owner: &CartOwner,
 ) -> AppResult<std::collections::HashSet<String>> {
+    if owner.new_cookie.is_some() {
+        return Ok(Default::default());
+    }
     let ids: Vec<String> = sqlx::query_scalar("SELECT product_id FROM cart_lines WHERE owner = $1")
-        .bind(owner)
+        .bind(&owner.owner)
         .fetch_all(&state.db)
         .await?;
     Ok(ids.into_iter().collect())

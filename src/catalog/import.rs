@@ -11,7 +11,7 @@ use super::normalize;
 use crate::db::{Db, new_id};
 use crate::import::{Num, RowError, roubles_to_kopecks};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Deserialize)]
 pub struct Row {
@@ -152,32 +152,43 @@ pub fn validate(rows: Vec<Row>) -> Result<Vec<NewProduct>, Vec<RowError>> {
 pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result<u64> {
     let mut tx = db.begin().await?;
     let mut written = 0;
-    for p in products {
-        let seller_id: String =
-            match sqlx::query_scalar::<_, String>("SELECT id FROM sellers WHERE name = $1")
-                .bind(&p.seller)
-                .fetch_optional(&mut *tx)
-                .await?
-            {
-                Some(id) => id,
-                None => {
-                    let id = new_id();
-                    sqlx::query("INSERT INTO sellers (id, name) VALUES ($1, $2)")
-                        .bind(&id)
-                        .bind(&p.seller)
-                        .execute(&mut *tx)
-                        .await?;
-                    id
-                }
-            };
-        let origin_id: String = match sqlx::query_scalar::<_, String>(
-            "SELECT id FROM warehouses WHERE seller_id = $1 AND city = $2 ORDER BY id LIMIT 1",
-        )
-        .bind(&seller_id)
-        .bind(&p.warehouse_city)
-        .fetch_optional(&mut *tx)
+    // Read once; the ones this file creates are added as they come.
+    let mut categories: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, name_ru, name_en FROM categories")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut sellers: HashMap<String, String> = sqlx::query_as("SELECT name, id FROM sellers")
+        .fetch_all(&mut *tx)
         .await?
-        {
+        .into_iter()
+        .collect();
+    let mut warehouses: HashMap<(String, String), String> = HashMap::new();
+    for p in products {
+        let seller_id: String = match sellers.get(&p.seller) {
+            Some(id) => id.clone(),
+            None => {
+                let id = new_id();
+                sqlx::query("INSERT INTO sellers (id, name) VALUES ($1, $2)")
+                    .bind(&id)
+                    .bind(&p.seller)
+                    .execute(&mut *tx)
+                    .await?;
+                sellers.insert(p.seller.clone(), id.clone());
+                id
+            }
+        };
+        let key = (seller_id.clone(), p.warehouse_city.clone());
+        let known = match warehouses.get(&key) {
+            Some(id) => Some(id.clone()),
+            None => sqlx::query_scalar::<_, String>(
+                "SELECT id FROM warehouses WHERE seller_id = $1 AND city = $2 ORDER BY id LIMIT 1",
+            )
+            .bind(&seller_id)
+            .bind(&p.warehouse_city)
+            .fetch_optional(&mut *tx)
+            .await?,
+        };
+        let origin_id: String = match known {
             Some(id) => id,
             None => {
                 let id = new_id();
@@ -192,11 +203,8 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
                 id
             }
         };
+        warehouses.insert(key, origin_id.clone());
         let wanted = normalize(&p.category);
-        let categories: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT id, name_ru, name_en FROM categories")
-                .fetch_all(&mut *tx)
-                .await?;
         let found = categories.iter().find(|(id, ru, en)| {
             *id == p.category || normalize(ru) == wanted || normalize(en) == wanted
         });
@@ -212,6 +220,7 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
                 .bind(categories.len() as i64)
                 .execute(&mut *tx)
                 .await?;
+                categories.push((id.clone(), p.category.clone(), p.category.clone()));
                 (id, p.category.clone())
             }
         };

@@ -84,7 +84,7 @@ async fn list(
         categories: super::categories(&state).await?,
         products,
         next,
-        in_cart: crate::cart::product_ids(&state, &owner.owner).await?,
+        in_cart: crate::cart::product_ids(&state, &owner).await?,
     })
 }
 
@@ -126,7 +126,7 @@ async fn product(
         }
         None => false,
     };
-    let in_cart = crate::cart::product_ids(&state, &owner.owner)
+    let in_cart = crate::cart::product_ids(&state, &owner)
         .await?
         .contains(&p.id);
     Ok(ProductPage {

@@ -75,9 +75,7 @@ async fn page(
         kind: q.kind.clone().unwrap_or_default(),
         fits: q.fits.as_deref() == Some("cart"),
         signed_in: auth.0.is_some(),
-        cart_full: !crate::cart::product_ids(&state, &owner.owner)
-            .await?
-            .is_empty(),
+        cart_full: !crate::cart::product_ids(&state, &owner).await?.is_empty(),
         points,
         chosen,
         error,

@@ -564,7 +564,6 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     Ok(())
 }
 
-/// Moves an order to a status and records it in the timeline.
 /// The recipient (name, E.164 phone) of the customer's newest order that named one.
 pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(String, String)> {
     let row: Option<(String, String)> = sqlx::query_as(
@@ -577,31 +576,10 @@ pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(Stri
     Ok(row.unwrap_or_default())
 }
 
-/// Sets an order's status and adds the timeline event, in one transaction.
+/// Sets an order's status (whatever it was) and adds the timeline event, in one transaction.
 pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppResult<()> {
-    let (st, id, status) = (state.clone(), order_id.to_owned(), status.to_owned());
-    let now = state.clock.now_ms();
-    let done: Result<(), sqlx::Error> = crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
-        let received = (status == "received").then_some(now);
-        sqlx::query(
-            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3",
-        )
-        .bind(&status)
-        .bind(received)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(&status)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
-    })
-    .await;
-    Ok(done?)
+    move_status(state, order_id, None, status).await?;
+    Ok(())
 }
 
 /// Cancels an order that has not shipped and returns its stock, in one transaction.
@@ -794,26 +772,32 @@ fn order_of(row: OrderRow) -> AppResult<Order> {
     })
 }
 
+/// The order matching `filter` (a WHERE clause over `orders o` with `$1`, `$2`… for `args`).
+async fn one_order(state: &AppState, filter: &str, args: &[&str]) -> AppResult<Option<OrderRow>> {
+    let sql = format!("{} WHERE {filter}", order_select(state));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for a in args {
+        query = query.bind(*a);
+    }
+    Ok(query.fetch_optional(&state.db).await?)
+}
+
 async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
-    let sql = format!(
-        "{} WHERE customer_id = $1 AND idempotency_key = $2",
-        order_select(state)
-    );
-    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(customer)
-        .bind(key)
-        .fetch_optional(&state.db)
-        .await?;
-    row.map(order_of).transpose()
+    one_order(
+        state,
+        "customer_id = $1 AND idempotency_key = $2",
+        &[customer, key],
+    )
+    .await?
+    .map(order_of)
+    .transpose()
 }
 
 async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
-    let sql = format!("{} WHERE id = $1", order_select(state));
-    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?;
-    row.map(order_of).transpose()
+    one_order(state, "id = $1", &[id])
+        .await?
+        .map(order_of)
+        .transpose()
 }
 
 /// One of the customer's own orders by number; another customer's is simply not found.
@@ -822,16 +806,13 @@ pub async fn by_number(
     customer: &str,
     number: &str,
 ) -> AppResult<Option<(String, Order)>> {
-    let sql = format!(
-        "{} WHERE customer_id = $1 AND number = $2",
-        order_select(state)
-    );
-    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(customer)
-        .bind(number)
-        .fetch_optional(&state.db)
-        .await?;
-    match row {
+    match one_order(
+        state,
+        "customer_id = $1 AND number = $2",
+        &[customer, number],
+    )
+    .await?
+    {
         Some(r) => {
             let id = r.id.clone();
             Ok(Some((id, order_of(r)?)))
@@ -840,7 +821,6 @@ pub async fn by_number(
     }
 }
 
-/// The customer's orders, newest first, a page at a time (cursor = the last order number).
 /// A page of «Мои заказы», newest first. The cursor is `<placed ms>-<number>` of the last order
 /// shown; the index on (customer, placed_at) gives the page without reading older orders.
 pub async fn list(
@@ -1013,7 +993,6 @@ pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> 
     Ok(())
 }
 
-/// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
 /// The demo courier (`KABINET_DEMO_DELIVERY=1`): each order in progress whose last step is at
 /// least `step_ms` old moves one step on (paid → assembling → shipped → ready for pickup →
 /// received; courier orders skip the pickup step). Returns how many moved. Each move is a
@@ -1037,23 +1016,24 @@ pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usi
             ("shipped", _) => "ready_for_pickup",
             _ => "received",
         };
-        if move_status(state, &id, &status, next).await? {
+        if move_status(state, &id, Some(&status), next).await? {
             moved += 1;
         }
     }
     Ok(moved)
 }
 
-/// Moves an order from `from` to `to` with its timeline event, in one transaction; false when
-/// the order is no longer in `from` (someone else moved or cancelled it).
-async fn move_status(state: &AppState, id: &str, from: &str, to: &str) -> AppResult<bool> {
-    let (st, id, from, to) = (state.clone(), id.to_owned(), from.to_owned(), to.to_owned());
+/// Moves an order to `to` with its timeline event, in one transaction. With `from`, only an
+/// order still in `from` moves; false when it is not (someone else moved or cancelled it).
+async fn move_status(state: &AppState, id: &str, from: Option<&str>, to: &str) -> AppResult<bool> {
+    let (st, id, to) = (state.clone(), id.to_owned(), to.to_owned());
+    let from = from.unwrap_or("").to_owned();
     let now = state.clock.now_ms();
     let moved: Result<bool, sqlx::Error> = crate::db::detached(async move {
         let mut tx = st.db.begin().await?;
         let received = (to == "received").then_some(now);
         let n = sqlx::query(
-            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
+            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND ($4 = '' OR status = $4)",
         )
         .bind(&to)
         .bind(received)
@@ -1079,6 +1059,7 @@ async fn move_status(state: &AppState, id: &str, from: &str, to: &str) -> AppRes
     Ok(moved?)
 }
 
+/// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
 pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<()> {
     if !STATUSES.contains(&status) || status == "awaiting_payment" {
         return Err(AppError::bad_request("invalid_status"));

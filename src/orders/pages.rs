@@ -82,7 +82,11 @@ async fn checkout_view(
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
     let c = &auth.customer;
     // The profile first; where it is empty, whoever received the last order.
-    let last = super::last_recipient(state, &c.id).await?;
+    let last = if c.full_name().is_empty() || c.phone.is_none() {
+        super::last_recipient(state, &c.id).await?
+    } else {
+        Default::default()
+    };
     let to_point = Delivery::Point {
         id: String::new(),
         kind: Kind::PickupPoint,
