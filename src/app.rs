@@ -29,8 +29,8 @@ pub struct Inner {
     pub db: Db,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
-    /// Key for code HMACs (SECURITY 3).
-    pub secret: Vec<u8>,
+    /// Keys derived from the server secret, one per purpose (SECURITY 3, 34).
+    pub keys: crate::keys::Keys,
     pub notifier: Notifier,
     /// Argon2id with a bounded pool (SECURITY 15).
     pub hasher: crate::auth::password::Hasher,
@@ -79,10 +79,11 @@ impl Application {
 
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         config.validate()?;
+        config.check_mode()?;
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         db::migrate(&db).await?;
         let secret = load_secret(&db, &config).await?;
-        if config.demo {
+        if config.demo_on() {
             crate::account::seed_demo(&db, clock.now_ms()).await?;
             crate::catalog::demo::seed(&db, clock.now_ms()).await?;
             let started = std::time::Instant::now();
@@ -95,7 +96,8 @@ impl Application {
         let dev = config
             .dev_outbox_on()
             .then(|| Arc::new(DevOutbox::default()));
-        let notifier = Notifier::new(db.clone(), clock.clone(), dev);
+        let keys = crate::keys::Keys::from_secret(&secret);
+        let notifier = Notifier::new(db.clone(), keys.outbox, clock.clone(), dev);
         let transports = Transports::from_config(&config.smtp, &config.sms)?;
         let base = url::Url::parse(&config.base_url())?;
         let host = match (base.host_str(), base.port()) {
@@ -132,7 +134,7 @@ impl Application {
             db,
             config,
             clock,
-            secret,
+            keys,
             notifier,
             hasher,
             host,
@@ -142,6 +144,13 @@ impl Application {
             points,
         }));
         state.hasher.warm_up().await;
+        // Payments a crash left half-way are finished before anything else is served.
+        let settled = crate::orders::reconcile(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("payment reconciliation failed: {}", e.code))?;
+        if settled > 0 {
+            tracing::info!(settled, "payment attempts reconciled at start");
+        }
         let router = router(state.clone(), api);
         Ok(Self {
             state,
@@ -167,7 +176,7 @@ impl Application {
                 .clone()
                 .run_worker(self.transports, stop_rx.clone()),
         );
-        let sweeper = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
+        let sweeper = tokio::spawn(crate::housekeeping::run(self.state.clone(), stop_rx));
         axum::serve(
             self.listener,
             self.router
@@ -183,40 +192,8 @@ impl Application {
     }
 }
 
-/// A demo order's time at each step (`KABINET_DEMO_DELIVERY=1`).
-const DEMO_DELIVERY_STEP_MS: i64 = 60_000;
-
-/// Every 30 s: cancels orders left unpaid past their deadline (their stock returns), moves
-/// demo orders along when asked to, and reloads the pickup-point index if the network changed
-/// (an import on any node).
-async fn housekeeping(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
-            _ = stop.changed() => return,
-        }
-        match crate::orders::cancel_overdue(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(cancelled = n, "unpaid orders cancelled"),
-            Err(e) => tracing::warn!(code = e.code, "unpaid-order sweep failed"),
-        }
-        if state.config.demo_delivery {
-            match crate::orders::demo_delivery_tick(&state, DEMO_DELIVERY_STEP_MS).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(moved = n, "demo delivery moved orders along"),
-                Err(e) => tracing::warn!(code = e.code, "demo delivery failed"),
-            }
-        }
-        match state.points.refresh(&state.db).await {
-            Ok(false) => {}
-            Ok(true) => tracing::info!(points = state.points.len(), "pickup points reloaded"),
-            Err(e) => tracing::warn!(error = %e, "pickup-point reload failed"),
-        }
-    }
-}
-
-/// The server secret: from config, else generated once and kept in the database so that
-/// every node of a PostgreSQL deployment shares it.
+/// The server secret: from config (always so in production), else — in development only —
+/// generated once and kept in the database so that every node of a deployment shares it.
 async fn load_secret(db: &Db, config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = &config.secret {
         anyhow::ensure!(s.len() >= 32, "secret must be at least 32 characters");

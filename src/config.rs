@@ -9,31 +9,48 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `development` or `production` (`KABINET_ENV`). Unset: development on a loopback
+    /// address; any other address refuses to start until it is set.
+    pub env: Option<String>,
     /// Listen address.
     pub addr: String,
     /// `sqlite://path` or `postgres://…`.
     pub database_url: String,
     /// Public base URL used in links; defaults to `http://<addr>`.
     pub base_url: Option<String>,
-    /// Dev outbox: on by default when no SMS or email provider is configured.
+    /// Dev outbox: in development on by default when no SMS or email provider is configured;
+    /// never in production.
+    #[serde(deserialize_with = "opt_flag")]
     pub dev_outbox: Option<bool>,
     /// Peers whose `X-Forwarded-For` is believed.
     #[serde(deserialize_with = "cidr_list")]
     pub trusted_proxies: Vec<IpNet>,
-    /// Server secret for code HMACs; when unset, one is generated and kept in the database.
+    /// Server secret (≥ 32 characters) from which the keys of code HMACs, captchas and the
+    /// message queue are derived. Required in production; in development one is generated and
+    /// kept in the database when unset.
     pub secret: Option<String>,
-    /// Fill an empty database with demo data.
-    pub demo: bool,
+    /// Fill an empty database with demo data (default: yes in development, never in production).
+    #[serde(deserialize_with = "opt_flag")]
+    pub demo: Option<bool>,
+    /// Channels codes may be sent by: `sms`, `voice`, `email`. In production each needs its
+    /// transport (SMTP for email, the HTTP gateway for SMS and voice).
+    #[serde(deserialize_with = "word_list")]
+    pub channels: Vec<String>,
     /// How many pickup points and lockers the demo network has.
     pub demo_pickup_points: usize,
     /// Orders move along by themselves (paid → … → received, a step a minute) so a demo
     /// shows progress. `KABINET_DEMO_DELIVERY=1`.
     #[serde(deserialize_with = "flag")]
     pub demo_delivery: bool,
+    /// Security-log entries older than this are deleted by the housekeeping job.
+    pub security_log_days: i64,
+    /// Guest carts untouched this long are deleted.
+    pub guest_cart_days: i64,
     /// `text` or `json` logs.
     pub log_format: String,
     pub db_max_connections: u32,
     /// Countries (ISO ids) whose mobile numbers may receive SMS and voice calls.
+    #[serde(deserialize_with = "word_list")]
     pub allowed_countries: Vec<String>,
     pub smtp: Smtp,
     pub sms: Sms,
@@ -100,7 +117,19 @@ pub struct Limits {
     pub email_per_day: i64,
     pub voice_per_day: i64,
     pub voice_after_sms_secs: i64,
+    /// Code requests an hour from one client address before a captcha is needed.
     pub ip_per_hour: i64,
+    /// Failed password sign-ins an hour from one address before a captcha is needed.
+    pub ip_password_failures_per_hour: i64,
+    /// Recovery requests and support cases an hour from one address before a captcha.
+    pub ip_requests_per_hour: i64,
+    /// Far above a threshold (this many times it) the address gets 429 instead.
+    pub hard_cap_factor: i64,
+    /// Failed password sign-ins of one account before each further try needs a captcha;
+    /// they fade an hour after the last failure.
+    pub password_failures_before_captcha: i64,
+    /// `contact_taken` answers per account a day (an enumeration oracle otherwise).
+    pub contact_taken_per_day: i64,
     pub session_days: i64,
     pub session_idle_days: i64,
     pub fresh_sign_in_secs: i64,
@@ -110,15 +139,19 @@ pub struct Limits {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            env: None,
             addr: "127.0.0.1:8080".into(),
             database_url: "sqlite://data/kabinet.db".into(),
             base_url: None,
             dev_outbox: None,
             trusted_proxies: Vec::new(),
             secret: None,
-            demo: true,
+            demo: None,
+            channels: vec!["sms".into(), "voice".into(), "email".into()],
             demo_pickup_points: 100_000,
             demo_delivery: false,
+            security_log_days: 365,
+            guest_cart_days: 30,
             log_format: "text".into(),
             db_max_connections: 16,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],
@@ -170,6 +203,11 @@ impl Default for Limits {
             voice_per_day: 3,
             voice_after_sms_secs: 60,
             ip_per_hour: 20,
+            ip_password_failures_per_hour: 20,
+            ip_requests_per_hour: 5,
+            hard_cap_factor: 10,
+            password_failures_before_captcha: 5,
+            contact_taken_per_day: 10,
             session_days: 30,
             session_idle_days: 14,
             fresh_sign_in_secs: 15 * 60,
@@ -179,25 +217,57 @@ impl Default for Limits {
 }
 
 /// A switch as people write it in the environment: true/false, 1/0, yes/no, on/off.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Switch {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+}
+
+impl Switch {
+    fn value<E: serde::de::Error>(self) -> Result<bool, E> {
+        match self {
+            Switch::Bool(b) => Ok(b),
+            Switch::Int(0) => Ok(false),
+            Switch::Int(1) => Ok(true),
+            Switch::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" | "" => Ok(false),
+                other => Err(E::custom(format!("not a switch: {other}"))),
+            },
+            Switch::Int(n) => Err(E::custom(format!("not a switch: {n}"))),
+        }
+    }
+}
+
 fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Switch::deserialize(d)?.value()
+}
+
+fn opt_flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Option::<Switch>::deserialize(d)?
+        .map(Switch::value)
+        .transpose()
+}
+
+/// A list as the environment writes it (`sms,email`) or as TOML does (`["sms", "email"]`).
+fn word_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
-        Bool(bool),
-        Int(i64),
         Text(String),
+        List(Vec<String>),
     }
-    match Raw::deserialize(d)? {
-        Raw::Bool(b) => Ok(b),
-        Raw::Int(0) => Ok(false),
-        Raw::Int(1) => Ok(true),
-        Raw::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" | "" => Ok(false),
-            other => Err(serde::de::Error::custom(format!("not a switch: {other}"))),
-        },
-        Raw::Int(n) => Err(serde::de::Error::custom(format!("not a switch: {n}"))),
-    }
+    let items = match Raw::deserialize(d)? {
+        Raw::Text(s) => s.split(',').map(str::to_owned).collect(),
+        Raw::List(v) => v,
+    };
+    Ok(items
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect())
 }
 
 fn cidr_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
@@ -259,6 +329,12 @@ impl Config {
             l.session_days <= 30 && l.session_idle_days <= l.session_days,
             "sessions last at most 30 days and idle at most as long"
         );
+        anyhow::ensure!(
+            self.channels
+                .iter()
+                .all(|c| matches!(c.as_str(), "sms" | "voice" | "email")),
+            "channels may be sms, voice and email"
+        );
         Ok(())
     }
 
@@ -270,10 +346,73 @@ impl Config {
             .to_owned()
     }
 
-    /// The dev outbox is on when asked for, or when no provider is configured at all.
+    /// The dev outbox is on when asked for, or in development when no provider is configured
+    /// at all. Never in production ([`Config::check_mode`] refuses to start if asked).
     pub fn dev_outbox_on(&self) -> bool {
-        self.dev_outbox
-            .unwrap_or(self.smtp.host.is_none() && self.sms.url.is_none())
+        !self.production()
+            && self
+                .dev_outbox
+                .unwrap_or(self.smtp.host.is_none() && self.sms.url.is_none())
+    }
+
+    /// Demo data: when asked for, or by default in development.
+    pub fn demo_on(&self) -> bool {
+        !self.production() && self.demo.unwrap_or(true)
+    }
+
+    pub fn production(&self) -> bool {
+        self.env.as_deref() == Some("production")
+    }
+
+    pub fn offers(&self, channel: &str) -> bool {
+        self.channels.iter().any(|c| c == channel)
+    }
+
+    /// PRODUCT §5 «Modes», SECURITY 34: production refuses dev-only setups; an address other
+    /// than loopback needs the mode said out loud. One line naming the setting.
+    pub fn check_mode(&self) -> anyhow::Result<()> {
+        match self.env.as_deref() {
+            Some("production") => {}
+            Some("development") => return Ok(()),
+            Some(other) => anyhow::bail!(
+                "KABINET_ENV must be `development` or `production`, not `{other}`"
+            ),
+            None => {
+                let loopback = self
+                    .addr
+                    .parse::<std::net::SocketAddr>()
+                    .map(|a| a.ip().is_loopback())
+                    .unwrap_or_else(|_| self.addr.starts_with("localhost:"));
+                anyhow::ensure!(
+                    loopback,
+                    "KABINET_ADDR {} is not a loopback address: set KABINET_ENV=production \
+                     (or KABINET_ENV=development to serve a development setup on it)",
+                    self.addr
+                );
+                return Ok(());
+            }
+        }
+        anyhow::ensure!(
+            self.dev_outbox != Some(true),
+            "KABINET_DEV_OUTBOX is on, which production refuses: every code would be readable over HTTP"
+        );
+        anyhow::ensure!(
+            self.demo != Some(true),
+            "KABINET_DEMO is on, which production refuses: no demo data in a real shop"
+        );
+        anyhow::ensure!(
+            self.secret.as_ref().is_some_and(|s| s.chars().count() >= 32),
+            "KABINET_SECRET must be set to at least 32 characters in production (it keys code hashes and must live outside the database)"
+        );
+        anyhow::ensure!(
+            !self.offers("email") || self.smtp.host.is_some(),
+            "KABINET_SMTP__HOST is required in production while email is offered (KABINET_CHANNELS)"
+        );
+        anyhow::ensure!(
+            !(self.offers("sms") || self.offers("voice")) || self.sms.url.is_some(),
+            "KABINET_SMS__URL is required in production while SMS or voice is offered (KABINET_CHANNELS)"
+        );
+        Ok(())
     }
 
     pub fn https(&self) -> bool {
@@ -293,12 +432,102 @@ mod tests {
             jail.set_env("KABINET_LIMITS__IP_PER_HOUR", "7");
             jail.set_env("KABINET_TEST_POSTGRES_URL", "postgres://elsewhere");
             jail.set_env("KABINET_DEMO_DELIVERY", "1");
+            jail.set_env("KABINET_DEV_OUTBOX", "1");
+            jail.set_env("KABINET_DEMO", "Off");
+            jail.set_env("KABINET_CHANNELS", "sms, email");
             let c = Config::load().expect("config");
             assert!(c.demo_delivery);
+            assert_eq!(c.dev_outbox, Some(true));
+            assert_eq!(c.demo, Some(false));
+            assert_eq!(c.channels, ["sms", "email"]);
             assert_eq!(c.trusted_proxies.len(), 2);
             assert_eq!(c.limits.ip_per_hour, 7);
             Ok(())
         });
+    }
+
+    #[test]
+    fn every_boolean_spelling_is_a_switch() {
+        for (text, want) in [
+            ("1", true),
+            ("0", false),
+            ("TRUE", true),
+            ("false", false),
+            ("Yes", true),
+            ("no", false),
+            ("ON", true),
+            ("off", false),
+        ] {
+            let v: Switch = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(v.value::<serde_json::Error>().unwrap(), want, "{text}");
+        }
+        let bad: Switch = serde_json::from_value(serde_json::json!("maybe")).unwrap();
+        assert!(bad.value::<serde_json::Error>().is_err());
+    }
+
+    fn production() -> Config {
+        Config {
+            env: Some("production".into()),
+            addr: "0.0.0.0:8080".into(),
+            secret: Some("x".repeat(32)),
+            smtp: Smtp {
+                host: Some("smtp.example".into()),
+                ..Smtp::default()
+            },
+            sms: Sms {
+                url: Some("https://sms.example/send".into()),
+                ..Sms::default()
+            },
+            ..Config::default()
+        }
+    }
+
+    fn refusal(c: &Config) -> String {
+        c.check_mode().expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn production_refuses_dev_only_setups_naming_the_setting() {
+        assert!(production().check_mode().is_ok());
+        assert!(!production().dev_outbox_on() && !production().demo_on());
+        let mut c = production();
+        c.secret = None;
+        assert!(refusal(&c).contains("KABINET_SECRET"));
+        c.secret = Some("short".into());
+        assert!(refusal(&c).contains("KABINET_SECRET"));
+        let mut c = production();
+        c.dev_outbox = Some(true);
+        assert!(refusal(&c).contains("KABINET_DEV_OUTBOX"));
+        let mut c = production();
+        c.demo = Some(true);
+        assert!(refusal(&c).contains("KABINET_DEMO"));
+        let mut c = production();
+        c.smtp.host = None;
+        assert!(refusal(&c).contains("KABINET_SMTP__HOST"));
+        c.channels = vec!["sms".into(), "voice".into()];
+        assert!(c.check_mode().is_ok(), "no email offered, no SMTP needed");
+        let mut c = production();
+        c.sms.url = None;
+        assert!(refusal(&c).contains("KABINET_SMS__URL"));
+        for c in [production()] {
+            assert!(!refusal(&Config { env: Some("staging".into()), ..c }).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_public_address_needs_the_mode_said() {
+        let mut c = Config {
+            addr: "0.0.0.0:8080".into(),
+            ..Config::default()
+        };
+        assert!(refusal(&c).contains("KABINET_ENV"));
+        c.addr = "[::1]:8080".into();
+        assert!(c.check_mode().is_ok());
+        c.addr = "127.0.0.1:0".into();
+        assert!(c.check_mode().is_ok() && c.dev_outbox_on() && c.demo_on());
+        c.addr = "10.0.0.5:80".into();
+        c.env = Some("development".into());
+        assert!(c.check_mode().is_ok());
     }
 
     #[test]

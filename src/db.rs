@@ -83,6 +83,69 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Begins a transaction that will write. On SQLite it starts as a writer (`BEGIN IMMEDIATE`):
+/// a deferred transaction that reads and then writes fails with `database is locked` when
+/// another writer got in between, while an immediate one queues on the busy timeout. On
+/// PostgreSQL it is an ordinary `BEGIN` (row locks do the queueing).
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if is_sqlite_pool(db) {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        db.begin().await
+    }
+}
+
+pub fn is_sqlite_pool(db: &Db) -> bool {
+    db.connect_options().database_url.scheme().starts_with("sqlite")
+}
+
+/// Whether a failed statement may simply be tried again: a PostgreSQL deadlock (40P01) or
+/// serialization failure (40001), or SQLite's busy/locked after its timeout.
+pub fn is_retryable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            matches!(d.code().as_deref(), Some("40P01" | "40001" | "5" | "6" | "517"))
+                || d.message().contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
+/// How many times [`retrying`] runs a transaction that lost a deadlock or a serialization race.
+pub const RETRIES: usize = 5;
+
+/// Runs the transaction `f` makes, again (up to [`RETRIES`] times, with a short randomised
+/// pause) when it fails with an error [`is_retryable`] says is transient.
+pub async fn retrying<T, E, F, Fut>(mut f: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: AsRetryable,
+{
+    let mut tries = 0;
+    loop {
+        match f().await {
+            Err(e) if tries + 1 < RETRIES && e.retryable() => {
+                tries += 1;
+                let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
+                tokio::time::sleep(Duration::from_millis(5 * tries as u64 + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Errors that may carry a transient database failure.
+pub trait AsRetryable {
+    fn retryable(&self) -> bool;
+}
+
+impl AsRetryable for sqlx::Error {
+    fn retryable(&self) -> bool {
+        is_retryable(self)
+    }
+}
+
 /// Runs `fut` to completion in its own task: dropping the caller (a client that went away, a
 /// timeout) no longer cancels it half-way. Use it around transactions.
 pub async fn detached<T: Send + 'static>(

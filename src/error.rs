@@ -54,6 +54,13 @@ impl AppError {
         }
         .arg("seconds", secs.to_string())
     }
+    /// 503 with `Retry-After`: a bounded pool is full; try again in a moment.
+    pub fn busy() -> Self {
+        Self {
+            retry_after: Some(1),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "server_busy")
+        }
+    }
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -111,7 +118,16 @@ impl From<sqlx::Error> for AppError {
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
+        if e.is::<crate::auth::password::Busy>() {
+            return AppError::busy();
+        }
         AppError::internal(format!("{e:#}"))
+    }
+}
+
+impl From<crate::auth::password::Busy> for AppError {
+    fn from(_: crate::auth::password::Busy) -> Self {
+        AppError::busy()
     }
 }
 

@@ -113,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Orders {
             command: OrdersCommand::Advance { number, status },
         } => {
-            config.demo = false;
+            config.demo = Some(false);
             // A one-off command must not take the server's port.
             config.addr = "127.0.0.1:0".into();
             let app = Application::build(config).await?;
@@ -130,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { no_demo } => {
             if no_demo {
-                config.demo = false;
+                config.demo = Some(false);
             }
             let dev = config.dev_outbox_on();
             let app = Application::build(config).await?;

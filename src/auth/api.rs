@@ -41,6 +41,9 @@ pub struct CodeRequest {
     /// `login`.
     #[serde(default = "login")]
     pub purpose: String,
+    /// Needed when this address asked for many codes this hour (`captcha_required`).
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
 }
 
 fn login() -> String {
@@ -71,7 +74,10 @@ async fn request_code(
     let channel =
         Channel::parse(&body.channel).ok_or_else(|| AppError::bad_request("invalid_channel"))?;
     let contact = codes::parse_contact(&state, channel, &body.to)?;
-    let s = codes::start(&state, purpose, channel, &contact, &ip.to_string(), locale).await?;
+    let ip = ip.to_string();
+    let captcha = body.captcha_id.as_deref().zip(body.captcha_answer.as_deref());
+    super::volume::guard(&state, super::volume::Volume::Codes, &ip, captcha).await?;
+    let s = codes::start(&state, purpose, channel, &contact, &ip, locale).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeStarted {
@@ -171,6 +177,9 @@ pub struct RegisterRequest {
     pub last_name: String,
     pub email: String,
     pub password: String,
+    /// Needed when this address asked for many codes this hour (`captcha_required`).
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,6 +205,7 @@ async fn register(
         &b.email,
         &b.password,
         &ip.to_string(),
+        b.captcha_id.as_deref().zip(b.captcha_answer.as_deref()),
         locale,
     )
     .await?;
@@ -244,8 +254,11 @@ pub struct CaptchaBody {
 
 /// A new «антиспам-код»: single use, 10 minutes, case-insensitive.
 #[utoipa::path(get, path = "/captcha", tag = "auth", responses((status = 200, body = CaptchaBody)))]
-async fn new_captcha(State(state): State<AppState>) -> AppResult<Json<CaptchaBody>> {
-    let (captcha_id, image) = super::captcha::issue(&state).await?;
+async fn new_captcha(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Json<CaptchaBody>> {
+    let (captcha_id, image) = super::captcha::issue(&state, &ip.to_string()).await?;
     Ok(Json(CaptchaBody { captcha_id, image }))
 }
 

@@ -73,15 +73,19 @@ const TTL_MS: i64 = 10 * 60_000;
 
 /// A new captcha, stored only as an HMAC of its answer: 10 minutes, single use. With the dev
 /// outbox on, the answer is put there (channel `captcha`, `to` = the captcha id) for tests.
-pub async fn issue(state: &crate::app::AppState) -> crate::error::AppResult<(String, String)> {
-    let (answer, image) = tokio::task::spawn_blocking(generate)
-        .await
-        .map_err(crate::error::AppError::internal)?;
+/// Counted per address (hard cap only) before anything is drawn; drawn on the bounded CPU
+/// pool, so a flood of requests gets 429 or 503 instead of every core.
+pub async fn issue(
+    state: &crate::app::AppState,
+    ip: &str,
+) -> crate::error::AppResult<(String, String)> {
+    super::volume::guard(state, super::volume::Volume::Captchas, ip, None).await?;
+    let (answer, image) = state.hasher.run(generate).await?;
     let id = crate::db::new_id();
     let now = state.clock.now_ms();
     sqlx::query("INSERT INTO captchas (id, answer_hash, expires_at) VALUES ($1, $2, $3)")
         .bind(&id)
-        .bind(answer_hash(&state.secret, &id, &answer))
+        .bind(answer_hash(&state.keys.captcha, &id, &answer))
         .bind(now + TTL_MS)
         .execute(&state.db)
         .await?;
@@ -117,7 +121,7 @@ pub async fn redeem(
     .bind(id)
     .fetch_optional(&state.db)
     .await?;
-    let given = answer_hash(&state.secret, id, answer);
+    let given = answer_hash(&state.keys.captcha, id, answer);
     match stored {
         Some(h) if crate::auth::same_digest(&h, &given) => Ok(()),
         _ => Err(invalid()),

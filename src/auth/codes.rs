@@ -13,10 +13,8 @@ use crate::app::AppState;
 use crate::db::{looks_like_id, new_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
+use crate::limits::{self, DAY_MS, HOUR_MS, Window, ceil_secs};
 use crate::notify::Message;
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 86_400_000;
 
 #[derive(Debug, Clone)]
 pub struct Started {
@@ -48,126 +46,134 @@ pub fn parse_contact(state: &AppState, channel: Channel, to: &str) -> AppResult<
     }
 }
 
-/// SECURITY 7–8: per-IP cap, resend wait, per-contact caps. Returns the contact's sends in the
-/// last hour.
-async fn check_limits(
-    state: &AppState,
-    channel: Channel,
-    contact: &Contact,
-    ip: &str,
-) -> AppResult<usize> {
-    let limits = &state.config.limits;
-    let now = state.clock.now_ms();
-
-    // Per IP (counted before anything else, so probing many contacts is capped too).
-    // Reads at most `ip_per_hour` rows, however busy the address (a proxy, a NAT).
-    let ip_sends: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM send_requests WHERE ip = $1 AND at > $2 ORDER BY at LIMIT $3",
-    )
-    .bind(ip)
-    .bind(now - HOUR_MS)
-    .bind(limits.ip_per_hour)
-    .fetch_all(&state.db)
-    .await?;
-    if ip_sends.len() as i64 >= limits.ip_per_hour {
-        let wait = ip_sends.first().copied().unwrap_or(now) + HOUR_MS - now;
-        return Err(AppError::too_many("too_many_requests", ceil_secs(wait)));
+/// The hour and day caps of a channel (SECURITY 8, 10).
+fn caps(state: &AppState, channel: Channel) -> (i64, i64) {
+    let l = &state.config.limits;
+    match channel {
+        Channel::Sms => (l.sms_per_hour, l.sms_per_day),
+        Channel::Email => (l.email_per_hour, l.email_per_day),
+        Channel::Voice => (l.voice_per_day, l.voice_per_day),
     }
+}
 
-    // Per contact: cooldown, then caps per channel.
-    let sends: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT at, channel FROM send_requests WHERE contact = $1 AND at > $2 ORDER BY at",
-    )
-    .bind(contact.as_str())
-    .bind(now - DAY_MS)
-    .fetch_all(&state.db)
-    .await?;
-    let last_hour: Vec<i64> = sends
-        .iter()
-        .map(|s| s.0)
-        .filter(|&at| at > now - HOUR_MS)
-        .collect();
-    // The wait is for *re*sending: once the latest code was used (proof that the customer
-    // receives them), signing in on another device need not wait. The caps still apply.
-    let latest_used: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT consumed_at FROM auth_flows WHERE contact = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
-    .bind(contact.as_str())
-    .fetch_optional(&state.db)
-    .await?;
-    let resending = !matches!(latest_used, Some(Some(_)));
-    if let Some(&last) = last_hour.last().filter(|_| resending) {
-        let wait = resend_wait_secs(&limits.resend_cooldowns_secs, last_hour.len()) * 1000;
-        if now < last + wait {
-            return Err(AppError::too_many(
-                "resend_too_soon",
-                ceil_secs(last + wait - now),
-            ));
+fn sends_key(contact: &str, channel: Channel, window: &str) -> String {
+    format!("send:{}:{window}:{contact}", channel.as_str())
+}
+
+/// The resend wait of a contact (one gate for every channel).
+fn resend_key(contact: &str) -> String {
+    format!("resend:{contact}")
+}
+
+/// Why a send may not happen now.
+enum Refused {
+    /// The contact's hourly or daily cap; seconds until the window ends.
+    Cap(i64),
+    /// The resend wait; seconds left.
+    Wait(i64),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Refused {
+    fn from(e: sqlx::Error) -> Self {
+        Refused::Db(e)
+    }
+}
+
+impl From<Refused> for AppError {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::Cap(secs) => AppError::too_many("too_many_codes", secs),
+            Refused::Wait(secs) => AppError::too_many("resend_too_soon", secs),
+            Refused::Db(e) => e.into(),
         }
     }
-    let of_channel: Vec<i64> = sends
-        .iter()
-        .filter(|s| s.1 == channel.as_str())
-        .map(|s| s.0)
-        .collect();
-    let (per_hour, per_day) = match channel {
-        Channel::Sms => (limits.sms_per_hour, limits.sms_per_day),
-        Channel::Email => (limits.email_per_hour, limits.email_per_day),
-        Channel::Voice => (limits.voice_per_day, limits.voice_per_day),
-    };
-    let hour: Vec<i64> = of_channel
-        .iter()
-        .copied()
-        .filter(|&at| at > now - HOUR_MS)
-        .collect();
-    if hour.len() as i64 >= per_hour {
-        return Err(AppError::too_many(
-            "too_many_codes",
-            ceil_secs(hour[0] + HOUR_MS - now),
-        ));
-    }
-    if of_channel.len() as i64 >= per_day {
-        return Err(AppError::too_many(
-            "too_many_codes",
-            ceil_secs(of_channel[0] + DAY_MS - now),
-        ));
-    }
-    Ok(last_hour.len())
 }
 
-/// Whether a message to `contact` is within the limits now (for answers that must not differ:
-/// over a limit, the caller quietly sends nothing).
-pub async fn may_send(
+/// SECURITY 7–8a: reserves this send against the contact's hourly and daily caps and passes
+/// its resend gate, inside the send's transaction — so racing requests queue on the same
+/// rows and exactly the allowed number get through. Returns the sends in this hour, this one
+/// included. A refusal rolls the transaction back: nothing is counted.
+async fn reserve_send(
+    conn: &mut sqlx::AnyConnection,
     state: &AppState,
     channel: Channel,
-    contact: &Contact,
-    ip: &str,
-) -> AppResult<bool> {
-    match check_limits(state, channel, contact, ip).await {
-        Ok(_) => Ok(true),
-        Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-/// Counts a message that is not a code (a notice, a link) against the same limits.
-pub async fn count_send(
-    state: &AppState,
-    channel: Channel,
-    contact: &Contact,
-    ip: &str,
-) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO send_requests (id, contact, channel, ip, at) VALUES ($1, $2, $3, $4, $5)",
+    contact: &str,
+    now: i64,
+    gated: bool,
+) -> Result<i64, Refused> {
+    let (per_hour, per_day) = caps(state, channel);
+    let day = limits::reserve(
+        &mut *conn,
+        &sends_key(contact, channel, "day"),
+        DAY_MS,
+        per_day,
+        now,
     )
-    .bind(new_id())
-    .bind(contact.as_str())
-    .bind(channel.as_str())
-    .bind(ip)
-    .bind(state.clock.now_ms())
-    .execute(&state.db)
     .await?;
-    Ok(())
+    if day.is_none() {
+        return Err(Refused::Cap(Window::of(now, DAY_MS).retry_after_secs(now)));
+    }
+    let hour = limits::reserve(
+        &mut *conn,
+        &sends_key(contact, channel, "hour"),
+        HOUR_MS,
+        per_hour,
+        now,
+    )
+    .await?;
+    let Some(_) = hour else {
+        return Err(Refused::Cap(Window::of(now, HOUR_MS).retry_after_secs(now)));
+    };
+    // The wait grows with the sends of any channel this hour: 60, 120, 240 s.
+    let all = limits::reserve(
+        &mut *conn,
+        &format!("send:any:hour:{contact}"),
+        HOUR_MS,
+        i64::MAX,
+        now,
+    )
+    .await?
+    .unwrap_or(1);
+    if gated {
+        let wait = resend_wait_secs(&state.config.limits.resend_cooldowns_secs, all as usize);
+        if let Some(until) =
+            limits::pass_gate(&mut *conn, &resend_key(contact), now, now + wait * 1000).await?
+        {
+            return Err(Refused::Wait(ceil_secs(until - now)));
+        }
+    }
+    Ok(all)
+}
+
+/// Counts a message that is not a code (a notice, a link) against the contact's caps; false
+/// when over them (the caller then quietly sends nothing, so answers do not differ).
+pub async fn reserve_notice(
+    state: &AppState,
+    channel: Channel,
+    contact: &Contact,
+) -> AppResult<bool> {
+    let now = state.clock.now_ms();
+    let (st, contact) = (state.clone(), contact.as_str().to_owned());
+    let r: Result<i64, Refused> = crate::db::detached(async move {
+        let mut tx = crate::db::begin_write(&st.db).await?;
+        match reserve_send(&mut tx, &st, channel, &contact, now, true).await {
+            Ok(n) => {
+                tx.commit().await?;
+                Ok(n)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    })
+    .await;
+    match r {
+        Ok(_) => Ok(true),
+        Err(Refused::Db(e)) => Err(e.into()),
+        Err(_) => Ok(false),
+    }
 }
 
 /// What a flow carries besides its code.
@@ -222,8 +228,6 @@ pub async fn start_with(
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
 
-    let sends_last_hour = check_limits(state, channel, contact, ip).await?;
-
     // A voice call only after an unconfirmed SMS at least a minute old (SECURITY 10).
     if channel == Channel::Voice {
         let sms_at: Option<i64> = sqlx::query_scalar(
@@ -268,7 +272,7 @@ pub async fn start_with(
         purpose,
         channel,
         contact: contact.as_str().to_owned(),
-        code_hash: code_hash(&state.secret, purpose, contact.as_str(), &flow_id, &code),
+        code_hash: code_hash(&state.keys.codes, purpose, contact.as_str(), &flow_id, &code),
         ip: ip.to_owned(),
         now,
         expires_at: now + limits.code_ttl_secs * 1000,
@@ -276,14 +280,41 @@ pub async fn start_with(
     };
     // Detached: a client that disconnects must not cancel a transaction half-way
     // (sqlx 0.9.0 leaks an open PostgreSQL transaction when `begin` is cancelled).
-    crate::db::detached(record_send(state.clone(), send)).await?;
+    let sends_this_hour = crate::db::detached(record_send(state.clone(), send)).await?;
     state.notifier.kick();
 
     Ok(Started {
         flow_id,
-        resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, sends_last_hour + 1),
+        resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, sends_this_hour as usize),
         expires_in: limits.code_ttl_secs,
     })
+}
+
+/// «Получить код ещё раз» / «Позвонить» on a code page: a new code for the same flow's
+/// purpose, contact and data (a registration stays a registration), by SMS, voice or email.
+pub async fn resend(
+    state: &AppState,
+    flow: &FlowRow,
+    voice: bool,
+    ip: &str,
+    locale: Locale,
+) -> AppResult<Started> {
+    let purpose = Purpose::parse(&flow.purpose).ok_or_else(|| AppError::bad_request("code_expired"))?;
+    let contact = flow.contact_typed();
+    let channel = match (voice, contact.is_phone()) {
+        (true, true) => Channel::Voice,
+        (_, true) => Channel::Sms,
+        (_, false) => Channel::Email,
+    };
+    // A registration with a taken email carried a notice, not a code: it stays a notice.
+    let notice = (purpose == Purpose::Register && flow.payload.is_none())
+        .then_some(Notice::RegisterTaken);
+    let extra = Extra {
+        customer_id: flow.customer_id.clone(),
+        payload: flow.payload.clone(),
+        notice,
+    };
+    start_with(state, purpose, channel, &contact, ip, locale, extra).await
 }
 
 struct NewSend {
@@ -300,20 +331,17 @@ struct NewSend {
     msg: Message,
 }
 
-/// Counts the send, voids older codes of the pair, stores the new flow and queues the message,
-/// all or nothing.
-async fn record_send(state: AppState, s: NewSend) -> Result<(), sqlx::Error> {
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO send_requests (id, contact, channel, ip, at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(new_id())
-    .bind(&s.contact)
-    .bind(s.channel.as_str())
-    .bind(&s.ip)
-    .bind(s.now)
-    .execute(&mut *tx)
-    .await?;
+/// Reserves the send against the contact's limits, voids older codes of the pair, stores the
+/// new flow and queues the message, all or nothing. Returns the contact's sends this hour.
+async fn record_send(state: AppState, s: NewSend) -> Result<i64, Refused> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let sends = match reserve_send(&mut tx, &state, s.channel, &s.contact, s.now, true).await {
+        Ok(n) => n,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(e);
+        }
+    };
     sqlx::query(
         "UPDATE auth_flows SET voided = 1 WHERE contact = $1 AND purpose = $2 AND voided = 0 AND consumed_at IS NULL",
     )
@@ -338,7 +366,8 @@ async fn record_send(state: AppState, s: NewSend) -> Result<(), sqlx::Error> {
     .execute(&mut *tx)
     .await?;
     state.notifier.enqueue(&mut tx, &s.msg).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(sends)
 }
 
 fn message(
@@ -412,6 +441,24 @@ pub struct FlowRow {
     pub payload: Option<String>,
 }
 
+impl FlowRow {
+    /// The flow's contact with its kind, read from the channel it was sent by (never guessed
+    /// from the text).
+    pub fn contact_typed(&self) -> Contact {
+        match self.channel_typed() {
+            Channel::Email => Contact::Email(self.contact.clone()),
+            Channel::Sms | Channel::Voice => Contact::Phone(self.contact.clone()),
+        }
+    }
+    pub fn channel_typed(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(if self.contact.contains('@') {
+            Channel::Email
+        } else {
+            Channel::Sms
+        })
+    }
+}
+
 pub async fn flow(state: &AppState, flow_id: &str) -> AppResult<Option<FlowRow>> {
     if !looks_like_id(flow_id) {
         return Ok(None);
@@ -453,100 +500,123 @@ pub async fn check(
             ceil_secs(until - now),
         ));
     }
-    if flow.voided != 0
-        || flow.consumed_at.is_some()
-        || now >= flow.expires_at
-        || flow.attempts >= limits.code_max_attempts
-    {
+    // Reserve this comparison against the code (5 at most)…
+    let attempt: Option<i64> = sqlx::query_scalar(
+        "UPDATE auth_flows SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 \
+         AND consumed_at IS NULL AND voided = 0 AND expires_at > $3 RETURNING attempts",
+    )
+    .bind(&flow.id)
+    .bind(limits.code_max_attempts)
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(attempt) = attempt else {
         return Err(AppError::bad_request("code_expired"));
+    };
+    // …and against the contact (10 an hour; the next one locks code entry for an hour).
+    let failures_key = format!("codefail:{}", flow.contact);
+    if limits::reserve(
+        &state.db,
+        &failures_key,
+        HOUR_MS,
+        limits.contact_failures_per_hour,
+        now,
+    )
+    .await?
+    .is_none()
+    {
+        return Err(lock_contact(state, &flow, now, actor).await?);
     }
 
     let good = normalize_code(raw_code).is_some_and(|code| {
         same_digest(
             &flow.code_hash,
-            &code_hash(&state.secret, purpose, &flow.contact, &flow.id, &code),
+            &code_hash(&state.keys.codes, purpose, &flow.contact, &flow.id, &code),
         )
     });
     if !good {
-        return Err(wrong_code(state, &flow, now, actor).await?);
+        return Err(wrong_code(state, &flow, attempt, now, actor).await?);
     }
+    // A right code is no failure: its reservation goes back.
+    limits::release(&state.db, &failures_key, HOUR_MS, now).await?;
     let consumed = sqlx::query(
-        "UPDATE auth_flows SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL AND voided = 0 \
-         AND attempts < $3 AND expires_at > $1",
+        "UPDATE auth_flows SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL AND voided = 0",
     )
     .bind(now)
     .bind(&flow.id)
-    .bind(limits.code_max_attempts)
     .execute(&state.db)
     .await?
     .rows_affected();
     if consumed != 1 {
         return Err(AppError::bad_request("code_expired"));
     }
+    // The customer receives codes: signing in on another device need not wait.
+    limits::open_gate(&state.db, &resend_key(&flow.contact)).await?;
     Ok((purpose, flow))
 }
 
-async fn wrong_code(
+/// The customer behind a flow's contact, for the security log.
+async fn customer_of(state: &AppState, flow: &FlowRow) -> AppResult<Option<String>> {
+    Ok(account::by_contact(&state.db, &flow.contact_typed())
+        .await?
+        .map(|c| c.id))
+}
+
+/// More than the allowed wrong entries an hour: code entry for this contact stops for an hour.
+async fn lock_contact(
     state: &AppState,
     flow: &FlowRow,
     now: i64,
     actor: &Actor,
 ) -> AppResult<AppError> {
     let limits = &state.config.limits;
-    sqlx::query("UPDATE auth_flows SET attempts = attempts + 1 WHERE id = $1")
-        .bind(&flow.id)
-        .execute(&state.db)
-        .await?;
-    sqlx::query("INSERT INTO code_failures (id, contact, at) VALUES ($1, $2, $3)")
-        .bind(new_id())
-        .bind(&flow.contact)
-        .bind(now)
-        .execute(&state.db)
-        .await?;
-    let failures: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM code_failures WHERE contact = $1 AND at > $2")
-            .bind(&flow.contact)
-            .bind(now - HOUR_MS)
-            .fetch_one(&state.db)
-            .await?;
-    let customer = account::by_contact(&state.db, &Contact::from_stored(&flow.contact)).await?;
-    let customer_id = customer.as_ref().map(|c| c.id.as_str());
-    if failures > limits.contact_failures_per_hour {
-        let until = now + limits.contact_lock_secs * 1000;
-        sqlx::query(
-            "INSERT INTO contact_locks (contact, locked_until) VALUES ($1, $2) \
-             ON CONFLICT (contact) DO UPDATE SET locked_until = excluded.locked_until",
-        )
-        .bind(&flow.contact)
-        .bind(until)
-        .execute(&state.db)
-        .await?;
-        account::log_event(
-            &state.db,
-            now,
-            actor,
-            customer_id,
-            Some(&flow.contact),
-            "code_entry_locked",
-            "locked",
-        )
-        .await?;
-        return Ok(AppError::too_many(
-            "code_entry_locked",
-            limits.contact_lock_secs,
-        ));
-    }
+    let until = now + limits.contact_lock_secs * 1000;
+    sqlx::query(
+        "INSERT INTO contact_locks (contact, locked_until) VALUES ($1, $2) \
+         ON CONFLICT (contact) DO UPDATE SET locked_until = excluded.locked_until \
+         WHERE contact_locks.locked_until <= $3",
+    )
+    .bind(&flow.contact)
+    .bind(until)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    let customer_id = customer_of(state, flow).await?;
     account::log_event(
         &state.db,
         now,
         actor,
-        customer_id,
+        customer_id.as_deref(),
+        Some(&flow.contact),
+        "code_entry_locked",
+        "locked",
+    )
+    .await?;
+    Ok(AppError::too_many(
+        "code_entry_locked",
+        limits.contact_lock_secs,
+    ))
+}
+
+async fn wrong_code(
+    state: &AppState,
+    flow: &FlowRow,
+    attempt: i64,
+    now: i64,
+    actor: &Actor,
+) -> AppResult<AppError> {
+    let customer_id = customer_of(state, flow).await?;
+    account::log_event(
+        &state.db,
+        now,
+        actor,
+        customer_id.as_deref(),
         Some(&flow.contact),
         "code_entry",
         "wrong_code",
     )
     .await?;
-    let left = limits.code_max_attempts - flow.attempts - 1;
+    let left = state.config.limits.code_max_attempts - attempt;
     if left <= 0 {
         return Ok(AppError::bad_request("code_expired"));
     }
@@ -582,7 +652,7 @@ pub async fn sign_in(
             (c, false)
         }
         _ => {
-            let contact = Contact::from_stored(&flow.contact);
+            let contact = flow.contact_typed();
             if contact.is_phone()
                 && let Some(old) = account::by_contact(&state.db, &contact).await?
                 && let Some(email) = old
@@ -615,6 +685,8 @@ async fn start_session(
     actor: &Actor,
 ) -> AppResult<SignedIn> {
     let now = state.clock.now_ms();
+    // A code proves the contact: failed password tries of the account are forgotten.
+    super::credentials::reset_failures(state, &customer.id).await?;
     let (token, session_id) =
         super::sessions::create(state, &customer.id, &actor.ip, &actor.user_agent, method).await?;
     account::log_event(
@@ -747,18 +819,9 @@ pub struct FlowView {
 pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
-    let last_hour: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM send_requests WHERE contact = $1 AND at > $2 ORDER BY at",
-    )
-    .bind(&flow.contact)
-    .bind(now - HOUR_MS)
-    .fetch_all(&state.db)
-    .await?;
-    let resend_in = last_hour.last().map_or(0, |&last| {
-        let wait = resend_wait_secs(&limits.resend_cooldowns_secs, last_hour.len()) * 1000;
-        ceil_secs(last + wait - now).max(0)
-    });
-    let channel = Channel::parse(&flow.channel).unwrap_or(Channel::Sms);
+    let gate = limits::gate_until(&state.db, &resend_key(&flow.contact)).await?;
+    let resend_in = ceil_secs(gate - now).max(0);
+    let channel = flow.channel_typed();
     let call_in = (channel != Channel::Email).then(|| {
         let after_sms = if channel == Channel::Sms {
             ceil_secs(flow.created_at + limits.voice_after_sms_secs * 1000 - now).max(0)
@@ -770,12 +833,10 @@ pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
     Ok(FlowView {
         purpose: Purpose::parse(&flow.purpose).unwrap_or(Purpose::Login),
         channel,
-        contact: Contact::from_stored(&flow.contact),
+        contact: flow.contact_typed(),
         resend_in,
         call_in,
     })
 }
 
-fn ceil_secs(ms: i64) -> i64 {
-    (ms + 999).div_euclid(1000)
-}
+

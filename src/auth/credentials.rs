@@ -10,13 +10,10 @@ use crate::app::AppState;
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
+use crate::limits::HOUR_MS;
+use super::volume::{self, Volume};
 use serde::{Deserialize, Serialize};
 
-/// Failures in a row after which a captcha is required (SECURITY 17).
-pub const CAPTCHA_AFTER: i64 = 5;
-/// Failures in a row after which password sign-in stops for that login (a code sign-in or a
-/// recovery resets it).
-pub const MAX_FAILURES: i64 = 100;
 
 /// A pending registration, kept in its email flow until the code is confirmed.
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,12 +57,15 @@ pub async fn register(
     email: &str,
     password: &str,
     ip: &str,
+    captcha: Option<(&str, &str)>,
     locale: Locale,
 ) -> AppResult<Started> {
     let first_name = parse_name(first_name, true).map_err(AppError::bad_request)?;
     let last_name = parse_name(last_name, true).map_err(AppError::bad_request)?;
     let email = parse_email(email).ok_or_else(|| AppError::bad_request("invalid_email"))?;
     policy(state, password)?;
+    // The address's volume before any hashing: a flood of sign-ups cannot buy CPU time.
+    volume::guard(state, Volume::Codes, ip, captcha).await?;
     // Hash in both cases, so the answer takes the same time.
     let password_hash = state.hasher.hash(password).await?;
     let contact = Contact::Email(email);
@@ -145,8 +145,22 @@ pub fn parse_login(state: &AppState, login: &str) -> Option<Contact> {
     }
 }
 
+/// The key failed password sign-ins count under: the account (its phone and email together),
+/// or the login as typed when no account has it — the same rule for both, so the captcha
+/// does not tell which logins exist.
+fn failures_key(login: &str, contact: Option<&Contact>, customer: Option<&CustomerRow>) -> String {
+    match (customer, contact) {
+        (Some(c), _) => format!("account:{}", c.id),
+        (None, Some(c)) => format!("login:{}", c.as_str()),
+        (None, None) => format!("login:{}", login.trim().to_lowercase()),
+    }
+}
+
 /// `POST /auth/password`. One error for every wrong login or password (SECURITY 14); a dummy
-/// hash for unknown logins; a captcha after 5 failures in a row for that login, known or not.
+/// hash for unknown logins. SECURITY 17: after 5 failures of an account (fading an hour after
+/// the last one) and after 20 failures from one address an hour, every further try needs a
+/// captcha. Each try is reserved before its password is checked, so a hundred at once check
+/// no more passwords than the rules allow; nobody is ever locked out.
 pub async fn password_sign_in(
     state: &AppState,
     login: &str,
@@ -155,46 +169,51 @@ pub async fn password_sign_in(
     actor: &Actor,
 ) -> AppResult<SignedIn> {
     let now = state.clock.now_ms();
-    let key = parse_login(state, login)
-        .map_or_else(|| login.trim().to_lowercase(), |c| c.as_str().to_owned());
-    let failures: i64 = sqlx::query_scalar("SELECT failures FROM login_failures WHERE login = $1")
-        .bind(&key)
-        .fetch_optional(&state.db)
-        .await?
-        .unwrap_or(0);
-    if failures >= MAX_FAILURES {
-        return Err(AppError::forbidden("password_sign_in_locked"));
-    }
-    if failures >= CAPTCHA_AFTER {
-        match captcha {
-            None => {
-                return Err(AppError::bad_request("captcha_required").detail("captcha", "required"));
-            }
-            Some((id, answer)) => super::captcha::redeem(state, id, answer).await?,
-        }
-    }
-    let customer = match parse_login(state, login) {
-        Some(c) => account::by_contact(&state.db, &c).await?,
+    let contact = parse_login(state, login);
+    let customer = match &contact {
+        Some(c) => account::by_contact(&state.db, c).await?,
         None => None,
     };
+    let key = failures_key(login, contact.as_ref(), customer.as_ref());
+    let fade = now - HOUR_MS;
+    let account_ok: bool = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO login_failures (login, failures, last_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (login) DO UPDATE SET \
+         failures = CASE WHEN login_failures.last_at <= $3 THEN 1 ELSE login_failures.failures + 1 END, \
+         last_at = $2 \
+         WHERE login_failures.last_at <= $3 OR login_failures.failures < $4 RETURNING failures",
+    )
+    .bind(&key)
+    .bind(now)
+    .bind(fade)
+    .bind(state.config.limits.password_failures_before_captcha)
+    .fetch_optional(&state.db)
+    .await?
+    .is_some();
+    let address_ok = volume::count(state, Volume::PasswordFailures, &actor.ip).await?;
+    if !account_ok || !address_ok {
+        volume::solve(state, captcha).await?;
+    }
     let verified = state
         .hasher
         .verify(
             password,
             customer.as_ref().and_then(|c| c.password_hash.as_deref()),
         )
-        .await;
-    let Some(customer) = customer.filter(|_| verified.ok) else {
-        sqlx::query(
-            "INSERT INTO login_failures (login, failures, last_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (login) DO UPDATE SET failures = login_failures.failures + 1, last_at = excluded.last_at",
-        )
-        .bind(&key)
-        .bind(now)
-        .execute(&state.db)
         .await?;
-        if let Some(c) = parse_login(state, login)
-            && let Some(known) = account::by_contact(&state.db, &c).await?
+    let Some(customer) = customer.filter(|_| verified.ok) else {
+        if !account_ok {
+            // A try past the captcha threshold: still a failure of this account.
+            sqlx::query(
+                "UPDATE login_failures SET failures = failures + 1, last_at = $2 WHERE login = $1",
+            )
+            .bind(&key)
+            .bind(now)
+            .execute(&state.db)
+            .await?;
+        }
+        if let Some(c) = &contact
+            && let Some(known) = account::by_contact(&state.db, c).await?
         {
             account::log_event(
                 &state.db,
@@ -209,10 +228,9 @@ pub async fn password_sign_in(
         }
         return Err(AppError::unauthorized_with("invalid_credentials"));
     };
-    sqlx::query("DELETE FROM login_failures WHERE login = $1")
-        .bind(&key)
-        .execute(&state.db)
-        .await?;
+    // A success is no failure: the account starts afresh, the address gets its unit back.
+    reset_failures(state, &customer.id).await?;
+    volume::release(state, Volume::PasswordFailures, &actor.ip).await?;
     if verified.needs_rehash {
         let fresh = state.hasher.hash(password).await?;
         sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
@@ -222,6 +240,7 @@ pub async fn password_sign_in(
             .await?;
     }
     account::touch(&state.db, &customer.id, now).await?;
+    let key = contact.as_ref().map_or(login, Contact::as_str);
     let (token, session_id) = super::sessions::create(
         state,
         &customer.id,
@@ -235,7 +254,7 @@ pub async fn password_sign_in(
         now,
         actor,
         Some(&customer.id),
-        Some(&key),
+        Some(key),
         "sign_in",
         "password",
     )
@@ -248,16 +267,34 @@ pub async fn password_sign_in(
     })
 }
 
-/// Whether the next password attempt for this login needs a captcha.
-pub async fn needs_captcha(state: &AppState, login: &str) -> AppResult<bool> {
-    let key = parse_login(state, login)
-        .map_or_else(|| login.trim().to_lowercase(), |c| c.as_str().to_owned());
-    let failures: Option<i64> =
-        sqlx::query_scalar("SELECT failures FROM login_failures WHERE login = $1")
+/// Forgets an account's failed password sign-ins (a success, a code sign-in, a recovery).
+pub async fn reset_failures(state: &AppState, customer_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE login = $1")
+        .bind(format!("account:{customer_id}"))
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the next password attempt for this login from `ip` needs a captcha (for the page,
+/// which shows the field in advance; the decision is [`password_sign_in`]'s).
+pub async fn needs_captcha(state: &AppState, login: &str, ip: &str) -> AppResult<bool> {
+    let now = state.clock.now_ms();
+    let contact = parse_login(state, login);
+    let customer = match &contact {
+        Some(c) => account::by_contact(&state.db, c).await?,
+        None => None,
+    };
+    let key = failures_key(login, contact.as_ref(), customer.as_ref());
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT failures, last_at FROM login_failures WHERE login = $1")
             .bind(&key)
             .fetch_optional(&state.db)
             .await?;
-    Ok(failures.unwrap_or(0) >= CAPTCHA_AFTER)
+    let account = row.is_some_and(|(n, at)| {
+        at > now - HOUR_MS && n >= state.config.limits.password_failures_before_captcha
+    });
+    Ok(account || volume::needs_captcha(state, Volume::PasswordFailures, ip).await?)
 }
 
 /// Needs a sign-in at most 15 minutes old (SECURITY 20).

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod pages;
 pub mod password;
 pub mod sessions;
+pub mod volume;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -105,9 +106,10 @@ impl Contact {
     pub fn is_phone(&self) -> bool {
         matches!(self, Contact::Phone(_))
     }
-    /// Rebuilds a contact stored as text.
+    /// Rebuilds a contact stored as text (normalised when it was stored): an email always has
+    /// an `@`, a phone never (`+ivan@mail.ru` is an email).
     pub fn from_stored(s: &str) -> Self {
-        if s.starts_with('+') {
+        if !s.contains('@') {
             Contact::Phone(s.to_owned())
         } else {
             Contact::Email(s.to_owned())

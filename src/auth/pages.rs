@@ -2,6 +2,7 @@
 //! countdown, «Позвонить». Everything works with plain forms; JS only runs the countdowns.
 
 use super::codes::{self, FlowView};
+use super::volume::{self, Volume};
 use super::sessions::MaybeAuthenticated;
 use super::{Channel, Purpose};
 use crate::account::Actor;
@@ -35,8 +36,7 @@ pub fn router() -> Router<AppState> {
 /// Only local paths may be redirect targets.
 pub fn safe_next(next: Option<&str>) -> String {
     next.and_then(crate::web::local_path)
-        .unwrap_or("/account")
-        .to_owned()
+        .unwrap_or_else(|| "/account".to_owned())
 }
 
 fn encode(s: &str) -> String {
@@ -109,6 +109,8 @@ struct LoginForm {
     phone: Option<String>,
     email: Option<String>,
     next: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
 }
 
 async fn login_submit(
@@ -128,14 +130,17 @@ async fn login_submit(
         (Channel::Sms, form.phone.unwrap_or_default())
     };
     let next = safe_next(form.next.as_deref());
+    let ip = ip.to_string();
+    let captcha = form.captcha_id.as_deref().zip(form.captcha_answer.as_deref());
     let started = async {
         let contact = codes::parse_contact(&state, channel, &raw)?;
+        volume::guard(&state, Volume::Codes, &ip, captcha).await?;
         codes::start(
             &state,
             Purpose::Login,
             channel,
             &contact,
-            &ip.to_string(),
+            &ip,
             page.l,
         )
         .await
@@ -143,7 +148,10 @@ async fn login_submit(
     .await;
     match started {
         Ok(s) => Redirect::to(&code_page_url(&s.flow_id, &next)).into_response(),
-        Err(e) => form_error(page, by, raw, next, &e, None),
+        Err(e) => match captcha_after(&state, &e, &ip).await {
+            Ok(captcha) => form_error(page, by, raw, next, &e, captcha),
+            Err(e) => e.into_response(),
+        },
     }
 }
 
@@ -202,8 +210,10 @@ async fn password_submit(
     {
         Ok(s) => signed_in_redirect(&state, &s.token, &next),
         Err(e) => {
-            let captcha = if super::credentials::needs_captcha(&state, &login).await? {
-                Some(super::captcha::issue(&state).await?)
+            let captcha = if matches!(e.code, "captcha_required" | "invalid_captcha")
+                || super::credentials::needs_captcha(&state, &login, &actor.ip).await?
+            {
+                Some(super::captcha::issue(&state, &actor.ip).await?)
             } else {
                 None
             };
@@ -220,16 +230,23 @@ struct RegisterPage {
     last_name: String,
     email: String,
     error: Option<String>,
+    captcha: Option<(String, String)>,
 }
 
-async fn register_page(page: Page) -> RegisterPage {
-    RegisterPage {
+async fn register_page(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(ip): ClientIp,
+) -> AppResult<RegisterPage> {
+    let none = AppError::bad_request("none");
+    Ok(RegisterPage {
+        captcha: captcha_after(&state, &none, &ip.to_string()).await?,
         page,
         first_name: String::new(),
         last_name: String::new(),
         email: String::new(),
         error: None,
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -238,6 +255,8 @@ struct RegisterForm {
     last_name: Option<String>,
     email: Option<String>,
     password: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
 }
 
 async fn register_submit(
@@ -258,6 +277,7 @@ async fn register_submit(
         &email,
         f.password.as_deref().unwrap_or(""),
         &ip.to_string(),
+        f.captcha_id.as_deref().zip(f.captcha_answer.as_deref()),
         page.l,
     )
     .await;
@@ -267,12 +287,17 @@ async fn register_submit(
             let status = e.status;
             let mut page = page;
             page.here = "/register".into();
+            let captcha = match captcha_after(&state, &e, &ip.to_string()).await {
+                Ok(c) => c,
+                Err(e) => return e.into_response(),
+            };
             let mut res = RegisterPage {
                 error: Some(error_message(page.l, &e)),
                 page,
                 first_name: first,
                 last_name: last,
                 email,
+                captcha,
             }
             .into_response();
             *res.status_mut() = status;
@@ -319,6 +344,8 @@ struct CodePage {
     error: Option<String>,
     /// The email step of a long-unused account: offers «Нет доступа к почте».
     dormant: bool,
+    /// (id, image) when the next code from this address needs an «Антиспам-код».
+    captcha: Option<(String, String)>,
 }
 
 impl CodePage {
@@ -346,6 +373,7 @@ impl CodePage {
             flow,
             error,
             page,
+            captcha: None,
         }
     }
 }
@@ -402,7 +430,7 @@ async fn code_submit(
                 .unwrap_or_default();
             Ok(Redirect::to(&code_page_url(&flow, &next)).into_response())
         }
-        Err(e) => rerender(&state, page, &form.flow, next, e).await,
+        Err(e) => rerender(&state, page, &form.flow, next, e, &actor.ip).await,
     }
 }
 
@@ -431,8 +459,24 @@ async fn no_email(
     let next = safe_next(form.next.as_deref());
     match codes::no_email_access(&state, &form.flow, &actor, page.l).await {
         Ok(s) => signed_in_redirect(&state, &s.token, &next),
-        Err(e) => rerender(&state, page, &form.flow, next, e).await,
+        Err(e) => rerender(&state, page, &form.flow, next, e, &actor.ip).await,
     }
+}
+
+/// A captcha for a form that sends codes, when the last answer asked for one or the next send
+/// from this address will.
+async fn captcha_after(
+    state: &AppState,
+    e: &AppError,
+    ip: &str,
+) -> AppResult<Option<(String, String)>> {
+    let needed = matches!(e.code, "captcha_required" | "invalid_captcha")
+        || volume::needs_captcha(state, Volume::Codes, ip).await?;
+    Ok(if needed {
+        Some(super::captcha::issue(state, ip).await?)
+    } else {
+        None
+    })
 }
 
 /// Shows the code page again with the error of the last action.
@@ -442,6 +486,7 @@ async fn rerender(
     flow_id: &str,
     next: String,
     e: AppError,
+    ip: &str,
 ) -> AppResult<Response> {
     let Some(flow) = codes::flow(state, flow_id).await? else {
         return Err(e);
@@ -449,7 +494,9 @@ async fn rerender(
     let view = codes::view(state, &flow).await?;
     let msg = error_message(page.l, &e);
     page.here = code_page_url(&flow.id, &next);
-    let mut res = CodePage::new(page, flow.id, next, view, Some(msg)).into_response();
+    let mut p = CodePage::new(page, flow.id, next, view, Some(msg));
+    p.captcha = captcha_after(state, &e, ip).await?;
+    let mut res = p.into_response();
     *res.status_mut() = e.status;
     if let Some(secs) = e.retry_after {
         res.headers_mut().insert(header::RETRY_AFTER, secs.into());
@@ -461,6 +508,8 @@ async fn rerender(
 struct FlowForm {
     flow: String,
     next: Option<String>,
+    captcha_id: Option<String>,
+    captcha_answer: Option<String>,
 }
 
 async fn resend(
@@ -492,24 +541,15 @@ async fn send_again(
     let flow = codes::flow(&state, &form.flow)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let contact = super::Contact::from_stored(&flow.contact);
-    let channel = match (voice, contact.is_phone()) {
-        (true, true) => Channel::Voice,
-        (_, true) => Channel::Sms,
-        (_, false) => Channel::Email,
-    };
-    match codes::start(
-        &state,
-        Purpose::Login,
-        channel,
-        &contact,
-        &ip.to_string(),
-        page.l,
-    )
-    .await
-    {
+    let captcha = form.captcha_id.as_deref().zip(form.captcha_answer.as_deref());
+    let sent = async {
+        volume::guard(&state, Volume::Codes, &ip.to_string(), captcha).await?;
+        codes::resend(&state, &flow, voice, &ip.to_string(), page.l).await
+    }
+    .await;
+    match sent {
         Ok(s) => Ok(Redirect::to(&code_page_url(&s.flow_id, &next)).into_response()),
-        Err(e) => rerender(&state, page, &flow.id, next, e).await,
+        Err(e) => rerender(&state, page, &flow.id, next, e, &ip.to_string()).await,
     }
 }
 

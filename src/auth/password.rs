@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use anyhow::{Context, anyhow};
@@ -52,8 +53,18 @@ const DUMMY_PASSWORD: &str = "kabinet: no such login";
 pub struct Hasher {
     params: Params,
     permits: Arc<Semaphore>,
+    /// Jobs waiting or running; more than [`MAX_QUEUED`] are refused with [`Busy`].
+    queued: Arc<AtomicUsize>,
     dummy: Arc<OnceCell<String>>,
 }
+
+/// Jobs that may wait for a hashing slot before new ones are refused (503 with Retry-After).
+pub const MAX_QUEUED: usize = 64;
+
+/// The CPU pool is full: the request is refused instead of queueing without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the CPU pool is busy")]
+pub struct Busy;
 
 /// The outcome of [`Hasher::verify`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +104,7 @@ impl Hasher {
         Self {
             params,
             permits: Arc::new(Semaphore::new(hash_slots())),
+            queued: Arc::default(),
             dummy: Arc::default(),
         }
     }
@@ -129,7 +141,7 @@ impl Hasher {
     /// With no stored hash (unknown login) or an unreadable one, the password is checked
     /// against a dummy hash made once with the current parameters, so the answer takes as long
     /// as for a known login (SECURITY 13), and `ok` is false.
-    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Verified {
+    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<Verified, Busy> {
         let stored = match phc.map(PasswordHash::new) {
             Some(Ok(hash)) => Some(hash),
             Some(Err(e)) => {
@@ -143,12 +155,12 @@ impl Hasher {
             Some(hash) => hash,
             None => match self.dummy_hash().await {
                 Some(hash) => hash,
-                None => return Verified::FAILED,
+                None => return Ok(Verified::FAILED),
             },
         };
         let weaker = self.is_weaker(&hash);
         let password = normalize(password);
-        let matches = self
+        let matches = match self
             .run(move || {
                 // `verify_password` takes algorithm, version and costs from `hash` itself.
                 Argon2::default()
@@ -156,12 +168,16 @@ impl Hasher {
                     .is_ok()
             })
             .await
-            .unwrap_or(false);
+        {
+            Ok(m) => m,
+            Err(e) if e.is::<Busy>() => return Err(Busy),
+            Err(_) => false,
+        };
         let ok = known && matches;
-        Verified {
+        Ok(Verified {
             ok,
             needs_rehash: ok && weaker,
-        }
+        })
     }
 
     /// Whether `hash` is not Argon2id v0x13 or has any of m, t, p below the current ones.
@@ -192,18 +208,32 @@ impl Hasher {
         PasswordHash::new(phc).ok()
     }
 
-    /// Runs CPU-heavy `work` on the blocking pool once a permit is free. The permit moves into
-    /// the blocking task, so it is held until the work ends even if the caller goes away.
-    async fn run<T: Send + 'static>(
+    /// Runs CPU-heavy `work` (hashing, drawing a captcha) on the blocking pool once a permit
+    /// is free. The permit moves into the blocking task, so it is held until the work ends even
+    /// if the caller goes away. With [`MAX_QUEUED`] jobs already waiting it fails at once with
+    /// [`Busy`].
+    pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> anyhow::Result<T> {
+        struct Queued(Arc<AtomicUsize>);
+        impl Drop for Queued {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let before = self.queued.fetch_add(1, Ordering::SeqCst);
+        let queued = Queued(Arc::clone(&self.queued));
+        if before >= MAX_QUEUED {
+            return Err(Busy.into());
+        }
         let permit = Arc::clone(&self.permits)
             .acquire_owned()
             .await
             .context("password hasher closed")?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
+            let _queued = queued;
             work()
         })
         .await
@@ -293,7 +323,7 @@ mod tests {
         let h = cheap(256, 2);
         let phc = h.hash("correct horse battery").await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=256,t=2,p=1$"), "{phc}");
-        let v = h.verify("correct horse battery", Some(&phc)).await;
+        let v = h.verify("correct horse battery", Some(&phc)).await.unwrap();
         assert_eq!(
             v,
             Verified {
@@ -308,8 +338,8 @@ mod tests {
         let h = Hasher::default();
         let phc = h.hash("пароль-кот-в-сапогах").await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(h.verify("пароль-кот-в-сапогах", Some(&phc)).await.ok);
-        assert!(!h.verify("пароль-кот-в-сапогаx", Some(&phc)).await.ok);
+        assert!(h.verify("пароль-кот-в-сапогах", Some(&phc)).await.unwrap().ok);
+        assert!(!h.verify("пароль-кот-в-сапогаx", Some(&phc)).await.unwrap().ok);
     }
 
     #[tokio::test]
@@ -323,7 +353,7 @@ mod tests {
         let h = cheap(256, 2);
         let phc = h.hash("correct horse battery").await.unwrap();
         assert_eq!(
-            h.verify("correct horse batterY", Some(&phc)).await,
+            h.verify("correct horse batterY", Some(&phc)).await.unwrap(),
             Verified::FAILED
         );
     }
@@ -331,16 +361,16 @@ mod tests {
     #[tokio::test]
     async fn unknown_or_unreadable_login_fails() {
         let h = cheap(256, 2);
-        assert_eq!(h.verify(DUMMY_PASSWORD, None).await, Verified::FAILED);
-        assert_eq!(h.verify("anything", None).await, Verified::FAILED);
+        assert_eq!(h.verify(DUMMY_PASSWORD, None).await.unwrap(), Verified::FAILED);
+        assert_eq!(h.verify("anything", None).await.unwrap(), Verified::FAILED);
         assert_eq!(
-            h.verify("anything", Some("not a phc string")).await,
+            h.verify("anything", Some("not a phc string")).await.unwrap(),
             Verified::FAILED
         );
         // The dummy hash is made once, with the current parameters.
         let dummy = h.dummy.get().unwrap().clone();
         assert!(dummy.starts_with("$argon2id$v=19$m=256,t=2,p=1$"));
-        let _ = h.verify("again", None).await;
+        let _ = h.verify("again", None).await.unwrap();
         assert_eq!(h.dummy.get().unwrap(), &dummy);
     }
 
@@ -349,7 +379,7 @@ mod tests {
         let current = cheap(512, 2);
         for weaker in [cheap(256, 2), cheap(512, 1)] {
             let phc = weaker.hash("correct horse battery").await.unwrap();
-            let v = current.verify("correct horse battery", Some(&phc)).await;
+            let v = current.verify("correct horse battery", Some(&phc)).await.unwrap();
             assert_eq!(
                 v,
                 Verified {
@@ -359,11 +389,11 @@ mod tests {
                 "{phc}"
             );
             // A wrong password never asks for a rehash.
-            assert_eq!(current.verify("wrong", Some(&phc)).await, Verified::FAILED);
+            assert_eq!(current.verify("wrong", Some(&phc)).await.unwrap(), Verified::FAILED);
         }
         // Stronger than current: no rehash.
         let phc = cheap(1024, 3).hash("x").await.unwrap();
-        assert!(!current.verify("x", Some(&phc)).await.needs_rehash);
+        assert!(!current.verify("x", Some(&phc)).await.unwrap().needs_rehash);
     }
 
     #[tokio::test]
@@ -374,7 +404,7 @@ mod tests {
             Params::new(512, 2, 1, None).unwrap(),
         );
         let phc = argon2i.hash_password(b"secret!!").unwrap().to_string();
-        let v = cheap(512, 2).verify("secret!!", Some(&phc)).await;
+        let v = cheap(512, 2).verify("secret!!", Some(&phc)).await.unwrap();
         assert!(v.ok && v.needs_rehash);
     }
 
@@ -384,7 +414,7 @@ mod tests {
         let composed = "пароль-й-кот"; // U+0439
         let decomposed = "пароль-и\u{306}-кот"; // и + combining breve
         let phc = h.hash(composed).await.unwrap();
-        assert!(h.verify(decomposed, Some(&phc)).await.ok);
+        assert!(h.verify(decomposed, Some(&phc)).await.unwrap().ok);
     }
 
     #[tokio::test]

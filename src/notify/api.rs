@@ -1,10 +1,10 @@
 //! `GET /api/v1/dev/outbox` (PRODUCT §3): what would have been sent, for local use and tests.
-//! 404 when the dev outbox is off.
+//! 404 when the dev outbox is off, and to any client not on this machine.
 
 use super::dev::DevItem;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::web::ApiQuery;
+use crate::web::{ApiQuery, ClientIp};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -33,11 +33,15 @@ pub struct OutboxList {
     responses((status = 200, body = OutboxList), (status = 404, body = ErrorBody, description = "dev outbox off")))]
 async fn outbox(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> AppResult<Json<OutboxList>> {
+    // Development only, and only for a client on this machine (PRODUCT §5): codes must not be
+    // readable by anyone who can reach a test server.
     let dev = state
         .notifier
         .dev_outbox()
+        .filter(|_| ip.is_loopback() || ip.to_canonical().is_loopback())
         .ok_or_else(AppError::not_found)?;
     let key = crate::auth::parse_phone(&q.to, &state.config.allowed_countries)
         .ok()

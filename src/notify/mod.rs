@@ -31,6 +31,9 @@ pub struct Message {
 #[derive(Clone)]
 pub struct Notifier {
     db: Db,
+    /// Queued bodies are sealed with this key (they may carry a code until delivered), so
+    /// no code is readable in the database files — WAL and free pages included.
+    key: [u8; 32],
     clock: Arc<dyn Clock>,
     dev: Option<Arc<dev::DevOutbox>>,
     wake: Arc<Notify>,
@@ -50,9 +53,15 @@ const MAX_ATTEMPTS: i64 = 8;
 const CLAIM_MS: i64 = 60_000;
 
 impl Notifier {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, dev: Option<Arc<dev::DevOutbox>>) -> Self {
+    pub fn new(
+        db: Db,
+        key: [u8; 32],
+        clock: Arc<dyn Clock>,
+        dev: Option<Arc<dev::DevOutbox>>,
+    ) -> Self {
         Self {
             db,
+            key,
             clock,
             dev,
             wake: Arc::new(Notify::new()),
@@ -84,7 +93,7 @@ impl Notifier {
         .bind(msg.channel.as_str())
         .bind(&msg.to)
         .bind(&msg.subject)
-        .bind(&msg.text)
+        .bind(seal(&self.key, &msg.text))
         .bind(now)
         .bind(now)
         .execute(&mut **tx)
@@ -99,7 +108,7 @@ impl Notifier {
     pub async fn send_now(&self, msg: &Message) -> Result<(), sqlx::Error> {
         let (me, msg) = (self.clone(), msg.clone());
         crate::db::detached(async move {
-            let mut tx = me.db.begin().await?;
+            let mut tx = crate::db::begin_write(&me.db).await?;
             me.enqueue(&mut tx, &msg).await?;
             tx.commit().await?;
             me.kick();
@@ -159,7 +168,11 @@ impl Notifier {
             }
             handled += 1;
             let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
-            let result = transports.send(channel, &to, &subject, &body).await;
+            let result = match open(&self.key, &body) {
+                Some(body) => transports.send(channel, &to, &subject, &body).await,
+                // Sealed under another secret (it changed): it can never be sent.
+                None => Err(anyhow::anyhow!("queued message cannot be opened")),
+            };
             match &result {
                 Ok(()) => {
                     sqlx::query("DELETE FROM outbox WHERE id = $1")
@@ -195,5 +208,53 @@ impl Notifier {
             });
         }
         Ok(handled)
+    }
+}
+
+/// `base64(nonce ‖ ChaCha20-Poly1305(body))`.
+fn seal(key: &[u8; 32], body: &str) -> String {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).expect("OS random source");
+    let sealed = cipher
+        .encrypt(&nonce.into(), body.as_bytes())
+        .expect("ChaCha20-Poly1305 seals any length we queue");
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&sealed);
+    base64::engine::general_purpose::STANDARD.encode(out)
+}
+
+fn open(key: &[u8; 32], sealed: &str) -> Option<String> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .ok()?;
+    if raw.len() < 12 {
+        return None;
+    }
+    let (nonce, body) = raw.split_at(12);
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let plain = cipher
+        .decrypt(<[u8; 12]>::try_from(nonce).ok()?.as_ref().into(), body)
+        .ok()?;
+    String::from_utf8(plain).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_body_opens_only_with_its_key() {
+        let key = [7u8; 32];
+        let sealed = seal(&key, "Код 123456");
+        assert!(!sealed.contains("123456"));
+        assert_ne!(sealed, seal(&key, "Код 123456"), "a fresh nonce each time");
+        assert_eq!(open(&key, &sealed).as_deref(), Some("Код 123456"));
+        assert_eq!(open(&[8u8; 32], &sealed), None);
+        assert_eq!(open(&key, "not base64!"), None);
     }
 }

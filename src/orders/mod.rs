@@ -67,7 +67,9 @@ struct Charge {
     provider: Option<String>,
     brand: Option<String>,
     last4: Option<String>,
-    outcome: Outcome,
+    /// What the sandbox acquirer will decide for this card (it is asked only once the order
+    /// and the attempt are on record).
+    decision: Outcome,
     /// A card to save once the order is placed.
     save: Option<payments::Card>,
 }
@@ -94,7 +96,7 @@ async fn resolve_payment(
                 provider: None,
                 brand: Some(card.brand.as_str().to_owned()),
                 last4: Some(card.last4.clone()),
-                outcome: payments::sandbox_charge(&card.last4),
+                decision: payments::sandbox_charge(&card.last4),
                 save: save.then_some(card),
             })
         }
@@ -115,7 +117,7 @@ async fn resolve_payment(
             Ok(Charge {
                 method: "card",
                 provider: None,
-                outcome: payments::sandbox_charge(&last4),
+                decision: payments::sandbox_charge(&last4),
                 brand: Some(brand),
                 last4: Some(last4),
                 save: None,
@@ -130,7 +132,7 @@ async fn resolve_payment(
                 provider: Some(provider.clone()),
                 brand: None,
                 last4: None,
-                outcome: Outcome::NeedsConfirmation,
+                decision: Outcome::NeedsConfirmation,
                 save: None,
             })
         }
@@ -249,10 +251,9 @@ pub async fn checkout(
     if key.is_empty() || key.len() > 128 {
         return Err(AppError::bad_request("idempotency_key_required"));
     }
-    // The same key: the same order, never a second one.
-    if let Some(order) = by_key(state, customer, key).await? {
-        let paid = order.status != "awaiting_payment";
-        return Ok(Placed { order, paid });
+    // The same key: the same answer, never a second order or charge.
+    if let Some(placed) = replay(state, customer, key).await? {
+        return Ok(placed);
     }
     let now = state.clock.now_ms();
     if spasibo < 0 {
@@ -311,44 +312,43 @@ pub async fn checkout(
             AppError::bad_request("spasibo_too_large").arg("max", crate::catalog::rubles(most))
         );
     }
-    let outcome = charge.outcome;
-    // A declined payment is answered before anything is reserved: no order, the cart as it was.
-    if outcome == Outcome::Declined {
-        return Err(AppError::new(
-            axum::http::StatusCode::PAYMENT_REQUIRED,
-            "payment_declined",
-        ));
-    }
     let order_id = crate::db::new_id();
-    let placed = crate::db::detached(place(
-        state.clone(),
-        NewOrder {
-            id: order_id.clone(),
-            customer: customer.clone(),
-            key: key.to_owned(),
-            lines: cart.lines.clone(),
-            goods,
-            delivery_price,
-            method: method.to_owned(),
-            point_id: point_id.clone(),
-            address,
-            payment_method: charge.method.to_owned(),
-            provider: charge.provider.clone(),
-            brand: charge.brand.clone(),
-            last4: charge.last4.clone(),
-            spasibo,
-            recipient: (recipient_name, recipient_phone),
-            now,
-        },
-    ))
+    let reference = crate::db::new_id();
+    let new_order = NewOrder {
+        id: order_id.clone(),
+        customer: customer.clone(),
+        key: key.to_owned(),
+        lines: cart.lines.clone(),
+        goods,
+        delivery_price,
+        method: method.to_owned(),
+        point_id: point_id.clone(),
+        address,
+        payment_method: charge.method.to_owned(),
+        provider: charge.provider.clone(),
+        brand: charge.brand.clone(),
+        last4: charge.last4.clone(),
+        spasibo,
+        recipient: (recipient_name, recipient_phone),
+        reference: reference.clone(),
+        now,
+    };
+    // The order, its reserved stock and bonuses, and the payment attempt are on record before
+    // the acquirer is asked: a crash from here on leaves a row the reconciler finishes.
+    let st = state.clone();
+    let placed = crate::db::detached(crate::db::retrying(move || {
+        place(st.clone(), new_order.clone())
+    }))
     .await;
     match placed {
         Ok(()) => {}
         Err(PlaceError::Db(e)) => {
-            // A racing request with the same key may have won: answer with its order.
-            if let Some(order) = by_key(state, customer, key).await? {
-                let paid = order.status != "awaiting_payment";
-                return Ok(Placed { order, paid });
+            // A racing request with the same key got there first: its answer, or "wait".
+            if let Some(placed) = replay(state, customer, key).await? {
+                return Ok(placed);
+            }
+            if matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation()) {
+                return Err(AppError::conflict("idempotency_in_progress"));
             }
             return Err(e.into());
         }
@@ -362,6 +362,17 @@ pub async fn checkout(
                 .arg("available", crate::catalog::rubles(available)));
         }
     }
+    let amount = goods + delivery_price - spasibo;
+    let outcome =
+        payments::sandbox::charge(&state.db, &reference, amount, charge.decision, now).await?;
+    settle(state, &order_id, &reference, outcome).await?;
+    if outcome == Outcome::Declined {
+        // Nothing was taken: the order is gone, the cart and the stock are as they were.
+        return Err(AppError::new(
+            axum::http::StatusCode::PAYMENT_REQUIRED,
+            "payment_declined",
+        ));
+    }
     if let Some(p) = &point_id {
         delivery::remember(state, customer, p).await?;
     }
@@ -373,31 +384,217 @@ pub async fn checkout(
             Err(e) => return Err(e),
         }
     }
-    match outcome {
-        Outcome::Approved => set_status(state, &order_id, "paid").await?,
-        // Declined payments returned before the order was placed.
-        Outcome::Declined => {}
-        Outcome::NeedsConfirmation => {}
-    }
-    let mut order = by_id(state, &order_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let paid = order.status == "paid";
-    // Declined payments returned above: a card is saved only when it was accepted.
+    // A card is saved only when it was accepted.
     if let Some(card) = &charge.save {
         save_card(state, customer, card).await?;
     }
-    if !paid {
-        let page = if charge.method == "wallet" {
-            "wallet"
-        } else {
-            "3ds"
-        };
-        order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
-    }
-    Ok(Placed { order, paid })
+    replay(state, customer, key)
+        .await?
+        .ok_or_else(|| AppError::internal("placed order vanished"))
 }
 
+/// The answer a request with this key already got, if it finished: the order (201 when paid,
+/// 202 with the page to confirm on). While the first request is still with the acquirer:
+/// 409 `idempotency_in_progress`. `None`: no order under this key.
+async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Placed>> {
+    let Some(row) = one_order(
+        state,
+        "customer_id = $1 AND idempotency_key = $2",
+        &[customer, key],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let attempt: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM payment_attempts WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&row.id)
+    .fetch_optional(&state.db)
+    .await?;
+    if attempt.as_deref() == Some("pending") {
+        return Err(AppError::conflict("idempotency_in_progress"));
+    }
+    let wallet = row.payment_method == "wallet";
+    let mut order = order_of(row)?;
+    let paid = order.status != "awaiting_payment";
+    if order.status == "awaiting_payment" {
+        let page = if wallet { "wallet" } else { "3ds" };
+        order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
+    }
+    Ok(Some(Placed { order, paid }))
+}
+
+/// Writes the acquirer's answer for an attempt: approved → the order is paid in the same
+/// transaction; declined → the order is undone (stock, bonuses and cart back); waiting for the
+/// customer → the attempt says so. An approval for an order that was cancelled meanwhile is
+/// refunded at once. Safe to run twice and on several nodes: every step is conditional.
+pub async fn settle(
+    state: &AppState,
+    order_id: &str,
+    reference: &str,
+    outcome: Outcome,
+) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let (st, id, reference_owned) = (state.clone(), order_id.to_owned(), reference.to_owned());
+    let refund: bool = crate::db::detached(crate::db::retrying(move || {
+        let (st, id, reference) = (st.clone(), id.clone(), reference_owned.clone());
+        async move {
+            let mut tx = crate::db::begin_write(&st.db).await?;
+            let refund = match outcome {
+                Outcome::Approved => {
+                    let moved = sqlx::query(
+                        "UPDATE payment_attempts SET status = 'approved', updated_at = $2 \
+                         WHERE reference = $1 AND status IN ('pending', 'needs_confirmation')",
+                    )
+                    .bind(&reference)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    let paid = moved
+                        && sqlx::query(
+                            "UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment'",
+                        )
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                            == 1;
+                    let given_up = !moved
+                        && sqlx::query_scalar::<_, String>(
+                            "SELECT status FROM payment_attempts WHERE reference = $1",
+                        )
+                        .bind(&reference)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .is_some_and(|s| s == "declined" || s == "voided");
+                    if paid {
+                        add_event(&mut tx, &id, "paid", now).await?;
+                    } else if moved {
+                        // Approved, but the order is no longer waiting (cancelled): give it back.
+                        sqlx::query(
+                            "UPDATE payment_attempts SET status = 'refunded', updated_at = $2 WHERE reference = $1",
+                        )
+                        .bind(&reference)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    // An approval that came after we gave the attempt up is given back too.
+                    (moved && !paid) || given_up
+                }
+                Outcome::NeedsConfirmation => {
+                    sqlx::query(
+                        "UPDATE payment_attempts SET status = 'needs_confirmation', updated_at = $2 \
+                         WHERE reference = $1 AND status = 'pending'",
+                    )
+                    .bind(&reference)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    false
+                }
+                Outcome::Declined => {
+                    let declined = sqlx::query(
+                        "UPDATE payment_attempts SET status = 'declined', updated_at = $2 \
+                         WHERE reference = $1 AND status IN ('pending', 'needs_confirmation')",
+                    )
+                    .bind(&reference)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    if declined {
+                        undo_order(&mut tx, &id, now).await?;
+                    }
+                    false
+                }
+            };
+            tx.commit().await?;
+            Ok::<bool, sqlx::Error>(refund)
+        }
+    }))
+    .await?;
+    if refund {
+        payments::sandbox::refund(&state.db, reference, now).await?;
+    }
+    Ok(())
+}
+
+/// A declined first payment: the order never happened. Its stock, bonuses and cart lines go
+/// back and the order row goes (its attempt stays on record).
+async fn undo_order(tx: &mut sqlx::AnyConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    let waiting = sqlx::query(
+        "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !waiting {
+        return Ok(());
+    }
+    release_goods(&mut *tx, id, true, now).await?;
+    for sql in [
+        "DELETE FROM order_events WHERE order_id = $1",
+        "DELETE FROM order_lines WHERE order_id = $1",
+        "DELETE FROM orders WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+async fn add_event(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    status: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+        .bind(order_id)
+        .bind(status)
+        .bind(at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// An attempt the acquirer has no record of after this long never reached it (a crash before
+/// the call): it is declined. Younger ones may still be on their way.
+const UNANSWERED_MS: i64 = 60_000;
+
+/// Finishes payment attempts left half-way — a crash between asking the acquirer and writing
+/// its answer, or a customer who confirmed on the bank's page while we were down: asks the
+/// acquirer about each open attempt and settles what it knows. Run at start-up and by the
+/// housekeeping job. Returns how many attempts were settled.
+pub async fn reconcile(state: &AppState) -> AppResult<usize> {
+    let now = state.clock.now_ms();
+    let open: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT order_id, reference, updated_at FROM payment_attempts \
+         WHERE status IN ('pending', 'needs_confirmation') ORDER BY created_at LIMIT 1000",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let mut settled = 0;
+    for (order_id, reference, updated_at) in open {
+        let outcome = match payments::sandbox::status(&state.db, &reference).await? {
+            Some(Outcome::NeedsConfirmation) => continue,
+            Some(o) => o,
+            None if updated_at <= now - UNANSWERED_MS => Outcome::Declined,
+            None => continue,
+        };
+        settle(state, &order_id, &reference, outcome).await?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+#[derive(Clone)]
 struct NewOrder {
     id: String,
     customer: String,
@@ -416,6 +613,8 @@ struct NewOrder {
     spasibo: i64,
     /// Name and E.164 phone.
     recipient: (String, String),
+    /// Our reference of the payment attempt, sent to the acquirer.
+    reference: String,
     now: i64,
 }
 
@@ -433,10 +632,20 @@ impl From<sqlx::Error> for PlaceError {
     }
 }
 
-/// Reserves stock, writes the order and empties the cart — all or nothing.
+impl crate::db::AsRetryable for PlaceError {
+    fn retryable(&self) -> bool {
+        matches!(self, PlaceError::Db(e) if crate::db::is_retryable(e))
+    }
+}
+
+/// Reserves stock (in product-id order, so concurrent checkouts never wait on each other in
+/// a cycle), spends bonuses, writes the order and its payment attempt and empties the cart —
+/// all or nothing.
 async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
-    let mut tx = state.db.begin().await?;
-    for l in &o.lines {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let mut by_product: Vec<&cart::Line> = o.lines.iter().collect();
+    by_product.sort_by(|a, b| a.product_id.cmp(&b.product_id));
+    for l in by_product {
         let reserved =
             sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
                 .bind(l.quantity)
@@ -549,10 +758,16 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
         .execute(&mut *tx)
         .await?;
     }
+    add_event(&mut tx, &o.id, "awaiting_payment", o.now).await?;
     sqlx::query(
-        "INSERT INTO order_events (order_id, status, at) VALUES ($1, 'awaiting_payment', $2)",
+        "INSERT INTO payment_attempts (id, order_id, provider, reference, amount, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)",
     )
+    .bind(crate::db::new_id())
     .bind(&o.id)
+    .bind(format!("sandbox_{}", o.payment_method))
+    .bind(&o.reference)
+    .bind(o.goods + o.delivery_price - o.spasibo)
     .bind(o.now)
     .execute(&mut *tx)
     .await?;
@@ -582,81 +797,114 @@ pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppRe
     Ok(())
 }
 
-/// Cancels an order that has not shipped and returns its stock, in one transaction.
+/// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
+/// an unpaid order's goods go back to the cart, an approved payment is refunded.
 pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
-    let id = order_id.to_owned();
-    let st = state.clone();
-    let done: Result<bool, sqlx::Error> = crate::db::detached(async move {
-                let mut tx = st.db.begin().await?;
-        // An order still waiting for payment goes back into the cart it came from.
-        let unpaid = sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        let changed = unpaid
-            || sqlx::query("UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('paid', 'assembling')")
+    let (st, id) = (state.clone(), order_id.to_owned());
+    let done: Result<Option<Vec<String>>, sqlx::Error> =
+        crate::db::detached(crate::db::retrying(move || {
+            let (st, id) = (st.clone(), id.clone());
+            async move {
+                let mut tx = crate::db::begin_write(&st.db).await?;
+                let unpaid = sqlx::query(
+                    "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'",
+                )
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
-                == 1;
-        if !changed {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        if unpaid {
-            sqlx::query(
-                "INSERT INTO cart_lines (owner, product_id, quantity, added_at) \
-                 SELECT o.customer_id, l.product_id, l.quantity, $2 FROM order_lines l JOIN orders o ON o.id = l.order_id \
-                 WHERE l.order_id = $1 ON CONFLICT (owner, product_id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let lines: Vec<(String, i64)> = sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1")
-            .bind(&id)
-            .fetch_all(&mut *tx)
-            .await?;
-        for (product, quantity) in lines {
-            sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
-                .bind(quantity)
-                .bind(&product)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Bonuses «Спасибо» go back to the card's account (the sandbox bank's refund).
-        let (customer, brand, last4, spasibo): (String, Option<String>, Option<String>, i64) =
-            sqlx::query_as("SELECT customer_id, card_brand, card_last4, spasibo_amount FROM orders WHERE id = $1")
+                    == 1;
+                let changed = unpaid
+                    || sqlx::query(
+                        "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('paid', 'assembling')",
+                    )
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                if !changed {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                // An order still waiting for payment goes back into the cart it came from.
+                release_goods(&mut tx, &id, unpaid, now).await?;
+                // Approved money goes back; a confirmation still awaited is void.
+                let refunds: Vec<String> = sqlx::query_scalar(
+                    "UPDATE payment_attempts SET status = CASE WHEN status = 'approved' THEN 'refunded' ELSE 'voided' END, \
+                     updated_at = $2 WHERE order_id = $1 AND status IN ('approved', 'needs_confirmation', 'pending') \
+                     RETURNING reference",
+                )
                 .bind(&id)
-                .fetch_one(&mut *tx)
+                .bind(now)
+                .fetch_all(&mut *tx)
                 .await?;
-        if spasibo > 0 {
-            sqlx::query(
-                "UPDATE spasibo_accounts SET spent = spent - $1 WHERE customer_id = $2 AND brand = $3 AND last4 = $4",
-            )
-            .bind(spasibo)
-            .bind(&customer)
-            .bind(brand.unwrap_or_default())
-            .bind(last4.unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, 'cancelled', $2)")
-            .bind(&id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
-    })
-    .await;
-    if !done? {
+                add_event(&mut tx, &id, "cancelled", now).await?;
+                tx.commit().await?;
+                Ok(Some(refunds))
+            }
+        }))
+        .await;
+    let Some(refunds) = done? else {
         return Err(AppError::conflict("order_not_cancellable"));
+    };
+    for reference in refunds {
+        payments::sandbox::refund(&state.db, &reference, now).await?;
+    }
+    Ok(())
+}
+
+/// Gives back what an order held: its stock, its bonuses «Спасибо» (the sandbox bank's refund)
+/// and, with `to_cart`, its lines into the customer's cart.
+async fn release_goods(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    to_cart: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if to_cart {
+        sqlx::query(
+            "INSERT INTO cart_lines (owner, product_id, quantity, added_at) \
+             SELECT o.customer_id, l.product_id, l.quantity, $2 FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             WHERE l.order_id = $1 ON CONFLICT (owner, product_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // In product-id order, like the reservation: no lock cycles with checkouts.
+    let lines: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (product, quantity) in lines {
+        sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
+            .bind(quantity)
+            .bind(&product)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let (customer, brand, last4, spasibo): (String, Option<String>, Option<String>, i64) =
+        sqlx::query_as(
+            "SELECT customer_id, card_brand, card_last4, spasibo_amount FROM orders WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if spasibo > 0 {
+        sqlx::query(
+            "UPDATE spasibo_accounts SET spent = spent - $1 WHERE customer_id = $2 AND brand = $3 AND last4 = $4",
+        )
+        .bind(spasibo)
+        .bind(&customer)
+        .bind(brand.unwrap_or_default())
+        .bind(last4.unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -780,24 +1028,6 @@ async fn one_order(state: &AppState, filter: &str, args: &[&str]) -> AppResult<O
         query = query.bind(*a);
     }
     Ok(query.fetch_optional(&state.db).await?)
-}
-
-async fn by_key(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Order>> {
-    one_order(
-        state,
-        "customer_id = $1 AND idempotency_key = $2",
-        &[customer, key],
-    )
-    .await?
-    .map(order_of)
-    .transpose()
-}
-
-async fn by_id(state: &AppState, id: &str) -> AppResult<Option<Order>> {
-    one_order(state, "id = $1", &[id])
-        .await?
-        .map(order_of)
-        .transpose()
 }
 
 /// One of the customer's own orders by number; another customer's is simply not found.
@@ -955,6 +1185,8 @@ pub async fn purchases(
 /// Cancels orders whose payment did not arrive in time (30 minutes) and releases their stock.
 /// Returns how many were cancelled. Safe to run on several nodes at once.
 pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
+    // An approval that arrived but was not written yet pays its order instead.
+    reconcile(state).await?;
     let now = state.clock.now_ms();
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM orders WHERE status = 'awaiting_payment' AND pay_deadline < $1",
@@ -973,24 +1205,26 @@ pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
     Ok(n)
 }
 
-/// The 3-D Secure page's «Подтвердить»: the waiting payment goes through.
+/// The 3-D Secure (or wallet) page's «Подтвердить»: the bank approves the waiting charge, and
+/// the order is paid with the approval in one transaction.
 pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
-    let changed = sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment' AND pay_deadline >= $2")
-        .bind(order_id)
-        .bind(now)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if changed != 1 {
+    let reference: Option<String> = sqlx::query_scalar(
+        "SELECT a.reference FROM payment_attempts a JOIN orders o ON o.id = a.order_id \
+         WHERE a.order_id = $1 AND a.status = 'needs_confirmation' \
+         AND o.status = 'awaiting_payment' AND o.pay_deadline >= $2",
+    )
+    .bind(order_id)
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(reference) = reference else {
+        return Err(AppError::conflict("payment_not_pending"));
+    };
+    if !payments::sandbox::confirm(&state.db, &reference).await? {
         return Err(AppError::conflict("payment_not_pending"));
     }
-    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, 'paid', $2)")
-        .bind(order_id)
-        .bind(now)
-        .execute(&state.db)
-        .await?;
-    Ok(())
+    settle(state, order_id, &reference, Outcome::Approved).await
 }
 
 /// The demo courier (`KABINET_DEMO_DELIVERY=1`): each order in progress whose last step is at

@@ -162,6 +162,92 @@ pub fn sandbox_charge(last4: &str) -> Outcome {
     }
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Declined => "declined",
+            Outcome::NeedsConfirmation => "needs_confirmation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Outcome::Approved,
+            Outcome::Declined,
+            Outcome::NeedsConfirmation,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+/// The sandbox acquirer's side of a payment. Like a real acquirer it keeps its own books by
+/// the reference we send with each charge: a repeated charge gets the first answer, and a
+/// status query after a crash tells what really happened. (Its books live in the table
+/// `sandbox_payments`; a real provider keeps them on its side of an HTTP API.)
+pub mod sandbox {
+    use super::Outcome;
+    use crate::db::Db;
+
+    /// Charges `amount` kopecks under `reference`: the acquirer decides (`decision`, by the
+    /// card's number) and writes it down before answering.
+    pub async fn charge(
+        db: &Db,
+        reference: &str,
+        amount: i64,
+        decision: Outcome,
+        now: i64,
+    ) -> Result<Outcome, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO sandbox_payments (reference, outcome, amount, at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (reference) DO NOTHING",
+        )
+        .bind(reference)
+        .bind(decision.as_str())
+        .bind(amount)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(status(db, reference).await?.unwrap_or(decision))
+    }
+
+    /// What the acquirer knows of `reference`: `None` when the charge never reached it.
+    pub async fn status(db: &Db, reference: &str) -> Result<Option<Outcome>, sqlx::Error> {
+        let outcome: Option<String> =
+            sqlx::query_scalar("SELECT outcome FROM sandbox_payments WHERE reference = $1")
+                .bind(reference)
+                .fetch_optional(db)
+                .await?;
+        Ok(outcome.as_deref().and_then(Outcome::parse))
+    }
+
+    /// The customer confirmed on the bank's page (3-D Secure, a wallet): the waiting charge
+    /// is approved. False when there is no such waiting charge.
+    pub async fn confirm(db: &Db, reference: &str) -> Result<bool, sqlx::Error> {
+        Ok(sqlx::query(
+            "UPDATE sandbox_payments SET outcome = 'approved' \
+             WHERE reference = $1 AND outcome = 'needs_confirmation'",
+        )
+        .bind(reference)
+        .execute(db)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Gives an approved charge back (once), or drops a charge still waiting for the customer.
+    pub async fn refund(db: &Db, reference: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE sandbox_payments SET refunded_at = $2 WHERE reference = $1 AND refunded_at IS NULL",
+        )
+        .bind(reference)
+        .bind(now)
+        .execute(db)
+        .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

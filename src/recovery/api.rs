@@ -128,6 +128,9 @@ pub struct SupportRequest {
     pub card_last4: Option<String>,
     #[serde(default)]
     pub comment: String,
+    /// Needed when this address sent many requests this hour (`captcha_required`).
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,6 +161,7 @@ async fn support_request(
         evidence,
         &b.comment,
         &ip.to_string(),
+        b.captcha_id.as_deref().zip(b.captcha_answer.as_deref()),
         locale,
     )
     .await?;

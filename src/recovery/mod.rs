@@ -8,6 +8,7 @@ pub mod pages;
 use crate::account::{self, Actor};
 use crate::app::AppState;
 use crate::auth::codes::{self, Extra, Started};
+use crate::auth::volume::{self, Volume};
 use crate::auth::{Channel, Contact, Purpose, new_token, parse_email, token_hash};
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
@@ -26,11 +27,11 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
         return Err(AppError::bad_request("invalid_email"));
     };
     let contact = Contact::Email(email.clone());
-    if !codes::may_send(state, Channel::Email, &contact, ip).await? {
+    volume::guard_solved(state, Volume::Requests, ip).await?;
+    if !codes::reserve_notice(state, Channel::Email, &contact).await? {
         // Over a limit: still the same answer, nothing sent.
         return Ok(());
     }
-    codes::count_send(state, Channel::Email, &contact, ip).await?;
     let now = state.clock.now_ms();
     let msg = match account::by_contact(&state.db, &contact).await? {
         Some(c) => {
@@ -197,11 +198,7 @@ pub async fn complete(
         .bind(&customer_id)
         .execute(&state.db)
         .await?;
-    sqlx::query("DELETE FROM login_failures WHERE login = $1 OR login = $2")
-        .bind(before.email.as_deref().unwrap_or(""))
-        .bind(before.phone.as_deref().unwrap_or(""))
-        .execute(&state.db)
-        .await?;
+    crate::auth::credentials::reset_failures(state, &customer_id).await?;
     let event = if new_phone.is_some() {
         "recovery_phone_replaced"
     } else {
@@ -262,6 +259,7 @@ pub async fn open_case(
     evidence: Evidence,
     comment: &str,
     ip: &str,
+    captcha: Option<(&str, &str)>,
     locale: Locale,
 ) -> AppResult<String> {
     let full_name = full_name.trim();
@@ -289,10 +287,11 @@ pub async fn open_case(
     } else {
         Channel::Email
     };
-    if !codes::may_send(state, channel, &new_contact, ip).await? {
+    // Only a request that is complete counts against the address.
+    volume::guard(state, Volume::Requests, ip, captcha).await?;
+    if !codes::reserve_notice(state, channel, &new_contact).await? {
         return Err(AppError::too_many("too_many_requests", 3600));
     }
-    codes::count_send(state, channel, &new_contact, ip).await?;
     let now = state.clock.now_ms();
     let matched = account::by_contact(&state.db, &Contact::Email(old_email.clone()))
         .await?

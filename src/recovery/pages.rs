@@ -41,8 +41,12 @@ struct RequestPage {
     error: Option<String>,
 }
 
-async fn request_page(State(state): State<AppState>, page: Page) -> AppResult<RequestPage> {
-    let (captcha_id, captcha_image) = captcha::issue(&state).await?;
+async fn request_page(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(ip): ClientIp,
+) -> AppResult<RequestPage> {
+    let (captcha_id, captcha_image) = captcha::issue(&state, &ip.to_string()).await?;
     Ok(RequestPage {
         page,
         email: String::new(),
@@ -85,7 +89,7 @@ async fn request_submit(
         }
         .into_response()),
         Err(e) => {
-            let (captcha_id, captcha_image) = captcha::issue(&state).await?;
+            let (captcha_id, captcha_image) = captcha::issue(&state, &ip.to_string()).await?;
             page.here = "/recovery".into();
             let error = Some(error_message(page.l, &e));
             Ok(with_status(
@@ -136,7 +140,7 @@ async fn reset_view(
                 "login-sent-to",
                 &[(
                     "contact",
-                    crate::auth::Contact::from_stored(&fl.contact).masked(),
+                    fl.contact_typed().masked(),
                 )],
             )
         }),
@@ -261,6 +265,10 @@ struct SupportForm {
     card_last4: String,
     #[serde(default)]
     comment: String,
+    #[serde(default)]
+    captcha_id: String,
+    #[serde(default)]
+    captcha_answer: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -269,14 +277,37 @@ struct SupportPage {
     page: Page,
     form: SupportForm,
     error: Option<String>,
+    /// (id, image) when this address must solve an «Антиспам-код» first.
+    captcha: Option<(String, String)>,
 }
 
-async fn support_page(page: Page) -> SupportPage {
-    SupportPage {
+/// A captcha for a form whose next send from this address needs one.
+async fn captcha_if_needed(
+    state: &AppState,
+    ip: &str,
+    failed: Option<&AppError>,
+) -> Result<Option<(String, String)>, AppError> {
+    let needed = failed.is_some_and(|e| matches!(e.code, "captcha_required" | "invalid_captcha"))
+        || crate::auth::volume::needs_captcha(state, crate::auth::volume::Volume::Requests, ip)
+            .await?;
+    Ok(if needed {
+        Some(captcha::issue(state, ip).await?)
+    } else {
+        None
+    })
+}
+
+async fn support_page(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(ip): ClientIp,
+) -> Result<SupportPage, AppError> {
+    Ok(SupportPage {
+        captcha: captcha_if_needed(&state, &ip.to_string(), None).await?,
         page,
         form: SupportForm::default(),
         error: None,
-    }
+    })
 }
 
 async fn support_submit(
@@ -299,6 +330,7 @@ async fn support_submit(
         evidence,
         &f.comment,
         &ip.to_string(),
+        Some((f.captcha_id.as_str(), f.captcha_answer.as_str())),
         page.l,
     )
     .await
@@ -313,11 +345,16 @@ async fn support_submit(
         Err(e) => {
             page.here = "/recovery/support".into();
             let error = Some(error_message(page.l, &e));
+            let captcha = match captcha_if_needed(&state, &ip.to_string(), Some(&e)).await {
+                Ok(c) => c,
+                Err(e) => return e.into_response(),
+            };
             with_status(
                 SupportPage {
                     page,
                     form: f,
                     error,
+                    captcha,
                 }
                 .into_response(),
                 &e,

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn demo() -> TestApp {
-    spawn_app_with(|c| c.demo = true).await
+    spawn_app_with(|c| c.demo = Some(true)).await
 }
 
 #[tokio::test]

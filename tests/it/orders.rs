@@ -9,7 +9,7 @@ const CARD_DECLINED: &str = "4000000000000002";
 const CARD_3DS: &str = "4000000000000010";
 
 async fn demo() -> TestApp {
-    spawn_app_with(|c| c.demo = true).await
+    spawn_app_with(|c| c.demo = Some(true)).await
 }
 
 async fn products(app: &TestApp) -> Vec<Value> {

@@ -132,7 +132,7 @@ async fn sign_in_by_phone_shows_profile_menu_and_sign_out_ends_it() {
 
 #[tokio::test]
 async fn the_header_greets_a_named_customer_by_their_chosen_form() {
-    let app = spawn_app_with(|c| c.demo = true).await;
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
     sign_in_by_pages(&app, "+7 999 000-00-01", "+79990000001").await;
     let account = page(&app, "/account").await.expect(200);
     assert!(

@@ -23,7 +23,7 @@ async fn all_products(app: &TestApp) -> Vec<Value> {
 }
 
 async fn demo() -> TestApp {
-    spawn_app_with(|c| c.demo = true).await
+    spawn_app_with(|c| c.demo = Some(true)).await
 }
 
 #[tokio::test]

@@ -88,7 +88,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         addr: "127.0.0.1:0".into(),
         base_url: Some("http://kabinet.test".into()),
         dev_outbox: Some(true),
-        demo: false,
+        demo: Some(false),
         demo_pickup_points: 3_000,
         secret: Some("test-secret-test-secret-test-secret!".into()),
         db_max_connections: 4,

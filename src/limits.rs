@@ -1,0 +1,201 @@
+//! Limits that hold under concurrency and across nodes (SECURITY 8a).
+//!
+//! Every limit is *reserved* before the work it guards, by one conditional statement that
+//! increments a counter only while it is under its cap and says whether it did. A hundred
+//! simultaneous requests therefore find the exact cap, on SQLite and PostgreSQL alike, and on
+//! any number of nodes sharing the database. Never "count rows, then insert".
+//!
+//! Two shapes:
+//! - a **counter** per key and fixed window (an hour, a day): `reserve` → `Some(n)` (this is
+//!   the n-th in the window) or `None` (the cap is reached); `release` gives one back (a
+//!   reservation whose action turned out not to count, e.g. a correct code);
+//! - a **gate** per key: the earliest time the next action may happen (resend cooldowns).
+//!
+//! Windows are fixed (an hour starts on the hour, a day at 00:00 UTC): a window's end is the
+//! `Retry-After`.
+
+use crate::db::Db;
+use sqlx::{Any, Executor};
+use std::net::IpAddr;
+
+pub const HOUR_MS: i64 = 3_600_000;
+pub const DAY_MS: i64 = 86_400_000;
+
+/// A counter's fixed window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: i64,
+    pub len: i64,
+}
+
+impl Window {
+    pub fn of(now: i64, len: i64) -> Self {
+        Self {
+            start: now.div_euclid(len) * len,
+            len,
+        }
+    }
+    pub fn end(self) -> i64 {
+        self.start + self.len
+    }
+    /// Whole seconds until the window ends (at least 1).
+    pub fn retry_after_secs(self, now: i64) -> i64 {
+        ceil_secs(self.end() - now).max(1)
+    }
+}
+
+pub fn ceil_secs(ms: i64) -> i64 {
+    (ms + 999).div_euclid(1000)
+}
+
+/// Reserves one unit of `key` in the window of `len` ms around `now`, if fewer than `cap`
+/// are taken. `Some(n)`: reserved, the n-th in the window; `None`: the cap is reached.
+pub async fn reserve<'e, E>(
+    db: E,
+    key: &str,
+    len: i64,
+    cap: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    if cap <= 0 {
+        return Ok(None);
+    }
+    let w = Window::of(now, len);
+    sqlx::query_scalar(
+        "INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 \
+         WHERE rate_counters.n < $4 RETURNING n",
+    )
+    .bind(key)
+    .bind(w.start)
+    .bind(w.end())
+    .bind(cap)
+    .fetch_optional(db)
+    .await
+}
+
+/// Gives back one unit reserved by [`reserve`] in the same window.
+pub async fn release<'e, E>(db: E, key: &str, len: i64, now: i64) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE rate_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0",
+    )
+    .bind(key)
+    .bind(Window::of(now, len).start)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// How many units of `key` are taken in the current window (for display, never for deciding).
+pub async fn taken(db: &Db, key: &str, len: i64, now: i64) -> Result<i64, sqlx::Error> {
+    Ok(sqlx::query_scalar(
+        "SELECT n FROM rate_counters WHERE key = $1 AND window_start = $2",
+    )
+    .bind(key)
+    .bind(Window::of(now, len).start)
+    .fetch_optional(db)
+    .await?
+    .unwrap_or(0))
+}
+
+/// Passes the gate of `key` if it is open at `now`, closing it until `until`. `Ok(None)`:
+/// passed; `Ok(Some(t))`: closed until `t`.
+pub async fn pass_gate(
+    conn: &mut sqlx::AnyConnection,
+    key: &str,
+    now: i64,
+    until: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let passed: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO rate_gates (key, until) VALUES ($1, $3) ON CONFLICT (key) DO UPDATE \
+         SET until = $3 WHERE rate_gates.until <= $2 RETURNING until",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(until)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if passed.is_some() {
+        return Ok(None);
+    }
+    let closed: Option<i64> = sqlx::query_scalar("SELECT until FROM rate_gates WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(Some(closed.unwrap_or(now)))
+}
+
+/// When the gate of `key` opens (0 when it is open or was never closed).
+pub async fn gate_until(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar("SELECT until FROM rate_gates WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// Opens the gate of `key` now (e.g. a used code: the next sign-in need not wait).
+pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE rate_gates SET until = 0 WHERE key = $1")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A client address as limits count it: IPv4 as is (an IPv4-mapped IPv6 address too), IPv6
+/// by its /64 (one subscriber's network).
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// [`address_key`] of an address as text (as the request's actor carries it); text that is
+/// not an address is used as it is.
+pub fn address_key_of(ip: &str) -> String {
+    ip.parse::<IpAddr>()
+        .map(address_key)
+        .unwrap_or_else(|_| ip.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_fixed_and_retry_after_their_end() {
+        let w = Window::of(3 * HOUR_MS + 1_500, HOUR_MS);
+        assert_eq!(w.start, 3 * HOUR_MS);
+        assert_eq!(w.end(), 4 * HOUR_MS);
+        assert_eq!(w.retry_after_secs(4 * HOUR_MS - 1), 1);
+        assert_eq!(w.retry_after_secs(3 * HOUR_MS), 3600);
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_mapped_ipv4_as_ipv4() {
+        let a: IpAddr = "2a02:6b8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2a02:6b8:1:2:bbbb:cccc::9".parse().unwrap();
+        let c: IpAddr = "2a02:6b8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().unwrap();
+        assert_eq!(address_key(mapped), "10.1.2.3");
+        assert_eq!(address_key_of("10.1.2.3"), "10.1.2.3");
+    }
+}
