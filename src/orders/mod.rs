@@ -255,6 +255,27 @@ pub async fn checkout(
     if let Some(placed) = replay(state, customer, key).await? {
         return Ok(placed);
     }
+    match place_new(state, auth, key, delivery, payment, spasibo, recipient).await {
+        Ok(placed) => Ok(placed),
+        // A request with the same key may have won meanwhile (and emptied the cart this one
+        // then found empty): its answer is this one's too.
+        Err(e) => match replay(state, customer, key).await? {
+            Some(placed) if e.code != "payment_declined" => Ok(placed),
+            _ => Err(e),
+        },
+    }
+}
+
+async fn place_new(
+    state: &AppState,
+    auth: &Authenticated,
+    key: &str,
+    delivery: Delivery,
+    payment: Payment,
+    spasibo: i64,
+    recipient: Option<Recipient>,
+) -> AppResult<Placed> {
+    let customer = &auth.customer.id;
     let now = state.clock.now_ms();
     if spasibo < 0 {
         return Err(AppError::bad_request("invalid_spasibo_amount"));
@@ -397,6 +418,19 @@ pub async fn checkout(
 /// 202 with the page to confirm on). While the first request is still with the acquirer:
 /// 409 `idempotency_in_progress`. `None`: no order under this key.
 async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Placed>> {
+    // The attempt first, then the order: an approval and the `paid` status commit together,
+    // so an attempt read as settled is never paired with an older order row.
+    let attempt: Option<String> = sqlx::query_scalar(
+        "SELECT a.status FROM payment_attempts a JOIN orders o ON o.id = a.order_id \
+         WHERE o.customer_id = $1 AND o.idempotency_key = $2 ORDER BY a.created_at DESC LIMIT 1",
+    )
+    .bind(customer)
+    .bind(key)
+    .fetch_optional(&state.db)
+    .await?;
+    if attempt.as_deref() == Some("pending") {
+        return Err(AppError::conflict("idempotency_in_progress"));
+    }
     let Some(row) = one_order(
         state,
         "customer_id = $1 AND idempotency_key = $2",
@@ -406,15 +440,6 @@ async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option
     else {
         return Ok(None);
     };
-    let attempt: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM payment_attempts WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(&row.id)
-    .fetch_optional(&state.db)
-    .await?;
-    if attempt.as_deref() == Some("pending") {
-        return Err(AppError::conflict("idempotency_in_progress"));
-    }
     let wallet = row.payment_method == "wallet";
     let mut order = order_of(row)?;
     let paid = order.status != "awaiting_payment";

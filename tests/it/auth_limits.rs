@@ -94,14 +94,14 @@ async fn an_email_gets_at_most_5_codes_an_hour_and_20_a_day() {
 }
 
 #[tokio::test]
-async fn an_ip_may_ask_20_times_an_hour_whatever_the_contacts() {
+async fn an_address_asking_over_20_times_an_hour_solves_a_captcha_never_locked_out() {
     let app = spawn_app().await;
     for _ in 0..20 {
         app.request_code("sms", &new_phone()).await.expect(202);
     }
-    let r = app.request_code("email", &new_email()).await.expect(429);
-    assert_eq!(r.code(), "too_many_requests");
-    assert!(r.header("retry-after").is_some());
+    let r = app.request_code("email", &new_email()).await.expect(400);
+    assert_eq!(r.code(), "captcha_required");
+    assert_eq!(r.json()["error"]["message"], "Введите антиспам-код с картинки.");
     // X-Forwarded-For from an untrusted peer changes nothing.
     let r = app
         .send(
@@ -112,9 +112,51 @@ async fn an_ip_may_ask_20_times_an_hour_whatever_the_contacts() {
             &[("x-forwarded-for", "203.0.113.9")],
         )
         .await;
-    assert_eq!(r.status, 429);
-    app.advance(3601);
+    assert_eq!(r.code(), "captcha_required");
+    // A wrong answer is refused, a solved captcha lets the request through — once.
+    let (id, answer) = app.captcha().await;
+    let with = |id: &str, answer: &str| {
+        json!({"channel":"sms","to": new_phone(),"captcha_id": id,"captcha_answer": answer})
+    };
+    let r = app
+        .api(Method::POST, "/auth/codes", None, Some(with(&id, "XXXXX")))
+        .await;
+    assert_eq!(r.code(), "invalid_captcha");
+    let (id, answer) = app.captcha().await;
+    app.api(Method::POST, "/auth/codes", None, Some(with(&id, &answer)))
+        .await
+        .expect(202);
+    let r = app
+        .api(Method::POST, "/auth/codes", None, Some(with(&id, &answer)))
+        .await;
+    assert_eq!(r.code(), "invalid_captcha", "a captcha is single use");
+    // The next hour starts afresh.
+    app.advance(3600);
     app.request_code("sms", &new_phone()).await.expect(202);
+}
+
+#[tokio::test]
+async fn far_above_the_threshold_an_address_gets_429() {
+    let app = spawn_app_with(|c| {
+        c.limits.ip_per_hour = 2;
+        c.limits.hard_cap_factor = 3;
+    })
+    .await;
+    let answers = [
+        app.request_code("sms", &new_phone()).await.status,
+        app.request_code("sms", &new_phone()).await.status,
+    ];
+    assert_eq!(answers, [202, 202]);
+    for _ in 0..4 {
+        assert_eq!(
+            app.request_code("sms", &new_phone()).await.code(),
+            "captcha_required"
+        );
+    }
+    let r = app.request_code("sms", &new_phone()).await.expect(429);
+    assert_eq!(r.code(), "too_many_requests");
+    let retry: i64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 3600, "{retry}");
 }
 
 #[tokio::test]
@@ -143,7 +185,7 @@ async fn behind_a_trusted_proxy_the_forwarded_client_ip_is_limited() {
             &from("203.0.113.5"),
         )
         .await;
-    assert_eq!(r.status, 429);
+    assert_eq!(r.code(), "captcha_required");
     // Another client behind the same proxy is not affected.
     let body = json!({"channel":"sms","to": new_phone()});
     app.send(

@@ -7,6 +7,7 @@ mod support;
 
 mod auth_codes;
 mod auth_limits;
+mod concurrency;
 mod contacts;
 mod delivery;
 mod notify;

@@ -194,7 +194,59 @@ fn with_database(url: &str, db: &str) -> String {
     u.to_string()
 }
 
+/// Runs all `requests` at once (on the caller's runtime, every one in flight together) and
+/// returns their answers in order.
+pub async fn all_at_once<F: std::future::Future<Output = Resp>>(requests: Vec<F>) -> Vec<Resp> {
+    futures::future::join_all(requests).await
+}
+
+/// How many answers have this status (and, if given, this error code).
+pub fn count(answers: &[Resp], status: u16, code: Option<&str>) -> usize {
+    answers
+        .iter()
+        .filter(|r| r.status.as_u16() == status && code.is_none_or(|c| r.code() == c))
+        .count()
+}
+
+/// No answer is a server error.
+#[track_caller]
+pub fn no_server_errors(answers: &[Resp]) {
+    for r in answers {
+        assert!(r.status.as_u16() < 500, "server error: {} {}", r.status, r.text);
+    }
+}
+
+/// A distinct client address for the n-th request (behind a trusted proxy).
+pub fn client_ip(n: usize) -> String {
+    format!("198.51.{}.{}", n / 250, n % 250 + 1)
+}
+
 impl TestApp {
+    /// A second node: another application on the same database and clock (as several
+    /// stateless nodes behind a load balancer are).
+    pub async fn second_node(&self) -> TestApp {
+        let mut config = self.state.config.clone();
+        config.addr = "127.0.0.1:0".into();
+        config.demo = Some(false);
+        let app = Application::build_with_clock(config, self.clock.clone())
+            .await
+            .expect("second node builds");
+        let addr = app.local_addr();
+        let state = app.state.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base: format!("http://{addr}"),
+            clock: self.clock.clone(),
+            state,
+            client: client(),
+            _dir: None,
+            _stop: stop,
+        }
+    }
+
     pub fn advance(&self, secs: i64) {
         self.clock.advance_secs(secs);
     }
