@@ -96,7 +96,10 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
 }
 
 pub fn is_sqlite_pool(db: &Db) -> bool {
-    db.connect_options().database_url.scheme().starts_with("sqlite")
+    db.connect_options()
+        .database_url
+        .scheme()
+        .starts_with("sqlite")
 }
 
 /// Whether a failed statement may simply be tried again: a PostgreSQL deadlock (40P01) or
@@ -104,8 +107,10 @@ pub fn is_sqlite_pool(db: &Db) -> bool {
 pub fn is_retryable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            matches!(d.code().as_deref(), Some("40P01" | "40001" | "5" | "6" | "517"))
-                || d.message().contains("database is locked")
+            matches!(
+                d.code().as_deref(),
+                Some("40P01" | "40001" | "5" | "6" | "517")
+            ) || d.message().contains("database is locked")
         }
         _ => false,
     }

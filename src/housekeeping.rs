@@ -43,10 +43,12 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
 /// nodes exactly one holds it until it lapses.
 pub async fn take_lease(state: &AppState, name: &str, holder: &str) -> AppResult<bool> {
     let now = state.clock.now_ms();
-    sqlx::query("INSERT INTO leases (name, holder, until) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(&state.db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO leases (name, holder, until) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .execute(&state.db)
+    .await?;
     let taken = sqlx::query(
         "UPDATE leases SET holder = $1, until = $2 WHERE name = $3 AND (until < $4 OR holder = $1)",
     )

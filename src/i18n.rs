@@ -107,12 +107,36 @@ impl Locale {
         LOCALES.try_lookup_with_args(self.id(), key, &Self::arg_map(args))
     }
 
+    /// Arguments that are counts reach Fluent as numbers, so its plural selectors pick
+    /// «1 попытка / 2 попытки / 5 попыток»; everything else (codes with leading zeros, names)
+    /// stays text.
     fn arg_map(
         args: &[(&'static str, String)],
     ) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+        const COUNTS: &[&str] = &["n", "left", "count", "hours", "minutes"];
         args.iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .map(|(k, v)| {
+                let value = match v.parse::<i64>() {
+                    Ok(n) if COUNTS.contains(k) => FluentValue::from(n),
+                    _ => FluentValue::from(v.clone()),
+                };
+                (Cow::Borrowed(*k), value)
+            })
             .collect()
+    }
+
+    /// A wait in words with the right plural: «45 секунд», «2 минуты», «1 час» (rounded up to
+    /// the unit; hours from 90 minutes on).
+    pub fn wait(self, secs: i64) -> String {
+        let secs = secs.max(1);
+        let (unit, n) = if secs < 60 {
+            ("s", secs)
+        } else if secs < 90 * 60 {
+            ("m", (secs + 59) / 60)
+        } else {
+            ("h", (secs + 1799) / 3600)
+        };
+        self.ta("wait", &[("unit", unit.to_owned()), ("n", n.to_string())])
     }
 
     pub fn has(self, key: &str) -> bool {
@@ -123,6 +147,30 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_and_counts_take_russian_plurals() {
+        let ru = Locale::Ru;
+        assert_eq!(ru.wait(1), "1 секунду");
+        assert_eq!(ru.wait(3), "3 секунды");
+        assert_eq!(ru.wait(50), "50 секунд");
+        assert_eq!(ru.wait(61), "2 минуты");
+        assert_eq!(ru.wait(21 * 60), "21 минуту");
+        assert_eq!(ru.wait(50 * 60), "50 минут");
+        assert_eq!(ru.wait(3600), "60 минут");
+        assert_eq!(ru.wait(2 * 3600), "2 часа");
+        assert_eq!(ru.wait(5 * 3600), "5 часов");
+        assert_eq!(Locale::En.wait(1), "1 second");
+        assert_eq!(Locale::En.wait(7200), "2 hours");
+        let left = |n: &str| ru.ta("error-invalid-code", &[("left", n.into())]);
+        assert_eq!(left("1"), "Неверный код. Осталась 1 попытка.");
+        assert_eq!(left("2"), "Неверный код. Осталось 2 попытки.");
+        assert_eq!(left("4"), "Неверный код. Осталось 4 попытки.");
+        assert_eq!(
+            ru.ta("error-resend-too-soon", &[("wait", ru.wait(50))]),
+            "Новый код можно получить через 50 секунд."
+        );
+    }
 
     #[test]
     fn dates_read_as_people_say_them() {

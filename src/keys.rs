@@ -47,7 +47,13 @@ mod tests {
         let k = Keys::from_secret(b"a secret of at least thirty-two chars");
         assert_ne!(k.codes, k.captcha);
         assert_ne!(k.codes, k.outbox);
-        assert_eq!(k.codes, Keys::from_secret(b"a secret of at least thirty-two chars").codes);
-        assert_ne!(k.codes, Keys::from_secret(b"another secret of at least 32 chars").codes);
+        assert_eq!(
+            k.codes,
+            Keys::from_secret(b"a secret of at least thirty-two chars").codes
+        );
+        assert_ne!(
+            k.codes,
+            Keys::from_secret(b"another secret of at least 32 chars").codes
+        );
     }
 }

@@ -94,14 +94,14 @@ where
 
 /// How many units of `key` are taken in the current window (for display, never for deciding).
 pub async fn taken(db: &Db, key: &str, len: i64, now: i64) -> Result<i64, sqlx::Error> {
-    Ok(sqlx::query_scalar(
-        "SELECT n FROM rate_counters WHERE key = $1 AND window_start = $2",
+    Ok(
+        sqlx::query_scalar("SELECT n FROM rate_counters WHERE key = $1 AND window_start = $2")
+            .bind(key)
+            .bind(Window::of(now, len).start)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(0),
     )
-    .bind(key)
-    .bind(Window::of(now, len).start)
-    .fetch_optional(db)
-    .await?
-    .unwrap_or(0))
 }
 
 /// Passes the gate of `key` if it is open at `now`, closing it until `until`. `Ok(None)`:

@@ -89,20 +89,23 @@ error-not-found = Not found.
 error-method-not-allowed = Method not allowed.
 error-timeout = The server took too long. Please try again.
 error-unsupported-media-type = Unsupported request format.
-error-too-many-requests = Too many requests. Try again in { $seconds } s.
+error-too-many-requests = Too many requests. Try again in { $wait }.
 error-internal = Internal error. We are looking into it.
 error-invalid-phone = Enter a mobile phone number, e.g. +7 916 123-45-67.
 error-phone-not-supported = We cannot text this number: a mobile number of Russia, Belarus or Kazakhstan is needed.
 error-invalid-email = Enter an email address, e.g. ivan@mail.ru.
 error-invalid-channel = The code channel must be sms, voice or email.
 error-invalid-purpose = Unknown code purpose.
-error-resend-too-soon = You can get a new code in { $seconds } s.
-error-too-many-codes = Too many codes. Try again in { $seconds } s.
+error-resend-too-soon = You can get a new code in { $wait }.
+error-too-many-codes = Too many codes. Try again in { $wait }.
 error-voice-needs-sms = Get a code by SMS first.
-error-voice-too-soon = You can ask for a call in { $seconds } s.
-error-invalid-code = Wrong code. Attempts left: { $left }.
+error-voice-too-soon = You can ask for a call in { $wait }.
+error-invalid-code = Wrong code. { $left ->
+    [one] { $left } attempt left
+   *[other] { $left } attempts left
+}.
 error-code-expired = The code has expired or was used. Ask for a new one.
-error-code-entry-locked = Too many wrong codes. Code entry is locked; try again in { $seconds } s.
+error-code-entry-locked = Too many wrong codes. Code entry is locked; try again in { $wait }.
 
 sms-code-login = Sign-in code: { $code }. Do not share it.
 
@@ -191,6 +194,7 @@ revert-title = It wasn't me
 revert-lead = If you did not change the contact, we will restore the old one and end every session.
 revert-submit = It wasn't me
 revert-done = The old contact is back and all sessions have ended. Sign in again and change your password.
+revert-password-removed = The password set after the contact change was removed and recovery links were cancelled: sign in with a code and set a new password.
 
 event-password_sign_in = Wrong password
 event-password_changed = Password changed
@@ -202,6 +206,7 @@ event-email_changed = Email changed
 event-phone_changed = Phone changed
 event-email_change_reverted = Email change undone
 event-phone_change_reverted = Phone change undone
+event-password_removed = Password removed after a contact change was reverted
 event-phone_detached = Number detached
 event-support_case_opened = Support request
 
@@ -470,3 +475,19 @@ checkout-new-address = Or a new courier address
 error-address-not-found = Address not found.
 error-address-or-address-id = Give either a new address or a saved one.
 error-too-many-addresses = Too many saved addresses: remove some first.
+
+# A wait in words (`Locale::wait`): unit s, m or h, and the number.
+wait = { $unit ->
+    [s] { $n } { $n ->
+        [one] second
+       *[other] seconds
+    }
+    [m] { $n } { $n ->
+        [one] minute
+       *[other] minutes
+    }
+   *[h] { $n } { $n ->
+        [one] hour
+       *[other] hours
+    }
+}

@@ -89,20 +89,24 @@ error-not-found = Не найдено.
 error-method-not-allowed = Метод не поддерживается.
 error-timeout = Сервер не успел ответить. Попробуйте ещё раз.
 error-unsupported-media-type = Неподдерживаемый формат запроса.
-error-too-many-requests = Слишком много запросов. Повторите через { $seconds } с.
+error-too-many-requests = Слишком много запросов. Повторите через { $wait }.
 error-internal = Внутренняя ошибка. Мы уже разбираемся.
 error-invalid-phone = Введите номер мобильного телефона, например +7 916 123-45-67.
 error-phone-not-supported = На этот номер мы не можем отправить СМС: нужен мобильный номер России, Беларуси или Казахстана.
 error-invalid-email = Введите адрес электронной почты, например ivan@mail.ru.
 error-invalid-channel = Способ отправки кода должен быть sms, voice или email.
 error-invalid-purpose = Неизвестное назначение кода.
-error-resend-too-soon = Новый код можно получить через { $seconds } с.
-error-too-many-codes = Слишком много кодов. Повторите через { $seconds } с.
+error-resend-too-soon = Новый код можно получить через { $wait }.
+error-too-many-codes = Слишком много кодов. Повторите через { $wait }.
 error-voice-needs-sms = Сначала получите код по СМС.
-error-voice-too-soon = Позвонить можно через { $seconds } с.
-error-invalid-code = Неверный код. Осталось попыток: { $left }.
+error-voice-too-soon = Позвонить можно через { $wait }.
+error-invalid-code = Неверный код. { $left ->
+    [one] Осталась { $left } попытка
+    [few] Осталось { $left } попытки
+   *[many] Осталось { $left } попыток
+}.
 error-code-expired = Код устарел или использован. Запросите новый.
-error-code-entry-locked = Слишком много неверных кодов. Ввод кода заблокирован, повторите через { $seconds } с.
+error-code-entry-locked = Слишком много неверных кодов. Ввод кода заблокирован, повторите через { $wait }.
 
 sms-code-login = Код для входа: { $code }. Никому его не сообщайте.
 
@@ -191,6 +195,7 @@ revert-title = Это был не я
 revert-lead = Если контакт в аккаунте меняли не вы, вернём прежний и завершим все сеансы.
 revert-submit = Это был не я
 revert-done = Прежний контакт возвращён, все сеансы завершены. Войдите заново и смените пароль.
+revert-password-removed = Пароль, заданный после смены контакта, удалён, а ссылки для восстановления отменены: войдите по коду и задайте новый пароль.
 
 event-password_sign_in = Неверный пароль
 event-password_changed = Пароль изменён
@@ -202,6 +207,7 @@ event-email_changed = Почта изменена
 event-phone_changed = Телефон изменён
 event-email_change_reverted = Смена почты отменена
 event-phone_change_reverted = Смена телефона отменена
+event-password_removed = Пароль удалён после отмены смены контакта
 event-phone_detached = Номер отвязан
 event-support_case_opened = Заявка в поддержку
 
@@ -216,7 +222,11 @@ error-name-required = Укажите имя и фамилию.
 error-invalid-name = В имени могут быть только буквы, пробелы, дефис и апостроф (до 100 символов).
 error-contact-taken = Этот контакт уже привязан к другому аккаунту.
 error-reauth-required = Для этого действия войдите заново.
-error-contact-change-on-hold = После восстановления доступа контакты можно менять через { $hours } ч.
+error-contact-change-on-hold = После восстановления доступа контакты можно менять через { $hours } { $hours ->
+    [one] час
+    [few] часа
+   *[many] часов
+}.
 error-contact-unchanged = Это и так ваш текущий контакт.
 error-email-code-required = Этим номером давно не пользовались: введите код из письма на { $email }.
 error-recovery-link-invalid = Ссылка недействительна или устарела. Запросите новую.
@@ -470,3 +480,22 @@ checkout-new-address = Или новый адрес для курьера
 error-address-not-found = Адрес не найден.
 error-address-or-address-id = Укажите либо новый адрес, либо сохранённый.
 error-too-many-addresses = Сохранено слишком много адресов: удалите ненужные.
+
+# A wait in words (`Locale::wait`): unit s, m or h, and the number.
+wait = { $unit ->
+    [s] { $n } { $n ->
+        [one] секунду
+        [few] секунды
+       *[many] секунд
+    }
+    [m] { $n } { $n ->
+        [one] минуту
+        [few] минуты
+       *[many] минут
+    }
+   *[h] { $n } { $n ->
+        [one] час
+        [few] часа
+       *[many] часов
+    }
+}

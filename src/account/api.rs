@@ -215,7 +215,8 @@ async fn security_events(
     }))
 }
 
-/// «Это был не я»: the token from the notice puts the old contact back and ends every session.
+/// «Это был не я»: the token from the notice puts the old contact back, removes a password set
+/// since the change, voids recovery links and ends every session.
 #[utoipa::path(post, path = "/contact-changes/{token}/revert", tag = "account",
     params(("token" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]

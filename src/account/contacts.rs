@@ -117,7 +117,29 @@ pub async fn start_change(
     if current == Some(contact.as_str()) {
         return Err(AppError::bad_request("contact_unchanged"));
     }
+    // «Taken» tells that the contact has an account: at most 10 such answers per account a
+    // day; past that every change request of the account waits, taken or not, so the wait
+    // itself tells nothing.
+    let now = state.clock.now_ms();
+    let probes = format!("taken:{}", auth.customer.id);
+    let cap = state.config.limits.contact_taken_per_day;
+    let day = crate::limits::Window::of(now, crate::limits::DAY_MS);
+    if crate::limits::taken(&state.db, &probes, crate::limits::DAY_MS, now).await? >= cap {
+        return Err(AppError::too_many(
+            "too_many_requests",
+            day.retry_after_secs(now),
+        ));
+    }
     if super::by_contact(&state.db, &contact).await?.is_some() {
+        if crate::limits::reserve(&state.db, &probes, crate::limits::DAY_MS, cap, now)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::too_many(
+                "too_many_requests",
+                day.retry_after_secs(now),
+            ));
+        }
         // Someone's contact: refused without saying whose.
         return Err(AppError::conflict("contact_taken"));
     }
@@ -220,8 +242,10 @@ pub async fn confirm_change(
     Ok(())
 }
 
-/// «Это был не я»: the old contact comes back (if still free), every session ends.
-pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<()> {
+/// «Это был не я»: the old contact comes back (if still free), a password set since the
+/// change is removed, recovery links die and every session ends. True when a password was
+/// removed (the page says so: sign in by code and set a new one).
+pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<bool> {
     let now = state.clock.now_ms();
     let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
         "SELECT id, customer_id, kind, old_value, new_value FROM contact_changes \
@@ -279,10 +303,47 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<(
     } else {
         restored?;
     }
+    // Whoever made the change may also have set a password and asked for recovery links:
+    // a password set since the change goes, open links die, every session ends.
+    let (changed_at,): (i64,) =
+        sqlx::query_as("SELECT created_at FROM contact_changes WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&state.db)
+            .await?;
+    let password_removed = sqlx::query(
+        "UPDATE customers SET password_hash = NULL, password_changed_at = $3 \
+         WHERE id = $1 AND password_hash IS NOT NULL AND password_changed_at > $2",
+    )
+    .bind(&customer_id)
+    .bind(changed_at)
+    .bind(now)
+    .execute(&state.db)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query(
+        "UPDATE recovery_tokens SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL",
+    )
+    .bind(&customer_id)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
     sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
         .bind(&customer_id)
         .execute(&state.db)
         .await?;
+    if password_removed {
+        super::log_event(
+            &state.db,
+            now,
+            actor,
+            Some(&customer_id),
+            None,
+            "password_removed",
+            "change_reverted",
+        )
+        .await?;
+    }
     super::log_event(
         &state.db,
         now,
@@ -293,7 +354,7 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<(
         "ok",
     )
     .await?;
-    Ok(())
+    Ok(password_removed)
 }
 
 /// «Игорю Валерьяновичу»: the customer's form of address in another grammatical case, for

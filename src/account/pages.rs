@@ -486,10 +486,19 @@ async fn revert_submit(
     Path(token): Path<String>,
     CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> AppResult<Response> {
-    super::contacts::revert(&state, &token, &actor).await?;
+    let password_removed = super::contacts::revert(&state, &token, &actor).await?;
+    let text = if password_removed {
+        format!(
+            "{} {}",
+            page.t("revert-done"),
+            page.t("revert-password-removed")
+        )
+    } else {
+        page.t("revert-done")
+    };
     let mut res = crate::web::layout::NoticePage {
         title: page.t("revert-title"),
-        text: page.t("revert-done"),
+        text,
         action: Some(("/login".into(), page.t("nav-login"))),
         page,
     }

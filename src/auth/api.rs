@@ -75,7 +75,10 @@ async fn request_code(
         Channel::parse(&body.channel).ok_or_else(|| AppError::bad_request("invalid_channel"))?;
     let contact = codes::parse_contact(&state, channel, &body.to)?;
     let ip = ip.to_string();
-    let captcha = body.captcha_id.as_deref().zip(body.captcha_answer.as_deref());
+    let captcha = body
+        .captcha_id
+        .as_deref()
+        .zip(body.captcha_answer.as_deref());
     super::volume::guard(&state, super::volume::Volume::Codes, &ip, captcha).await?;
     let s = codes::start(&state, purpose, channel, &contact, &ip, locale).await?;
     Ok((

@@ -272,7 +272,13 @@ pub async fn start_with(
         purpose,
         channel,
         contact: contact.as_str().to_owned(),
-        code_hash: code_hash(&state.keys.codes, purpose, contact.as_str(), &flow_id, &code),
+        code_hash: code_hash(
+            &state.keys.codes,
+            purpose,
+            contact.as_str(),
+            &flow_id,
+            &code,
+        ),
         ip: ip.to_owned(),
         now,
         expires_at: now + limits.code_ttl_secs * 1000,
@@ -299,7 +305,8 @@ pub async fn resend(
     ip: &str,
     locale: Locale,
 ) -> AppResult<Started> {
-    let purpose = Purpose::parse(&flow.purpose).ok_or_else(|| AppError::bad_request("code_expired"))?;
+    let purpose =
+        Purpose::parse(&flow.purpose).ok_or_else(|| AppError::bad_request("code_expired"))?;
     let contact = flow.contact_typed();
     let channel = match (voice, contact.is_phone()) {
         (true, true) => Channel::Voice,
@@ -307,8 +314,8 @@ pub async fn resend(
         (_, false) => Channel::Email,
     };
     // A registration with a taken email carried a notice, not a code: it stays a notice.
-    let notice = (purpose == Purpose::Register && flow.payload.is_none())
-        .then_some(Notice::RegisterTaken);
+    let notice =
+        (purpose == Purpose::Register && flow.payload.is_none()).then_some(Notice::RegisterTaken);
     let extra = Extra {
         customer_id: flow.customer_id.clone(),
         payload: flow.payload.clone(),
@@ -838,5 +845,3 @@ pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
         call_in,
     })
 }
-
-

@@ -4,6 +4,7 @@
 
 use super::codes::{self, Extra, Notice, SignedIn, Started};
 use super::sessions::Authenticated;
+use super::volume::{self, Volume};
 use super::{Channel, Contact, Purpose, parse_email, parse_phone};
 use crate::account::{self, Actor, CustomerRow};
 use crate::app::AppState;
@@ -11,9 +12,7 @@ use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::HOUR_MS;
-use super::volume::{self, Volume};
 use serde::{Deserialize, Serialize};
-
 
 /// A pending registration, kept in its email flow until the code is confirmed.
 #[derive(Debug, Serialize, Deserialize)]
@@ -50,6 +49,7 @@ fn policy(state: &AppState, password: &str) -> AppResult<()> {
 
 /// `POST /auth/register`: the same answer whether or not the email is taken; a taken address
 /// gets a "someone tried to register with your email" letter instead of a code.
+#[allow(clippy::too_many_arguments)]
 pub async fn register(
     state: &AppState,
     first_name: &str,

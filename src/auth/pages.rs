@@ -2,8 +2,8 @@
 //! countdown, «Позвонить». Everything works with plain forms; JS only runs the countdowns.
 
 use super::codes::{self, FlowView};
-use super::volume::{self, Volume};
 use super::sessions::MaybeAuthenticated;
+use super::volume::{self, Volume};
 use super::{Channel, Purpose};
 use crate::account::Actor;
 use crate::app::AppState;
@@ -131,19 +131,14 @@ async fn login_submit(
     };
     let next = safe_next(form.next.as_deref());
     let ip = ip.to_string();
-    let captcha = form.captcha_id.as_deref().zip(form.captcha_answer.as_deref());
+    let captcha = form
+        .captcha_id
+        .as_deref()
+        .zip(form.captcha_answer.as_deref());
     let started = async {
         let contact = codes::parse_contact(&state, channel, &raw)?;
         volume::guard(&state, Volume::Codes, &ip, captcha).await?;
-        codes::start(
-            &state,
-            Purpose::Login,
-            channel,
-            &contact,
-            &ip,
-            page.l,
-        )
-        .await
+        codes::start(&state, Purpose::Login, channel, &contact, &ip, page.l).await
     }
     .await;
     match started {
@@ -541,7 +536,10 @@ async fn send_again(
     let flow = codes::flow(&state, &form.flow)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let captcha = form.captcha_id.as_deref().zip(form.captcha_answer.as_deref());
+    let captcha = form
+        .captcha_id
+        .as_deref()
+        .zip(form.captcha_answer.as_deref());
     let sent = async {
         volume::guard(&state, Volume::Codes, &ip.to_string(), captcha).await?;
         codes::resend(&state, &flow, voice, &ip.to_string(), page.l).await

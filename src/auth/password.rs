@@ -338,8 +338,18 @@ mod tests {
         let h = Hasher::default();
         let phc = h.hash("пароль-кот-в-сапогах").await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(h.verify("пароль-кот-в-сапогах", Some(&phc)).await.unwrap().ok);
-        assert!(!h.verify("пароль-кот-в-сапогаx", Some(&phc)).await.unwrap().ok);
+        assert!(
+            h.verify("пароль-кот-в-сапогах", Some(&phc))
+                .await
+                .unwrap()
+                .ok
+        );
+        assert!(
+            !h.verify("пароль-кот-в-сапогаx", Some(&phc))
+                .await
+                .unwrap()
+                .ok
+        );
     }
 
     #[tokio::test]
@@ -361,10 +371,15 @@ mod tests {
     #[tokio::test]
     async fn unknown_or_unreadable_login_fails() {
         let h = cheap(256, 2);
-        assert_eq!(h.verify(DUMMY_PASSWORD, None).await.unwrap(), Verified::FAILED);
+        assert_eq!(
+            h.verify(DUMMY_PASSWORD, None).await.unwrap(),
+            Verified::FAILED
+        );
         assert_eq!(h.verify("anything", None).await.unwrap(), Verified::FAILED);
         assert_eq!(
-            h.verify("anything", Some("not a phc string")).await.unwrap(),
+            h.verify("anything", Some("not a phc string"))
+                .await
+                .unwrap(),
             Verified::FAILED
         );
         // The dummy hash is made once, with the current parameters.
@@ -379,7 +394,10 @@ mod tests {
         let current = cheap(512, 2);
         for weaker in [cheap(256, 2), cheap(512, 1)] {
             let phc = weaker.hash("correct horse battery").await.unwrap();
-            let v = current.verify("correct horse battery", Some(&phc)).await.unwrap();
+            let v = current
+                .verify("correct horse battery", Some(&phc))
+                .await
+                .unwrap();
             assert_eq!(
                 v,
                 Verified {
@@ -389,7 +407,10 @@ mod tests {
                 "{phc}"
             );
             // A wrong password never asks for a rehash.
-            assert_eq!(current.verify("wrong", Some(&phc)).await.unwrap(), Verified::FAILED);
+            assert_eq!(
+                current.verify("wrong", Some(&phc)).await.unwrap(),
+                Verified::FAILED
+            );
         }
         // Stronger than current: no rehash.
         let phc = cheap(1024, 3).hash("x").await.unwrap();

@@ -80,7 +80,14 @@ async fn add(
 ) -> AppResult<Response> {
     let result = add_one(&state, &owner.owner, &f.product_id).await;
     let back = f.back.as_deref().and_then(crate::web::local_path);
-    respond(&state, page, &owner, result, back.as_deref().unwrap_or("/cart")).await
+    respond(
+        &state,
+        page,
+        &owner,
+        result,
+        back.as_deref().unwrap_or("/cart"),
+    )
+    .await
 }
 
 /// One more of a product in the cart (the «В корзину» buttons).

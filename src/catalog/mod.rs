@@ -34,6 +34,24 @@ pub fn like_pattern(word: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Longest search text accepted (characters); longer is 400 `query_too_long`, never a
+/// database error.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// The first `max` words of a search text, normalised, as LIKE patterns (empty when no text).
+pub fn search_words(q: Option<&str>, max: usize) -> AppResult<Vec<String>> {
+    let q = q.unwrap_or("");
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::bad_request("query_too_long").arg("max", MAX_QUERY_CHARS.to_string()));
+    }
+    Ok(normalize(q)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(max)
+        .map(like_pattern)
+        .collect())
+}
+
 /// An opaque cursor over ids.
 pub fn encode_cursor(id: &str) -> String {
     use base64::Engine;
@@ -140,14 +158,7 @@ pub async fn search(
     after: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<Product>, Option<String>)> {
-    let words: Vec<String> = q
-        .map(normalize)
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .take(5)
-        .map(like_pattern)
-        .collect();
+    let words = search_words(q, 5)?;
     // Five optional word filters keep one SQL text for every query.
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());

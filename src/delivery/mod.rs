@@ -202,12 +202,7 @@ pub async fn by_text(
     limit: usize,
     filter: &Filter,
 ) -> AppResult<Vec<Point>> {
-    let words: Vec<String> = crate::catalog::normalize(q)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .take(3)
-        .map(crate::catalog::like_pattern)
-        .collect();
+    let words = crate::catalog::search_words(Some(q), 3)?;
     if words.is_empty() {
         return Err(AppError::bad_request("query_required"));
     }

@@ -330,8 +330,10 @@ pub struct CardList {
 
 /// Saved cards: brand, last 4 digits and expiry (the number itself is never stored).
 #[utoipa::path(get, path = "/me/cards", tag = "orders",
-    responses((status = 200, body = CardList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = CardList), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "reauth_required: sign in again (payment data needs a sign-in at most 15 minutes old)")))]
 async fn cards(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<CardList>> {
+    crate::auth::credentials::require_fresh(&state, &auth)?;
     Ok(Json(CardList {
         items: super::saved_cards(&state, &auth.customer.id).await?,
         next_cursor: None,

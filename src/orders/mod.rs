@@ -1151,15 +1151,7 @@ pub async fn purchases(
     after: Option<(i64, String)>,
     limit: i64,
 ) -> AppResult<(Vec<Purchase>, Option<String>)> {
-    let words: Vec<String> =
-        f.q.as_deref()
-            .map(crate::catalog::normalize)
-            .unwrap_or_default()
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .take(3)
-            .map(crate::catalog::like_pattern)
-            .collect();
+    let words = crate::catalog::search_words(f.q.as_deref(), 3)?;
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
     let (w1, w2, w3) = (next(), next(), next());

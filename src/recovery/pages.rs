@@ -136,13 +136,8 @@ async fn reset_view(
 ) -> AppResult<ResetPage> {
     let new_phone = match &flow {
         Some(f) => crate::auth::codes::flow(state, f).await?.map(|fl| {
-            page.l.ta(
-                "login-sent-to",
-                &[(
-                    "contact",
-                    fl.contact_typed().masked(),
-                )],
-            )
+            page.l
+                .ta("login-sent-to", &[("contact", fl.contact_typed().masked())])
         }),
         None => None,
     };

@@ -225,8 +225,17 @@ pub async fn render_errors(
 
 pub fn error_message(locale: Locale, err: &AppError) -> String {
     let key = format!("error-{}", err.code.replace('_', "-"));
+    let mut args = err.args.clone();
+    // A wait is said in words: «через 50 минут», «через 1 час».
+    if let Some(secs) = args
+        .iter()
+        .find(|(k, _)| *k == "seconds")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+    {
+        args.push(("wait", locale.wait(secs)));
+    }
     locale
-        .try_ta(&key, &err.args)
+        .try_ta(&key, &args)
         .unwrap_or_else(|| locale.t("error-bad-request"))
 }
 
@@ -350,7 +359,10 @@ mod tests {
 
     #[test]
     fn redirect_targets_stay_on_the_site() {
-        assert_eq!(local_path("/orders?tab=1").as_deref(), Some("/orders?tab=1"));
+        assert_eq!(
+            local_path("/orders?tab=1").as_deref(),
+            Some("/orders?tab=1")
+        );
         assert_eq!(
             local_path("/catalog/чай").as_deref(),
             Some("/catalog/%D1%87%D0%B0%D0%B9")

@@ -104,7 +104,7 @@ test('a wrong code shows an error, then the right code signs in', async (t) => {
 
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.equal((await alert.textContent()).trim(), 'Неверный код. Осталось попыток: 4.');
+    assert.equal((await alert.textContent()).trim(), 'Неверный код. Осталось 4 попытки.');
     assert.equal(path(page), '/login/code');
     assert.equal(await page.getByTestId('user-menu').count(), 0);
 

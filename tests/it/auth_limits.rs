@@ -101,7 +101,10 @@ async fn an_address_asking_over_20_times_an_hour_solves_a_captcha_never_locked_o
     }
     let r = app.request_code("email", &new_email()).await.expect(400);
     assert_eq!(r.code(), "captcha_required");
-    assert_eq!(r.json()["error"]["message"], "Введите антиспам-код с картинки.");
+    assert_eq!(
+        r.json()["error"]["message"],
+        "Введите антиспам-код с картинки."
+    );
     // X-Forwarded-For from an untrusted peer changes nothing.
     let r = app
         .send(
@@ -114,10 +117,8 @@ async fn an_address_asking_over_20_times_an_hour_solves_a_captcha_never_locked_o
         .await;
     assert_eq!(r.code(), "captcha_required");
     // A wrong answer is refused, a solved captcha lets the request through — once.
-    let (id, answer) = app.captcha().await;
-    let with = |id: &str, answer: &str| {
-        json!({"channel":"sms","to": new_phone(),"captcha_id": id,"captcha_answer": answer})
-    };
+    let (id, _) = app.captcha().await;
+    let with = |id: &str, answer: &str| json!({"channel":"sms","to": new_phone(),"captcha_id": id,"captcha_answer": answer});
     let r = app
         .api(Method::POST, "/auth/codes", None, Some(with(&id, "XXXXX")))
         .await;

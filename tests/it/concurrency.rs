@@ -33,7 +33,12 @@ async fn a_hundred_code_requests_for_one_phone_send_exactly_one() {
     let app = behind_proxy(|_| {}).await;
     let phone = new_phone();
     let ips: Vec<String> = (0..N).map(client_ip).collect();
-    let answers = all_at_once(ips.iter().map(|ip| code_request(&app, &phone, ip)).collect()).await;
+    let answers = all_at_once(
+        ips.iter()
+            .map(|ip| code_request(&app, &phone, ip))
+            .collect(),
+    )
+    .await;
     no_server_errors(&answers);
     assert_eq!(count(&answers, 202, None), 1, "one code per resend window");
     assert_eq!(count(&answers, 429, Some("resend_too_soon")), N - 1);
@@ -223,8 +228,10 @@ async fn one_address_opens_5_support_cases_an_hour_then_needs_a_captcha() {
                     Method::POST,
                     "/support/recovery-requests",
                     None,
-                    Some(json!({"full_name": "Петров Игорь", "old_email": "old@example.ru",
-                        "new_contact": c, "order_number": "10023", "card_last4": "4242"})),
+                    Some(
+                        json!({"full_name": "Петров Игорь", "old_email": "old@example.ru",
+                        "new_contact": c, "order_number": "10023", "card_last4": "4242"}),
+                    ),
                     &[("x-forwarded-for", "203.0.113.60")],
                 )
             })
@@ -326,7 +333,10 @@ async fn books_agree(app: &TestApp, products: &[&str], stock_before: i64) {
     .fetch_one(db)
     .await
     .unwrap();
-    assert_eq!(approved_elsewhere, 0, "approved payments only on paid orders");
+    assert_eq!(
+        approved_elsewhere, 0,
+        "approved payments only on paid orders"
+    );
     let unpaid_with_money: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
          (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.id AND a.status = 'approved')",

@@ -10,6 +10,7 @@ mod auth_limits;
 mod concurrency;
 mod contacts;
 mod delivery;
+mod hardening;
 mod notify;
 mod orders;
 mod pages;

@@ -258,29 +258,52 @@ async fn failures_count_per_account_fade_after_an_hour_and_a_code_resets_them() 
     let phone = new_phone();
     let (flow, _) = {
         let r = app
-            .api(Method::POST, "/me/phone", Some(&token), Some(json!({"phone": phone, "channel": "sms"})))
+            .api(
+                Method::POST,
+                "/me/phone",
+                Some(&token),
+                Some(json!({"phone": phone, "channel": "sms"})),
+            )
             .await
             .expect(202);
         (r.json()["flow_id"].as_str().unwrap().to_owned(), ())
     };
     let code = app.last_code(&phone).await;
-    app.api(Method::POST, "/me/phone/confirm", Some(&token), Some(json!({"flow_id": flow, "code": code})))
-        .await
-        .expect(204);
+    app.api(
+        Method::POST,
+        "/me/phone/confirm",
+        Some(&token),
+        Some(json!({"flow_id": flow, "code": code})),
+    )
+    .await
+    .expect(204);
     for login in [&email, &email, &email, &phone, &phone] {
-        password_sign_in(&app, login, "не тот пароль").await.expect(401);
+        password_sign_in(&app, login, "не тот пароль")
+            .await
+            .expect(401);
     }
     let r = password_sign_in(&app, &email, PASSWORD).await.expect(400);
-    assert_eq!(r.code(), "captcha_required", "five failures across phone and email");
+    assert_eq!(
+        r.code(),
+        "captcha_required",
+        "five failures across phone and email"
+    );
     // An hour without failures: they fade.
     app.advance(3601);
-    password_sign_in(&app, &phone, "не тот пароль").await.expect(401);
+    password_sign_in(&app, &phone, "не тот пароль")
+        .await
+        .expect(401);
     password_sign_in(&app, &email, PASSWORD).await.expect(200);
     // A code sign-in resets them too: a stranger's failures never lock the owner out.
     for _ in 0..5 {
-        password_sign_in(&app, &email, "не тот пароль").await.expect(401);
+        password_sign_in(&app, &email, "не тот пароль")
+            .await
+            .expect(401);
     }
-    assert_eq!(password_sign_in(&app, &email, PASSWORD).await.code(), "captcha_required");
+    assert_eq!(
+        password_sign_in(&app, &email, PASSWORD).await.code(),
+        "captcha_required"
+    );
     app.advance(61);
     let (flow, code) = app.code_for("email", &email).await;
     app.verify(&flow, &code).await.expect(200);

@@ -212,7 +212,12 @@ pub fn count(answers: &[Resp], status: u16, code: Option<&str>) -> usize {
 #[track_caller]
 pub fn no_server_errors(answers: &[Resp]) {
     for r in answers {
-        assert!(r.status.as_u16() < 500, "server error: {} {}", r.status, r.text);
+        assert!(
+            r.status.as_u16() < 500,
+            "server error: {} {}",
+            r.status,
+            r.text
+        );
     }
 }
 
