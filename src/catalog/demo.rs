@@ -299,7 +299,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     if count > 0 {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     for (i, (id, ru, en)) in CATEGORIES.iter().enumerate() {
         sqlx::query(
             "INSERT INTO categories (id, name_ru, name_en, position) VALUES ($1, $2, $3, $4)",

@@ -150,7 +150,7 @@ pub fn validate(rows: Vec<Row>) -> Result<Vec<NewProduct>, Vec<RowError>> {
 
 /// Stores checked products in one transaction; returns how many were written.
 pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result<u64> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut written = 0;
     // Read once; the ones this file creates are added as they come.
     let mut categories: Vec<(String, String, String)> =

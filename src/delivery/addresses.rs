@@ -74,7 +74,13 @@ pub async fn add(
     let owner = customer.to_owned();
     let (st, customer, now) = (state.clone(), customer.to_owned(), state.clock.now_ms());
     let id: Result<Result<String, AppError>, sqlx::Error> = crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
+        let mut tx = crate::db::begin_write(&st.db).await?;
+        // One address-book write per customer at a time (the customer's row is the lock), so
+        // the same address twice is one row and the book never passes its limit.
+        sqlx::query("UPDATE customers SET last_seen_at = last_seen_at WHERE id = $1")
+            .bind(&customer)
+            .execute(&mut *tx)
+            .await?;
         let existing: Option<String> = sqlx::query_scalar(
             "SELECT id FROM addresses WHERE customer_id = $1 AND address = $2",
         )
@@ -136,7 +142,7 @@ pub async fn set_default(state: &AppState, customer: &str, id: &str) -> AppResul
     get(state, customer, id).await?;
     let (st, customer, id) = (state.clone(), customer.to_owned(), id.to_owned());
     crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
+        let mut tx = crate::db::begin_write(&st.db).await?;
         set_default_in(&mut tx, &customer, &id).await?;
         tx.commit().await
     })
@@ -149,7 +155,7 @@ pub async fn remove(state: &AppState, customer: &str, id: &str) -> AppResult<()>
     get(state, customer, id).await?;
     let (st, customer, id) = (state.clone(), customer.to_owned(), id.to_owned());
     crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
+        let mut tx = crate::db::begin_write(&st.db).await?;
         sqlx::query("DELETE FROM addresses WHERE id = $1 AND customer_id = $2")
             .bind(&id)
             .bind(&customer)

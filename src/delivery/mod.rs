@@ -146,7 +146,7 @@ pub struct NewPoint {
 pub async fn store(db: &crate::db::Db, points: &[NewPoint]) -> Result<u64, sqlx::Error> {
     const BATCH: usize = 500;
     const COLS: usize = 11;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut written = 0;
     for chunk in points.chunks(BATCH) {
         let mut sql = String::from(

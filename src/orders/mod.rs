@@ -1281,7 +1281,7 @@ async fn move_status(state: &AppState, id: &str, from: Option<&str>, to: &str) -
     let from = from.unwrap_or("").to_owned();
     let now = state.clock.now_ms();
     let moved: Result<bool, sqlx::Error> = crate::db::detached(async move {
-        let mut tx = st.db.begin().await?;
+        let mut tx = crate::db::begin_write(&st.db).await?;
         let received = (to == "received").then_some(now);
         let n = sqlx::query(
             "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND ($4 = '' OR status = $4)",

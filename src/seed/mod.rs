@@ -66,7 +66,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
     ] {
         sqlx::query(sql).execute(db).await?;
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     for (k, (id, title, seller, seller_name, category, price)) in products.iter().enumerate() {
         sqlx::query(
             "INSERT INTO seed_products (k, id, title, seller_id, seller_name, category_id, price, search_text) \
@@ -136,7 +136,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
     }
     for first in (0..orders).step_by(CHUNK as usize) {
         let end = (first + CHUNK).min(orders);
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         // Each statement binds only the parameters it uses ($1..$n): PostgreSQL refuses extras.
         for (sql, params) in [(&insert_orders, 5), (&insert_lines, 2), (&insert_events, 3)] {
             let args = [

@@ -449,3 +449,44 @@ async fn a_key_replayed_during_checkout_gets_the_same_order_or_wait() {
     assert!(numbers.contains(again.json()["number"].as_str().unwrap()));
     books_agree(&app, &[&a], 100_000).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_address_book_holds_under_a_hundred_writes() {
+    let app = spawn_app().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let add = |address: String| {
+        app.api(
+            Method::POST,
+            "/me/addresses",
+            Some(&token),
+            Some(json!({"address": address})),
+        )
+    };
+    // The same address a hundred times at once: one entry.
+    let same = all_at_once(
+        (0..N)
+            .map(|_| add("Москва, Тверская ул., 1".into()))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&same);
+    assert_eq!(
+        same.iter().filter(|r| r.status.is_success()).count(),
+        N,
+        "each gets the one address"
+    );
+    // A hundred different ones at once: the book stops at 20.
+    let many = all_at_once(
+        (0..N)
+            .map(|i| add(format!("Москва, Тверская ул., {}", i + 2)))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&many);
+    assert_eq!(count(&many, 409, Some("too_many_addresses")), N - 19);
+    let kept = app.get("/me/addresses", Some(&token)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(kept, 20);
+}

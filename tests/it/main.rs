@@ -9,6 +9,7 @@ mod auth_codes;
 mod auth_limits;
 mod concurrency;
 mod contacts;
+mod crash;
 mod delivery;
 mod hardening;
 mod notify;

@@ -94,14 +94,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         db_max_connections: 4,
         ..Config::default()
     };
-    let dir = if let Ok(pg) = std::env::var("KABINET_TEST_POSTGRES_URL") {
-        config.database_url = postgres_database(&pg).await;
-        None
-    } else {
-        let dir = tempfile::tempdir().expect("temp dir");
-        config.database_url = format!("sqlite://{}/kabinet.db", dir.path().display());
-        Some(dir)
-    };
+    let (url, dir) = fresh_database().await;
+    config.database_url = url;
     configure(&mut config);
     let clock = Arc::new(ManualClock::new(START_MS));
     let app = Application::build_with_clock(config, clock.clone())
@@ -120,6 +114,18 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         client: client(),
         _dir: dir,
         _stop: stop,
+    }
+}
+
+/// A fresh, empty database for one test: a SQLite file in a temp dir (kept alive by the
+/// returned guard), or a PostgreSQL database when KABINET_TEST_POSTGRES_URL is set.
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+    if let Ok(pg) = std::env::var("KABINET_TEST_POSTGRES_URL") {
+        (postgres_database(&pg).await, None)
+    } else {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/kabinet.db", dir.path().display());
+        (url, Some(dir))
     }
 }
 
