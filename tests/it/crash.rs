@@ -16,7 +16,7 @@ struct Server {
 
 impl Server {
     async fn start(database_url: &str, port: u16) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_kabinet"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kabinet"))
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -43,13 +43,19 @@ impl Server {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("kabinet did not start on {base}");
     }
 
-    fn kill(mut self) {
-        // SIGKILL: no graceful shutdown, transactions cut wherever they are.
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reaped");
+    /// SIGKILL: no graceful shutdown, transactions cut wherever they are.
+    fn kill(self) {}
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
