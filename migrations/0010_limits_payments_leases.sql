@@ -58,6 +58,10 @@ CREATE TABLE leases (
     until BIGINT NOT NULL
 );
 
+-- Whose hand each security event is (SECURITY 32): customer, staff or system.
+ALTER TABLE security_events ADD COLUMN actor TEXT NOT NULL DEFAULT 'customer';
+CREATE INDEX security_events_at ON security_events (at);
+
 CREATE INDEX sessions_expires ON sessions (expires_at);
 CREATE INDEX auth_flows_expires ON auth_flows (expires_at);
 CREATE INDEX captchas_expires ON captchas (expires_at);

@@ -213,6 +213,7 @@ async fn load_secret(db: &Db, config: &Config) -> anyhow::Result<Vec<u8>> {
 
 fn router(state: AppState, api: Router<AppState>) -> Router {
     let max_body = state.config.limits.max_body_bytes;
+    let hsts = state.config.https();
     let api = api
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::not_found() });
@@ -239,6 +240,11 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::render_errors))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // On an https site only (SECURITY 19): browsers remember to never use plain http.
+            hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -248,7 +254,12 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                // The route, never the path: paths carry recovery and revert tokens.
+                let route = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("(unmatched)", |p| p.as_str());
+                tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
             }),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -12,6 +12,8 @@ pub struct Keys {
     pub captcha: [u8; 32],
     /// Encryption key of queued messages (they may carry a code until delivered).
     pub outbox: [u8; 32],
+    /// Key that binds a signed-in visitor's CSRF token to the session.
+    pub csrf: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -34,6 +36,7 @@ impl Keys {
             codes: derive(secret, "codes"),
             captcha: derive(secret, "captcha"),
             outbox: derive(secret, "outbox"),
+            csrf: derive(secret, "csrf"),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod notify;
 pub mod orders;
 pub mod payments;
+pub mod petrovich;
 pub mod recovery;
 pub mod seed;
 pub mod web;

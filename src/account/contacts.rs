@@ -359,10 +359,10 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<b
 
 /// «Игорю Валерьяновичу»: the customer's form of address in another grammatical case, for
 /// sentences that need it (petrovich). Falls back to the text as it is.
-pub fn address_in(c: &CustomerRow, case: petrovich::Case) -> Option<String> {
+pub fn address_in(c: &CustomerRow, case: crate::petrovich::Case) -> Option<String> {
     let name = c.display_name()?;
     let words: Vec<&str> = name.split_whitespace().collect();
-    let gender = petrovich::detect_gender(
+    let gender = crate::petrovich::detect_gender(
         Some(c.last_name.as_str()).filter(|s| !s.is_empty()),
         words.first().copied(),
         words
@@ -371,11 +371,11 @@ pub fn address_in(c: &CustomerRow, case: petrovich::Case) -> Option<String> {
             .or(Some(c.patronymic.as_str()).filter(|s| !s.is_empty())),
     );
     let inflected = match words.as_slice() {
-        [first] => petrovich::firstname(gender, first, case),
+        [first] => crate::petrovich::firstname(gender, first, case),
         [first, middle] => format!(
             "{} {}",
-            petrovich::firstname(gender, first, case),
-            petrovich::middlename(gender, middle, case)
+            crate::petrovich::firstname(gender, first, case),
+            crate::petrovich::middlename(gender, middle, case)
         ),
         _ => name.clone(),
     };
@@ -406,20 +406,20 @@ mod tests {
     fn inflects_the_form_of_address() {
         let c = customer("Игорь", "Валерьянович", "Игорь Валерьянович");
         assert_eq!(
-            address_in(&c, petrovich::Case::Dative).as_deref(),
+            address_in(&c, crate::petrovich::Case::Dative).as_deref(),
             Some("Игорю Валерьяновичу")
         );
         assert_eq!(
-            address_in(&c, petrovich::Case::Genitive).as_deref(),
+            address_in(&c, crate::petrovich::Case::Genitive).as_deref(),
             Some("Игоря Валерьяновича")
         );
         let anna = customer("Анна", "", "");
         assert_eq!(
-            address_in(&anna, petrovich::Case::Dative).as_deref(),
+            address_in(&anna, crate::petrovich::Case::Dative).as_deref(),
             Some("Анне")
         );
         assert_eq!(
-            address_in(&customer("", "", ""), petrovich::Case::Dative),
+            address_in(&customer("", "", ""), crate::petrovich::Case::Dative),
             None
         );
     }

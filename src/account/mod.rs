@@ -185,6 +185,27 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<(), sqlx::Error> {
 pub struct Actor {
     pub ip: String,
     pub user_agent: String,
+    pub kind: ActorKind,
+}
+
+/// Whose hand an event is: the customer (or whoever holds their session or contact), the
+/// shop's staff, or Kabinet itself (housekeeping, reconciliation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActorKind {
+    #[default]
+    Customer,
+    Staff,
+    System,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Customer => "customer",
+            ActorKind::Staff => "staff",
+            ActorKind::System => "system",
+        }
+    }
 }
 
 /// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
@@ -198,8 +219,8 @@ pub async fn log_event(
     result: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id())
     .bind(customer_id)
@@ -209,6 +230,7 @@ pub async fn log_event(
     .bind(&actor.user_agent)
     .bind(event)
     .bind(result)
+    .bind(actor.kind.as_str())
     .execute(db)
     .await?;
     Ok(())
@@ -221,6 +243,8 @@ pub struct SecurityEvent {
     pub result: String,
     pub ip: String,
     pub device: String,
+    /// `customer`, `staff` or `system`.
+    pub actor: String,
 }
 
 /// The last 90 days of the customer's security log, newest first.
@@ -229,8 +253,8 @@ pub async fn recent_events(
     customer_id: &str,
     now: i64,
 ) -> Result<Vec<SecurityEvent>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT at, event, result, ip, user_agent FROM security_events \
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT at, event, result, ip, user_agent, actor FROM security_events \
          WHERE customer_id = $1 AND at > $2 ORDER BY at DESC LIMIT 200",
     )
     .bind(customer_id)
@@ -239,12 +263,13 @@ pub async fn recent_events(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, event, result, ip, ua)| SecurityEvent {
+        .map(|(at, event, result, ip, ua, actor)| SecurityEvent {
             at: crate::clock::rfc3339(at),
             event,
             result,
             ip,
             device: crate::auth::device_name(&ua),
+            actor,
         })
         .collect())
 }

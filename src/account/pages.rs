@@ -236,7 +236,7 @@ fn personal_view(
     error: Option<String>,
     notice: Option<String>,
 ) -> PersonalPage {
-    let preview = super::contacts::address_in(c, petrovich::Case::Dative)
+    let preview = super::contacts::address_in(c, crate::petrovich::Case::Dative)
         .map(|n| page.l.ta("personal-preview", &[("name", n)]));
     PersonalPage {
         first_name: c.first_name.clone(),

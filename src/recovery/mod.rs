@@ -52,7 +52,7 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
                 now,
                 &Actor {
                     ip: ip.into(),
-                    user_agent: String::new(),
+                    ..Actor::default()
                 },
                 Some(&c.id),
                 Some(&email),
@@ -327,7 +327,7 @@ pub async fn open_case(
             now,
             &Actor {
                 ip: ip.into(),
-                user_agent: String::new(),
+                ..Actor::default()
             },
             Some(cid),
             None,

@@ -1,6 +1,8 @@
-//! CSRF for forms (SECURITY 24): a double-submit token. Every page visitor gets a random
-//! `kabinet_csrf` cookie (HttpOnly, SameSite=Strict); every form carries the same value in a
-//! hidden field, and [`CsrfForm`] refuses a body whose field does not match.
+//! CSRF for forms (SECURITY 24). A signed-in visitor's token is bound to the session: an HMAC
+//! of the session cookie, so a cookie planted from elsewhere (a sibling subdomain) cannot
+//! pair with it. A visitor without a session gets a random double-submit cookie
+//! (`kabinet_csrf`, `__Host-kabinet_csrf` on https; HttpOnly, SameSite=Strict). Every form
+//! carries the token in a hidden field, and [`CsrfForm`] refuses a body whose field differs.
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -11,7 +13,23 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-pub const CSRF_COOKIE: &str = "kabinet_csrf";
+/// The double-submit cookie of visitors without a session: `__Host-` on https (SECURITY 19).
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-kabinet_csrf"
+    } else {
+        "kabinet_csrf"
+    }
+}
+
+/// The token of a signed-in visitor: HMAC(csrf key, session cookie), base64url.
+fn session_bound(key: &[u8; 32], session: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(session.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
 
 /// The token for this request's forms.
 #[derive(Debug, Clone)]
@@ -27,21 +45,35 @@ pub async fn csrf_cookie(
     if path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" {
         return next.run(req).await;
     }
-    let existing =
-        super::cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64);
-    let (token, fresh) = match existing {
-        Some(t) => (t, false),
-        None => (crate::auth::new_token(), true),
+    let name = cookie_name(state.config.https());
+    let session = super::cookie(req.headers(), state.cookie_name).filter(|v| !v.is_empty());
+    let existing = super::cookie(req.headers(), name).filter(|v| v.len() >= 32 && v.len() <= 64);
+    let (token, fresh) = match (session, existing) {
+        (Some(s), _) => (session_bound(&state.keys.csrf, &s), false),
+        (None, Some(t)) => (t, false),
+        (None, None) => (crate::auth::new_token(), true),
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
     if fresh {
         res.headers_mut().append(
             header::SET_COOKIE,
-            super::set_cookie(&state, CSRF_COOKIE, &token, None, true),
+            super::set_cookie(&state, name, &token, None, true),
         );
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_session_bound_token_depends_on_key_and_session() {
+        let t = super::session_bound(&[1; 32], "session-a");
+        assert_eq!(t, super::session_bound(&[1; 32], "session-a"));
+        assert_ne!(t, super::session_bound(&[1; 32], "session-b"));
+        assert_ne!(t, super::session_bound(&[2; 32], "session-a"));
+        assert_eq!(super::cookie_name(true), "__Host-kabinet_csrf");
+    }
 }
 
 #[derive(Deserialize)]

@@ -111,7 +111,11 @@ impl FromRequestParts<AppState> for crate::account::Actor {
             .chars()
             .take(256)
             .collect();
-        Ok(Self { ip, user_agent })
+        Ok(Self {
+            ip,
+            user_agent,
+            kind: crate::account::ActorKind::Customer,
+        })
     }
 }
 

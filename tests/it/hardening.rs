@@ -412,3 +412,81 @@ async fn housekeeping_deletes_what_served_its_time_under_one_lease() {
         .await;
     assert_eq!(sessions, 0);
 }
+
+#[tokio::test]
+async fn an_https_site_sends_hsts_and_host_only_cookies() {
+    let app = spawn_app_with(|c| c.base_url = Some("https://kabinet.test".into())).await;
+    let r = get_page(&app, "/login").await.expect(200);
+    assert_eq!(
+        r.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("__Host-kabinet_csrf="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    // A plain-http site sends no HSTS.
+    let plain = spawn_app().await;
+    let r = get_page(&plain, "/login").await;
+    assert!(r.header("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn a_planted_csrf_cookie_does_not_pass_for_a_signed_in_customer() {
+    let app = spawn_app().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let planted = "a".repeat(43);
+    // A sibling site sets kabinet_csrf to a value it knows and posts a form with it.
+    let res = app
+        .client
+        .post(format!("{}/logout", app.base))
+        .header(
+            "cookie",
+            format!("kabinet_session={token}; kabinet_csrf={planted}"),
+        )
+        .form(&[("csrf", planted.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    app.get("/me", Some(&token)).await.expect(200);
+    // The token on the customer's own pages is bound to the session and works.
+    let html = app
+        .client
+        .get(format!("{}/account", app.base))
+        .header("cookie", format!("kabinet_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    assert_ne!(csrf, planted);
+    let res = app
+        .client
+        .post(format!("{}/logout", app.base))
+        .header("cookie", format!("kabinet_session={token}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.get("/me", Some(&token)).await.status, 401);
+}
+
+#[tokio::test]
+async fn the_security_log_says_whose_hand_each_event_is() {
+    let app = spawn_app().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let events = app
+        .get("/me/security-events", Some(&token))
+        .await
+        .expect(200)
+        .json();
+    let first = &events["items"][0];
+    assert_eq!(first["event"], "sign_in");
+    assert_eq!(first["actor"], "customer");
+}
