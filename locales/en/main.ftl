@@ -95,6 +95,7 @@ error-invalid-phone = Enter a mobile phone number, e.g. +7 916 123-45-67.
 error-phone-not-supported = We cannot text this number: a mobile number of Russia, Belarus or Kazakhstan is needed.
 error-invalid-email = Enter an email address, e.g. ivan@mail.ru.
 error-invalid-channel = The code channel must be sms, voice or email.
+error-channel-not-available = The shop does not offer this way of getting a code. Choose another.
 error-invalid-purpose = Unknown code purpose.
 error-resend-too-soon = You can get a new code in { $wait }.
 error-too-many-codes = Too many codes. Try again in { $wait }.

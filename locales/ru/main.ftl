@@ -95,6 +95,7 @@ error-invalid-phone = Введите номер мобильного телеф�
 error-phone-not-supported = На этот номер мы не можем отправить СМС: нужен мобильный номер России, Беларуси или Казахстана.
 error-invalid-email = Введите адрес электронной почты, например ivan@mail.ru.
 error-invalid-channel = Способ отправки кода должен быть sms, voice или email.
+error-channel-not-available = Этот способ получения кода магазин не предлагает. Выберите другой.
 error-invalid-purpose = Неизвестное назначение кода.
 error-resend-too-soon = Новый код можно получить через { $wait }.
 error-too-many-codes = Слишком много кодов. Повторите через { $wait }.

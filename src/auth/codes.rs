@@ -33,6 +33,9 @@ pub struct SignedIn {
 
 /// Turns the raw `to` of a request into a contact fit for the channel.
 pub fn parse_contact(state: &AppState, channel: Channel, to: &str) -> AppResult<Contact> {
+    if !state.config.offers(channel.as_str()) {
+        return Err(AppError::bad_request("channel_not_available"));
+    }
     match channel {
         Channel::Email => super::parse_email(to)
             .map(Contact::Email)

@@ -202,6 +202,14 @@ pub fn parse_email(input: &str) -> Option<String> {
         return None;
     }
     let (local, domain) = e.split_once('@')?;
+    // One mailbox, one spelling: `x@пример.рф` and `x@xn--e1afmkfd.xn--p1ai` are the same
+    // address, kept in the readable (Unicode, UTS 46) form; SMTP gets the ASCII form.
+    let (domain, idna_ok) = idna::domain_to_unicode(domain);
+    if idna_ok.is_err() || domain.is_empty() {
+        return None;
+    }
+    let e = format!("{local}@{domain}");
+    let (local, domain) = e.split_once('@')?;
     let ok = !local.is_empty()
         && local.len() <= 64
         && !domain.contains('@')
@@ -379,6 +387,23 @@ mod tests {
         );
         assert_eq!(parse_phone("", &allowed()), Err(PhoneError::Invalid));
         assert_eq!(parse_phone("123", &allowed()), Err(PhoneError::Invalid));
+    }
+
+    #[test]
+    fn an_internationalised_domain_is_one_mailbox_in_either_spelling() {
+        assert_eq!(
+            parse_email("Ivan@ПРИМЕР.РФ").as_deref(),
+            Some("ivan@пример.рф")
+        );
+        assert_eq!(
+            parse_email("ivan@xn--e1afmkfd.xn--p1ai").as_deref(),
+            Some("ivan@пример.рф")
+        );
+        assert_eq!(
+            parse_email("+ivan@mail.ru").as_deref(),
+            Some("+ivan@mail.ru")
+        );
+        assert_eq!(parse_email("ivan@xn--.ru"), None);
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl Transports {
                 Some((mailer, from)) => {
                     let msg = lettre::Message::builder()
                         .from(from.clone())
-                        .to(to.parse()?)
+                        .to(ascii_address(to).parse()?)
                         .subject(subject)
                         .header(ContentType::TEXT_PLAIN)
                         .body(body.to_owned())?;
@@ -135,4 +135,27 @@ impl HttpGateway {
 
 fn truncate(s: &str) -> String {
     s.chars().take(200).collect()
+}
+
+/// `x@пример.рф` → `x@xn--e1afmkfd.xn--p1ai`: the form every mail server takes.
+fn ascii_address(to: &str) -> String {
+    match to.rsplit_once('@') {
+        Some((local, domain)) => match idna::domain_to_ascii(domain) {
+            Ok(ascii) => format!("{local}@{ascii}"),
+            Err(_) => to.to_owned(),
+        },
+        None => to.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mail_goes_to_the_ascii_form_of_a_russian_domain() {
+        assert_eq!(
+            super::ascii_address("иван@пример.рф"),
+            "иван@xn--e1afmkfd.xn--p1ai"
+        );
+        assert_eq!(super::ascii_address("a@b.ru"), "a@b.ru");
+    }
 }

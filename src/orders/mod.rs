@@ -418,28 +418,28 @@ async fn place_new(
 /// 202 with the page to confirm on). While the first request is still with the acquirer:
 /// 409 `idempotency_in_progress`. `None`: no order under this key.
 async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option<Placed>> {
-    // The attempt first, then the order: an approval and the `paid` status commit together,
-    // so an attempt read as settled is never paired with an older order row.
-    let attempt: Option<String> = sqlx::query_scalar(
-        "SELECT a.status FROM payment_attempts a JOIN orders o ON o.id = a.order_id \
-         WHERE o.customer_id = $1 AND o.idempotency_key = $2 ORDER BY a.created_at DESC LIMIT 1",
-    )
-    .bind(customer)
-    .bind(key)
-    .fetch_optional(&state.db)
-    .await?;
-    if attempt.as_deref() == Some("pending") {
-        return Err(AppError::conflict("idempotency_in_progress"));
-    }
-    let Some(row) = one_order(
-        state,
-        "customer_id = $1 AND idempotency_key = $2",
-        &[customer, key],
-    )
-    .await?
-    else {
+    let by_key = "customer_id = $1 AND idempotency_key = $2";
+    let Some(mut row) = one_order(state, by_key, &[customer, key]).await? else {
         return Ok(None);
     };
+    let attempt: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM payment_attempts WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&row.id)
+    .fetch_optional(&state.db)
+    .await?;
+    match attempt.as_deref() {
+        Some("pending") => return Err(AppError::conflict("idempotency_in_progress")),
+        // Settled after the order was read: an approval and `paid` commit together, so the
+        // order read again is paid (a declined one is gone).
+        Some(_) if row.status == "awaiting_payment" => {
+            match one_order(state, by_key, &[customer, key]).await? {
+                Some(again) => row = again,
+                None => return Ok(None),
+            }
+        }
+        _ => {}
+    }
     let wallet = row.payment_method == "wallet";
     let mut order = order_of(row)?;
     let paid = order.status != "awaiting_payment";

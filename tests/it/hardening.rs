@@ -490,3 +490,13 @@ async fn the_security_log_says_whose_hand_each_event_is() {
     assert_eq!(first["event"], "sign_in");
     assert_eq!(first["actor"], "customer");
 }
+
+#[tokio::test]
+async fn a_channel_the_shop_does_not_offer_is_refused_before_anything_is_sent() {
+    let app = spawn_app_with(|c| c.channels = vec!["sms".into()]).await;
+    let email = new_email();
+    let r = app.request_code("email", &email).await.expect(400);
+    assert_eq!(r.code(), "channel_not_available");
+    assert!(app.outbox(&email).await.is_empty());
+    app.request_code("sms", &new_phone()).await.expect(202);
+}
