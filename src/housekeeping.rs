@@ -91,7 +91,7 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
     let guest_cart = now - c.guest_cart_days * DAY_MS;
     let log = now - c.security_log_days * DAY_MS;
     // (table, key column, condition with $1 = the cut-off)
-    let jobs: [(&str, &str, &str, i64); 11] = [
+    let jobs: [(&str, &str, &str, i64); 10] = [
         // Used and expired code flows (a sign-up's payload holds an Argon2 hash).
         ("auth_flows", "id", "expires_at < $1", now - HOUR_MS),
         ("captchas", "id", "expires_at < $1", now),
@@ -103,12 +103,6 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
         ("login_failures", "login", "last_at < $1", now - HOUR_MS),
         ("contact_locks", "contact", "locked_until < $1", now),
         ("security_events", "id", "at < $1", log),
-        (
-            "cart_lines",
-            "owner",
-            "added_at < $1 AND owner NOT IN (SELECT id FROM customers)",
-            guest_cart,
-        ),
     ];
     let mut removed = 0;
     for (table, key, cond, cutoff) in jobs {
@@ -125,6 +119,21 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
             if n < BATCH as u64 {
                 break;
             }
+        }
+    }
+    // Guest carts none of whose lines was touched for the configured days (a cart goes whole).
+    loop {
+        let n = sqlx::query(
+            "DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM cart_lines \
+             WHERE owner NOT IN (SELECT id FROM customers) GROUP BY owner HAVING MAX(added_at) < $1 LIMIT 1000)",
+        )
+        .bind(guest_cart)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+        removed += n;
+        if n == 0 {
+            break;
         }
     }
     // Counters of windows that have ended (several rows per key: no single-column key).

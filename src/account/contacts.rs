@@ -148,6 +148,8 @@ pub async fn start_change(
     } else {
         Purpose::ChangeEmail
     };
+    // Codes to new contacts count against the address like any other (SMS pumping).
+    crate::auth::volume::guard(state, crate::auth::volume::Volume::Codes, ip, None).await?;
     let extra = Extra {
         customer_id: Some(auth.customer.id.clone()),
         ..Extra::default()

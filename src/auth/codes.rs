@@ -149,18 +149,19 @@ async fn reserve_send(
     Ok(all)
 }
 
-/// Counts a message that is not a code (a notice, a link) against the contact's caps; false
-/// when over them (the caller then quietly sends nothing, so answers do not differ).
+/// Counts a message that is not a code (a notice, a link) against the contact's hourly and
+/// daily caps — not against the resend wait, which is about codes. `Some(seconds)` when over a
+/// cap (the caller then sends nothing, or says when to try again).
 pub async fn reserve_notice(
     state: &AppState,
     channel: Channel,
     contact: &Contact,
-) -> AppResult<bool> {
+) -> AppResult<Option<i64>> {
     let now = state.clock.now_ms();
     let (st, contact) = (state.clone(), contact.as_str().to_owned());
     let r: Result<i64, Refused> = crate::db::detached(async move {
         let mut tx = crate::db::begin_write(&st.db).await?;
-        match reserve_send(&mut tx, &st, channel, &contact, now, true).await {
+        match reserve_send(&mut tx, &st, channel, &contact, now, false).await {
             Ok(n) => {
                 tx.commit().await?;
                 Ok(n)
@@ -173,9 +174,9 @@ pub async fn reserve_notice(
     })
     .await;
     match r {
-        Ok(_) => Ok(true),
+        Ok(_) => Ok(None),
         Err(Refused::Db(e)) => Err(e.into()),
-        Err(_) => Ok(false),
+        Err(Refused::Cap(secs) | Refused::Wait(secs)) => Ok(Some(secs)),
     }
 }
 

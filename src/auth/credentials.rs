@@ -194,13 +194,29 @@ pub async fn password_sign_in(
     if !account_ok || !address_ok {
         volume::solve(state, captcha).await?;
     }
-    let verified = state
+    let verified = match state
         .hasher
         .verify(
             password,
             customer.as_ref().and_then(|c| c.password_hash.as_deref()),
         )
-        .await?;
+        .await
+    {
+        Ok(v) => v,
+        Err(busy) => {
+            // Not checked at all (503): the try counts as nothing.
+            if account_ok {
+                sqlx::query(
+                    "UPDATE login_failures SET failures = failures - 1 WHERE login = $1 AND failures > 0",
+                )
+                .bind(&key)
+                .execute(&state.db)
+                .await?;
+            }
+            volume::release(state, Volume::PasswordFailures, &actor.ip).await?;
+            return Err(busy.into());
+        }
+    };
     let Some(customer) = customer.filter(|_| verified.ok) else {
         if !account_ok {
             // A try past the captcha threshold: still a failure of this account.

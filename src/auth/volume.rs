@@ -39,9 +39,10 @@ impl Volume {
             Volume::Codes => l.ip_per_hour,
             Volume::PasswordFailures => l.ip_password_failures_per_hour,
             Volume::Requests => l.ip_requests_per_hour,
-            // Pictures are cheap to ask for and dear to draw: no captcha for a captcha, only
-            // the hard cap of code requests.
-            Volume::Captchas => l.ip_per_hour * l.hard_cap_factor,
+            // No captcha for a captcha: only a cap far above what every other threshold
+            // needs (5× the code requests' hard cap), so one stranger behind a carrier's NAT
+            // cannot use up the pictures of everyone else; drawing is on the bounded CPU pool.
+            Volume::Captchas => l.ip_per_hour * l.hard_cap_factor * 5,
         }
     }
 

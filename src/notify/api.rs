@@ -34,14 +34,19 @@ pub struct OutboxList {
 async fn outbox(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> AppResult<Json<OutboxList>> {
     // Development only, and only for a client on this machine (PRODUCT §5): codes must not be
-    // readable by anyone who can reach a test server.
+    // readable by anyone who can reach a test server. A request that came through a proxy
+    // (nginx on loopback in front of a development server) is not from this machine.
+    let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h));
     let dev = state
         .notifier
         .dev_outbox()
-        .filter(|_| ip.is_loopback() || ip.to_canonical().is_loopback())
+        .filter(|_| !proxied && (ip.is_loopback() || ip.to_canonical().is_loopback()))
         .ok_or_else(AppError::not_found)?;
     let key = crate::auth::parse_phone(&q.to, &state.config.allowed_countries)
         .ok()

@@ -382,6 +382,7 @@ async fn place_new(
             return Err(AppError::conflict("spasibo_not_enough")
                 .arg("available", crate::catalog::rubles(available)));
         }
+        Err(PlaceError::CartChanged) => return Err(AppError::conflict("cart_changed")),
     }
     let amount = goods + delivery_price - spasibo;
     let outcome =
@@ -409,9 +410,10 @@ async fn place_new(
     if let Some(card) = &charge.save {
         save_card(state, customer, card).await?;
     }
+    // Gone only when the reconciler declined an attempt the acquirer never answered.
     replay(state, customer, key)
         .await?
-        .ok_or_else(|| AppError::internal("placed order vanished"))
+        .ok_or_else(|| AppError::new(axum::http::StatusCode::PAYMENT_REQUIRED, "payment_declined"))
 }
 
 /// The answer a request with this key already got, if it finished: the order (201 when paid,
@@ -487,28 +489,35 @@ pub async fn settle(
                         .await?
                         .rows_affected()
                             == 1;
-                    let given_up = !moved
-                        && sqlx::query_scalar::<_, String>(
-                            "SELECT status FROM payment_attempts WHERE reference = $1",
+                    // Approved, but the order is no longer waiting (cancelled), or the attempt
+                    // was given up before the approval came: the money is due back. Marked in
+                    // this transaction, given back after it, retried by `reconcile`.
+                    let due = if moved {
+                        !paid
+                    } else {
+                        sqlx::query(
+                            "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 \
+                             WHERE reference = $1 AND status IN ('declined', 'voided', 'refund_due')",
                         )
                         .bind(&reference)
-                        .fetch_optional(&mut *tx)
+                        .bind(now)
+                        .execute(&mut *tx)
                         .await?
-                        .is_some_and(|s| s == "declined" || s == "voided");
+                        .rows_affected()
+                            == 1
+                    };
                     if paid {
                         add_event(&mut tx, &id, "paid", now).await?;
                     } else if moved {
-                        // Approved, but the order is no longer waiting (cancelled): give it back.
                         sqlx::query(
-                            "UPDATE payment_attempts SET status = 'refunded', updated_at = $2 WHERE reference = $1",
+                            "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 WHERE reference = $1",
                         )
                         .bind(&reference)
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
                     }
-                    // An approval that came after we gave the attempt up is given back too.
-                    (moved && !paid) || given_up
+                    due
                 }
                 Outcome::NeedsConfirmation => {
                     sqlx::query(
@@ -544,8 +553,42 @@ pub async fn settle(
     }))
     .await?;
     if refund {
-        payments::sandbox::refund(&state.db, reference, now).await?;
+        give_back(state, reference).await?;
     }
+    Ok(())
+}
+
+/// Gives back the money of an attempt marked `refund_due`: refunds an approved charge (or
+/// drops one still waiting for the customer's confirmation) at the acquirer, then records it.
+/// A charge the acquirer never received is void once it is old enough not to be on its way.
+/// Safe to repeat: the acquirer refunds a reference once.
+async fn give_back(state: &AppState, reference: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let status = match payments::sandbox::status(&state.db, reference).await? {
+        Some(Outcome::Approved) => "refunded",
+        Some(_) => "voided",
+        None => {
+            let updated: Option<i64> =
+                sqlx::query_scalar("SELECT updated_at FROM payment_attempts WHERE reference = $1")
+                    .bind(reference)
+                    .fetch_optional(&state.db)
+                    .await?;
+            if updated.is_none_or(|at| at > now - UNANSWERED_MS) {
+                // Maybe still on its way: `reconcile` looks again.
+                return Ok(());
+            }
+            "voided"
+        }
+    };
+    payments::sandbox::refund(&state.db, reference, now).await?;
+    sqlx::query(
+        "UPDATE payment_attempts SET status = $2, updated_at = $3 WHERE reference = $1 AND status = 'refund_due'",
+    )
+    .bind(reference)
+    .bind(status)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
     Ok(())
 }
 
@@ -599,16 +642,22 @@ const UNANSWERED_MS: i64 = 60_000;
 /// housekeeping job. Returns how many attempts were settled.
 pub async fn reconcile(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now_ms();
-    let open: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT order_id, reference, updated_at FROM payment_attempts \
-         WHERE status IN ('pending', 'needs_confirmation') ORDER BY created_at LIMIT 1000",
+    let open: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT order_id, reference, status, updated_at FROM payment_attempts \
+         WHERE status IN ('pending', 'needs_confirmation', 'refund_due') ORDER BY created_at LIMIT 1000",
     )
     .fetch_all(&state.db)
     .await?;
     let mut settled = 0;
-    for (order_id, reference, updated_at) in open {
+    for (order_id, reference, status, updated_at) in open {
+        if status == "refund_due" {
+            give_back(state, &reference).await?;
+            settled += 1;
+            continue;
+        }
         let outcome = match payments::sandbox::status(&state.db, &reference).await? {
-            Some(Outcome::NeedsConfirmation) => continue,
+            // Still with the customer (3-D Secure, a wallet page): nothing to do yet.
+            Some(Outcome::NeedsConfirmation) if status == "needs_confirmation" => continue,
             Some(o) => o,
             None if updated_at <= now - UNANSWERED_MS => Outcome::Declined,
             None => continue,
@@ -649,6 +698,8 @@ enum PlaceError {
     Stock(i64),
     /// Not enough bonuses «Спасибо» on the card: how many are left.
     Spasibo(i64),
+    /// The cart is not what the checkout read (ordered meanwhile, or changed).
+    CartChanged,
 }
 
 impl From<sqlx::Error> for PlaceError {
@@ -663,11 +714,36 @@ impl crate::db::AsRetryable for PlaceError {
     }
 }
 
-/// Reserves stock (in product-id order, so concurrent checkouts never wait on each other in
-/// a cycle), spends bonuses, writes the order and its payment attempt and empties the cart —
-/// all or nothing.
+/// Takes the cart as it was read, reserves stock (in product-id order, so concurrent checkouts
+/// never wait on each other in a cycle), spends bonuses and writes the order and its payment
+/// attempt — all or nothing.
 async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     let mut tx = crate::db::begin_write(&state.db).await?;
+    // The cart leaves exactly as it was read: a second checkout of the same cart (another tab,
+    // another key) or a line changed meanwhile finds it different and orders nothing.
+    for l in &o.lines {
+        let taken = sqlx::query(
+            "DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2 AND quantity = $3",
+        )
+        .bind(&o.customer)
+        .bind(&l.product_id)
+        .bind(l.quantity)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken != 1 {
+            tx.rollback().await?;
+            return Err(PlaceError::CartChanged);
+        }
+    }
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE owner = $1")
+        .bind(&o.customer)
+        .fetch_one(&mut *tx)
+        .await?;
+    if left != 0 {
+        tx.rollback().await?;
+        return Err(PlaceError::CartChanged);
+    }
     let mut by_product: Vec<&cart::Line> = o.lines.iter().collect();
     by_product.sort_by(|a, b| a.product_id.cmp(&b.product_id));
     for l in by_product {
@@ -796,10 +872,6 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
     .bind(o.now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM cart_lines WHERE owner = $1")
-        .bind(&o.customer)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -814,12 +886,6 @@ pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(Stri
     .fetch_optional(&state.db)
     .await?;
     Ok(row.unwrap_or_default())
-}
-
-/// Sets an order's status (whatever it was) and adds the timeline event, in one transaction.
-pub async fn set_status(state: &AppState, order_id: &str, status: &str) -> AppResult<()> {
-    move_status(state, order_id, None, status).await?;
-    Ok(())
 }
 
 /// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
@@ -856,9 +922,11 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
                 // An order still waiting for payment goes back into the cart it came from.
                 release_goods(&mut tx, &id, unpaid, now).await?;
                 // Approved money goes back; a confirmation still awaited is void.
+                // Money taken, or possibly being taken, is due back (given back after commit,
+                // retried by `reconcile` if that fails).
                 let refunds: Vec<String> = sqlx::query_scalar(
-                    "UPDATE payment_attempts SET status = CASE WHEN status = 'approved' THEN 'refunded' ELSE 'voided' END, \
-                     updated_at = $2 WHERE order_id = $1 AND status IN ('approved', 'needs_confirmation', 'pending') \
+                    "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 \
+                     WHERE order_id = $1 AND status IN ('approved', 'needs_confirmation', 'pending') \
                      RETURNING reference",
                 )
                 .bind(&id)
@@ -875,7 +943,7 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
         return Err(AppError::conflict("order_not_cancellable"));
     };
     for reference in refunds {
-        payments::sandbox::refund(&state.db, &reference, now).await?;
+        give_back(state, &reference).await?;
     }
     Ok(())
 }
@@ -1267,24 +1335,23 @@ pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usi
             ("shipped", _) => "ready_for_pickup",
             _ => "received",
         };
-        if move_status(state, &id, Some(&status), next).await? {
+        if move_status(state, &id, &status, next).await? {
             moved += 1;
         }
     }
     Ok(moved)
 }
 
-/// Moves an order to `to` with its timeline event, in one transaction. With `from`, only an
-/// order still in `from` moves; false when it is not (someone else moved or cancelled it).
-async fn move_status(state: &AppState, id: &str, from: Option<&str>, to: &str) -> AppResult<bool> {
-    let (st, id, to) = (state.clone(), id.to_owned(), to.to_owned());
-    let from = from.unwrap_or("").to_owned();
+/// Moves an order to `to` with its timeline event, in one transaction, if it is still in
+/// `from`; false when it is not (someone else moved or cancelled it).
+async fn move_status(state: &AppState, id: &str, from: &str, to: &str) -> AppResult<bool> {
+    let (st, id, to, from) = (state.clone(), id.to_owned(), to.to_owned(), from.to_owned());
     let now = state.clock.now_ms();
     let moved: Result<bool, sqlx::Error> = crate::db::detached(async move {
         let mut tx = crate::db::begin_write(&st.db).await?;
         let received = (to == "received").then_some(now);
         let n = sqlx::query(
-            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND ($4 = '' OR status = $4)",
+            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
         )
         .bind(&to)
         .bind(received)
@@ -1315,16 +1382,24 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     if !STATUSES.contains(&status) || status == "awaiting_payment" {
         return Err(AppError::bad_request("invalid_status"));
     }
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM orders WHERE number = $1")
-        .bind(number)
-        .fetch_optional(&state.db)
-        .await?;
-    let id =
-        id.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "order_not_found"))?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&state.db)
+            .await?;
+    let (id, current) =
+        row.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "order_not_found"))?;
     if status == "cancelled" {
         return cancel(state, &id).await;
     }
-    set_status(state, &id, status).await
+    // Only forward, and never out of a finished order: a cancelled order moved on and
+    // cancelled again would give its stock and bonuses back twice.
+    let step = |s: &str| STATUSES.iter().position(|x| *x == s);
+    let forward = step(status) > step(&current) && current != "cancelled" && current != "received";
+    if !forward || !move_status(state, &id, &current, status).await? {
+        return Err(AppError::conflict("illegal_transition"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

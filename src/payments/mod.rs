@@ -226,7 +226,7 @@ pub mod sandbox {
     pub async fn confirm(db: &Db, reference: &str) -> Result<bool, sqlx::Error> {
         Ok(sqlx::query(
             "UPDATE sandbox_payments SET outcome = 'approved' \
-             WHERE reference = $1 AND outcome = 'needs_confirmation'",
+             WHERE reference = $1 AND outcome = 'needs_confirmation' AND refunded_at IS NULL",
         )
         .bind(reference)
         .execute(db)

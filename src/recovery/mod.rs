@@ -28,8 +28,11 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
     };
     let contact = Contact::Email(email.clone());
     volume::guard_solved(state, Volume::Requests, ip).await?;
-    if !codes::reserve_notice(state, Channel::Email, &contact).await? {
-        // Over a limit: still the same answer, nothing sent.
+    if codes::reserve_notice(state, Channel::Email, &contact)
+        .await?
+        .is_some()
+    {
+        // Over the address's caps: still the same answer, nothing sent.
         return Ok(());
     }
     let now = state.clock.now_ms();
@@ -112,6 +115,8 @@ pub async fn phone_code(
         _ => return Err(AppError::bad_request("invalid_channel")),
     };
     let contact = codes::parse_contact(state, channel, phone)?;
+    // Codes to new numbers count against the address like any other (SMS pumping).
+    volume::guard(state, Volume::Codes, ip, None).await?;
     let extra = Extra {
         customer_id: Some(customer_id),
         ..Extra::default()
@@ -289,8 +294,8 @@ pub async fn open_case(
     };
     // Only a request that is complete counts against the address.
     volume::guard(state, Volume::Requests, ip, captcha).await?;
-    if !codes::reserve_notice(state, channel, &new_contact).await? {
-        return Err(AppError::too_many("too_many_requests", 3600));
+    if let Some(wait) = codes::reserve_notice(state, channel, &new_contact).await? {
+        return Err(AppError::too_many("too_many_requests", wait));
     }
     let now = state.clock.now_ms();
     let matched = account::by_contact(&state.db, &Contact::Email(old_email.clone()))

@@ -347,7 +347,9 @@ pub fn local_path(s: &str) -> Option<String> {
     const SITE: &str = "https://kabinet.invalid/";
     let base = url::Url::parse(SITE).ok()?;
     let resolved = base.join(s).ok()?;
-    if resolved.origin() != base.origin() {
+    // Dot segments go when resolving: `/.//evil.example` becomes `//evil.example`, which a
+    // browser reads as another host. The resolved path must still be one local path.
+    if resolved.origin() != base.origin() || resolved.path().starts_with("//") {
         return None;
     }
     let mut path = resolved.path().to_owned();
@@ -380,6 +382,10 @@ mod tests {
             "https://evil.example/",
             "evil.example",
             "/x\\y",
+            "/.//evil.example",
+            "/..//evil.example",
+            "/%2e//evil.example",
+            "/a/..//evil.example",
             "",
         ] {
             assert_eq!(local_path(bad), None, "{bad:?}");

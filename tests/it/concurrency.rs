@@ -490,3 +490,33 @@ async fn the_address_book_holds_under_a_hundred_writes() {
         .len();
     assert_eq!(kept, 20);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_cart_checked_out_a_hundred_times_with_different_keys_is_one_order() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let (a, b) = two_products(&app).await;
+    let point = nearest_point(&app).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    put(&app, &token, &a, 2).await;
+    put(&app, &token, &b, 1).await;
+    let body = checkout_body(&point);
+    let keys: Vec<String> = (0..N).map(|i| format!("tab-{i}")).collect();
+    let answers = all_at_once(
+        keys.iter()
+            .map(|k| checkout(&app, &token, k, &body))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&answers);
+    assert_eq!(count(&answers, 201, None), 1, "one order, one charge");
+    assert_eq!(
+        count(&answers, 409, Some("cart_changed")) + count(&answers, 409, Some("cart_empty")),
+        N - 1
+    );
+    let charges: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sandbox_payments")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(charges, 1);
+    books_agree(&app, &[&a, &b], 100_000).await;
+}
