@@ -272,18 +272,6 @@ async fn put(app: &TestApp, token: &str, id: &str, q: i64) {
     .expect(200);
 }
 
-async fn nearest_point(app: &TestApp) -> String {
-    app.get(
-        "/pickup-points?lat=55.7558&lon=37.6173&limit=1&kind=pickup_point",
-        None,
-    )
-    .await
-    .json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn checkout_body(point: &str) -> Value {
     json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
            "payment": {"method": "card", "card": {"number": "2200 0000 0000 0004", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}})
@@ -371,7 +359,7 @@ async fn a_hundred_and_twenty_first_time_checkouts_all_succeed() {
     })
     .await;
     let (a, b) = two_products(&app).await;
-    let point = nearest_point(&app).await;
+    let point = moscow_point(&app).await;
     let tokens = customers(&app, 120).await;
     for (i, t) in tokens.iter().enumerate() {
         put(&app, t, if i % 2 == 0 { &a } else { &b }, 1).await;
@@ -398,7 +386,7 @@ async fn a_hundred_crossed_carts_check_out_without_deadlocks() {
     })
     .await;
     let (a, b) = two_products(&app).await;
-    let point = nearest_point(&app).await;
+    let point = moscow_point(&app).await;
     let tokens = customers(&app, N).await;
     // Half put A first, half B first: the same rows in opposite orders.
     for (i, t) in tokens.iter().enumerate() {
@@ -423,7 +411,7 @@ async fn a_hundred_crossed_carts_check_out_without_deadlocks() {
 async fn a_key_replayed_during_checkout_gets_the_same_order_or_wait() {
     let app = spawn_app_with(|c| c.demo = Some(true)).await;
     let (a, _) = two_products(&app).await;
-    let point = nearest_point(&app).await;
+    let point = moscow_point(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, &a, 1).await;
     let body = checkout_body(&point);
@@ -495,7 +483,7 @@ async fn the_address_book_holds_under_a_hundred_writes() {
 async fn one_cart_checked_out_a_hundred_times_with_different_keys_is_one_order() {
     let app = spawn_app_with(|c| c.demo = Some(true)).await;
     let (a, b) = two_products(&app).await;
-    let point = nearest_point(&app).await;
+    let point = moscow_point(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, &a, 2).await;
     put(&app, &token, &b, 1).await;

@@ -5,21 +5,6 @@ use crate::support::*;
 use reqwest::Method;
 use serde_json::json;
 
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Resp {
-    let res = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    Resp {
-        status: res.status(),
-        headers: res.headers().clone(),
-        text: res.text().await.unwrap(),
-    }
-}
-
 async fn get_page(app: &TestApp, path: &str) -> Resp {
     app.send(Method::GET, &format!("{}{path}", app.base), None, None, &[])
         .await
@@ -503,8 +488,8 @@ async fn a_channel_the_shop_does_not_offer_is_refused_before_anything_is_sent() 
     app.request_code("sms", &new_phone()).await.expect(202);
 }
 
-/// An order paid by the sandbox card: (token, order number, product id).
-async fn paid_order(app: &TestApp) -> (String, String) {
+/// An order of one product paid with `card` under key `k`: (token, the checkout's answer).
+async fn order_with(app: &TestApp, card: &str, status: u16) -> (String, serde_json::Value) {
     let p = app.get("/products?limit=1", None).await.json()["items"][0].clone();
     let id = p["id"].as_str().unwrap().to_owned();
     let (token, _) = app.sign_in(&new_phone()).await;
@@ -516,18 +501,9 @@ async fn paid_order(app: &TestApp) -> (String, String) {
     )
     .await
     .expect(200);
-    let point = app
-        .get(
-            "/pickup-points?lat=55.75&lon=37.61&limit=1&kind=pickup_point",
-            None,
-        )
-        .await
-        .json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let point = moscow_point(app).await;
     let body = json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
-        "payment": {"method": "card", "card": {"number": "2200 0000 0000 0004", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}});
+        "payment": {"method": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}});
     let order = app
         .send(
             Method::POST,
@@ -537,8 +513,14 @@ async fn paid_order(app: &TestApp) -> (String, String) {
             &[("idempotency-key", "k")],
         )
         .await
-        .expect(201)
+        .expect(status)
         .json();
+    (token, order)
+}
+
+/// An order paid by the sandbox card: (token, order number).
+async fn paid_order(app: &TestApp) -> (String, String) {
+    let (token, order) = order_with(app, "2200 0000 0000 0004", 201).await;
     (token, order["number"].as_str().unwrap().to_owned())
 }
 
@@ -593,40 +575,7 @@ async fn a_refund_marked_due_is_given_back_even_after_a_crash() {
 #[tokio::test]
 async fn a_3ds_answer_lost_in_a_crash_still_lets_the_customer_confirm() {
     let app = spawn_app_with(|c| c.demo = Some(true)).await;
-    let p = app.get("/products?limit=1", None).await.json()["items"][0].clone();
-    let id = p["id"].as_str().unwrap().to_owned();
-    let (token, _) = app.sign_in(&new_phone()).await;
-    app.api(
-        Method::PUT,
-        &format!("/cart/items/{id}"),
-        Some(&token),
-        Some(json!({"quantity": 1})),
-    )
-    .await
-    .expect(200);
-    let point = app
-        .get(
-            "/pickup-points?lat=55.75&lon=37.61&limit=1&kind=pickup_point",
-            None,
-        )
-        .await
-        .json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let body = json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
-        "payment": {"method": "card", "card": {"number": "4000000000000010", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}});
-    let order = app
-        .send(
-            Method::POST,
-            "/orders",
-            Some(&token),
-            Some(body),
-            &[("idempotency-key", "3ds")],
-        )
-        .await
-        .expect(202)
-        .json();
+    let (token, order) = order_with(&app, "4000000000000010", 202).await;
     let number = order["number"].as_str().unwrap();
     // The acquirer answered "confirm on 3-D Secure", but the answer was never written.
     sqlx::query("UPDATE payment_attempts SET status = 'pending' WHERE order_id = (SELECT id FROM orders WHERE number = $1)")

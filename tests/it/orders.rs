@@ -19,18 +19,6 @@ async fn products(app: &TestApp) -> Vec<Value> {
         .clone()
 }
 
-async fn point(app: &TestApp) -> String {
-    app.get(
-        "/pickup-points?lat=55.7558&lon=37.6173&limit=1&kind=pickup_point",
-        None,
-    )
-    .await
-    .json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn body(point: &str, card: &str) -> Value {
     json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
            "payment": {"method": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}})
@@ -89,7 +77,7 @@ async fn a_card_order_is_placed_once_per_key() {
     let before = stock(&app, id).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, id, 2).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     let first = order(&app, &token, "key-1", body(&pt, CARD_OK))
         .await
         .expect(201)
@@ -178,7 +166,13 @@ async fn a_declined_card_pays_nothing_and_returns_the_stock() {
     let before = stock(&app, id).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, id, 3).await;
-    let r = order(&app, &token, "k", body(&point(&app).await, CARD_DECLINED)).await;
+    let r = order(
+        &app,
+        &token,
+        "k",
+        body(&moscow_point(&app).await, CARD_DECLINED),
+    )
+    .await;
     assert_eq!(
         (r.status.as_u16(), r.code()),
         (402, "payment_declined".into())
@@ -210,7 +204,7 @@ async fn a_3ds_card_waits_for_confirmation() {
     let all = products(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, all[0]["id"].as_str().unwrap(), 1).await;
-    let r = order(&app, &token, "k", body(&point(&app).await, CARD_3DS))
+    let r = order(&app, &token, "k", body(&moscow_point(&app).await, CARD_3DS))
         .await
         .expect(202)
         .json();
@@ -232,7 +226,7 @@ async fn two_customers_racing_for_the_last_item_make_one_order() {
         .find(|p| p["stock"] == 1)
         .expect("a product with one left");
     let id = last["id"].as_str().unwrap();
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     let (a, _) = app.sign_in(&new_phone()).await;
     let (b, _) = app.sign_in(&new_phone()).await;
     put(&app, &a, id, 1).await;
@@ -262,7 +256,7 @@ async fn cancelling_before_shipping_returns_the_stock() {
     let (token, _) = app.sign_in(&new_phone()).await;
     let (other, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, id, 1).await;
-    let o = order(&app, &token, "k", body(&point(&app).await, CARD_OK))
+    let o = order(&app, &token, "k", body(&moscow_point(&app).await, CARD_OK))
         .await
         .expect(201)
         .json();
@@ -322,7 +316,7 @@ async fn bad_checkouts_get_clear_errors() {
     let app = demo().await;
     let all = products(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     assert_eq!(
         order(&app, &token, "k0", body(&pt, CARD_OK)).await.code(),
         "cart_empty"
@@ -387,7 +381,7 @@ async fn purchases_are_searchable_and_filterable() {
     let app = demo().await;
     let all = products(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     let tree = all
         .iter()
         .find(|p| p["title"].as_str().unwrap().starts_with("Ёлочные"))
@@ -620,7 +614,7 @@ async fn unpaid_orders_are_cancelled_after_30_minutes() {
     let before = stock(&app, id).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, id, 1).await;
-    let o = order(&app, &token, "k", body(&point(&app).await, CARD_3DS))
+    let o = order(&app, &token, "k", body(&moscow_point(&app).await, CARD_3DS))
         .await
         .expect(202)
         .json();
@@ -656,7 +650,7 @@ async fn staff_move_an_order_along_until_it_is_received() {
     let all = products(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, all[0]["id"].as_str().unwrap(), 1).await;
-    let o = order(&app, &token, "k", body(&point(&app).await, CARD_OK))
+    let o = order(&app, &token, "k", body(&moscow_point(&app).await, CARD_OK))
         .await
         .expect(201)
         .json();
@@ -707,7 +701,7 @@ async fn wallets_wait_for_the_wallets_page() {
     let all = products(&app).await;
     let (token, _) = app.sign_in(&new_phone()).await;
     put(&app, &token, all[1]["id"].as_str().unwrap(), 1).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     let wallet = |provider: &str| json!({"delivery": {"method": "pickup_point", "pickup_point_id": pt}, "payment": {"method": "wallet", "provider": provider}});
     assert_eq!(
         order(&app, &token, "w0", wallet("bitcoin")).await.code(),
@@ -733,7 +727,7 @@ async fn a_saved_card_lets_a_returning_customer_only_confirm() {
     let p = stocked(&app, 0).await.0;
     let (token, _) = app.sign_in(&new_phone()).await;
     let (other, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     put(&app, &token, &p, 1).await;
     let mut first = body(&pt, CARD_OK);
     first["payment"]["card"]["save"] = json!(true);
@@ -838,7 +832,7 @@ async fn spasibo_bonuses_pay_part_and_come_back_when_the_order_is_cancelled() {
     let (id, price) = stocked(&app, 200_000).await;
     let id = id.as_str();
     let (token, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     put(&app, &token, id, 1).await;
     // Card part and bonus part; the card is saved so the balance shows next time.
     let mut b = with_spasibo(body(&pt, CARD_OK), 100_000);
@@ -921,7 +915,7 @@ async fn two_orders_racing_for_the_last_bonuses_spend_them_once() {
     let (id, _) = stocked(&app, 200_000).await;
     let id = id.as_str();
     let (token, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     put(&app, &token, id, 1).await;
     // Two checkouts with different keys, each wanting 2 000 of the card's 3 000 bonuses.
     let (a, b) = tokio::join!(
@@ -957,7 +951,7 @@ async fn demo_delivery_moves_orders_along_a_step_a_minute() {
     let app = demo().await;
     let id = stocked(&app, 0).await.0;
     let (token, _) = app.sign_in(&new_phone()).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     put(&app, &token, &id, 1).await;
     let to_point = order(&app, &token, "demo-1", body(&pt, CARD_OK))
         .await
@@ -1031,7 +1025,7 @@ async fn the_recipient_is_the_customer_unless_another_is_given() {
     let id = stocked(&app, 0).await.0;
     let phone = new_phone();
     let (token, _) = app.sign_in(&phone).await;
-    let pt = point(&app).await;
+    let pt = moscow_point(&app).await;
     put(&app, &token, &id, 1).await;
     let mine = order(&app, &token, "r-1", body(&pt, CARD_OK))
         .await

@@ -8,21 +8,6 @@ async fn page(app: &TestApp, path: &str) -> Resp {
         .await
 }
 
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Resp {
-    let res = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    Resp {
-        status: res.status(),
-        headers: res.headers().clone(),
-        text: res.text().await.unwrap(),
-    }
-}
-
 /// Signs in through the pages by phone; returns the code page's flow id.
 async fn sign_in_by_pages(app: &TestApp, phone_as_typed: &str, e164: &str) {
     let login = page(app, "/login").await.expect(200);

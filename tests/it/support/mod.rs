@@ -97,7 +97,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let (url, dir) = fresh_database().await;
     config.database_url = url;
     configure(&mut config);
-    let clock = Arc::new(ManualClock::new(START_MS));
+    start(config, Arc::new(ManualClock::new(START_MS)), dir).await
+}
+
+/// Builds the application and serves it in the background until the `TestApp` is dropped.
+async fn start(config: Config, clock: Arc<ManualClock>, dir: Option<tempfile::TempDir>) -> TestApp {
     let app = Application::build_with_clock(config, clock.clone())
         .await
         .expect("app builds");
@@ -239,23 +243,7 @@ impl TestApp {
         let mut config = self.state.config.clone();
         config.addr = "127.0.0.1:0".into();
         config.demo = Some(false);
-        let app = Application::build_with_clock(config, self.clock.clone())
-            .await
-            .expect("second node builds");
-        let addr = app.local_addr();
-        let state = app.state.clone();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        TestApp {
-            base: format!("http://{addr}"),
-            clock: self.clock.clone(),
-            state,
-            client: client(),
-            _dir: None,
-            _stop: stop,
-        }
+        start(config, self.clock.clone(), None).await
     }
 
     pub fn advance(&self, secs: i64) {
@@ -427,6 +415,35 @@ impl TestApp {
             .await
             .expect("query")
     }
+}
+
+/// Posts a page form (urlencoded) with the app's cookie-keeping client.
+pub async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Resp {
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    Resp {
+        status: res.status(),
+        headers: res.headers().clone(),
+        text: res.text().await.unwrap(),
+    }
+}
+
+/// The pickup point nearest to the centre of Moscow (demo network).
+pub async fn moscow_point(app: &TestApp) -> String {
+    app.get(
+        "/pickup-points?lat=55.7558&lon=37.6173&limit=1&kind=pickup_point",
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_str()
+        .expect("a pickup point")
+        .to_owned()
 }
 
 /// Percent-encodes a query value (Cyrillic search words).
