@@ -66,8 +66,25 @@ enum OrdersCommand {
     Advance { number: String, status: String },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Errors end the process with one line naming what is wrong, exit code 1 (PRODUCT §5).
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kabinet: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kabinet: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load()?;
     let command = cli.command.unwrap_or(Command::Serve { no_demo: false });

@@ -299,3 +299,44 @@ async fn a_server_killed_during_checkouts_loses_no_approved_payment() {
     server.kill();
     db.close().await;
 }
+
+/// `kabinet serve` refusing a setup: exit code 1 and one line naming the setting.
+fn refusal(env: &[(&str, &str)]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kabinet"))
+        .arg("serve")
+        .env_clear()
+        .env(
+            "KABINET_DATABASE_URL",
+            format!("sqlite://{}/k.db", dir.path().display()),
+        )
+        .envs(env.iter().copied())
+        .output()
+        .expect("kabinet runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_binary_refuses_dev_only_setups_in_one_line() {
+    let production = [
+        ("KABINET_ENV", "production"),
+        ("KABINET_ADDR", "127.0.0.1:0"),
+    ];
+    let (code, err) = refusal(&production);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("KABINET_SECRET"), "{err}");
+    let secret = (
+        "KABINET_SECRET",
+        "a production secret of forty-two characters",
+    );
+    let (code, err) = refusal(&[production[0], production[1], secret]);
+    assert_eq!(code, 1);
+    assert!(err.contains("KABINET_SMTP__HOST"), "{err}");
+    let (code, err) = refusal(&[("KABINET_ADDR", "0.0.0.0:0")]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("KABINET_ENV"), "{err}");
+}
