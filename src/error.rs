@@ -116,17 +116,23 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A bounded pool is full (hashing, drawing captchas): the request is refused with 503 instead
+/// of queueing without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the CPU pool is busy")]
+pub struct Busy;
+
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        if e.is::<crate::auth::password::Busy>() {
+        if e.is::<Busy>() {
             return AppError::busy();
         }
         AppError::internal(format!("{e:#}"))
     }
 }
 
-impl From<crate::auth::password::Busy> for AppError {
-    fn from(_: crate::auth::password::Busy) -> Self {
+impl From<Busy> for AppError {
+    fn from(_: Busy) -> Self {
         AppError::busy()
     }
 }

@@ -61,10 +61,7 @@ pub struct Hasher {
 /// Jobs that may wait for a hashing slot before new ones are refused (503 with Retry-After).
 pub const MAX_QUEUED: usize = 64;
 
-/// The CPU pool is full: the request is refused instead of queueing without end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the CPU pool is busy")]
-pub struct Busy;
+pub use crate::error::Busy;
 
 /// The outcome of [`Hasher::verify`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
