@@ -217,6 +217,7 @@ pub async fn password_sign_in(
             return Err(busy.into());
         }
     };
+    let known_id = customer.as_ref().map(|c| c.id.clone());
     let Some(customer) = customer.filter(|_| verified.ok) else {
         if !account_ok {
             // A try past the captcha threshold: still a failure of this account.
@@ -228,14 +229,12 @@ pub async fn password_sign_in(
             .execute(&state.db)
             .await?;
         }
-        if let Some(c) = &contact
-            && let Some(known) = account::by_contact(&state.db, c).await?
-        {
+        if let (Some(c), Some(known)) = (&contact, &known_id) {
             account::log_event(
                 &state.db,
                 now,
                 actor,
-                Some(&known.id),
+                Some(known),
                 Some(c.as_str()),
                 "password_sign_in",
                 "wrong_password",

@@ -470,16 +470,14 @@ pub async fn settle(
             let mut tx = crate::db::begin_write(&st.db).await?;
             let refund = match outcome {
                 Outcome::Approved => {
-                    let moved = sqlx::query(
-                        "UPDATE payment_attempts SET status = 'approved', updated_at = $2 \
-                         WHERE reference = $1 AND status IN ('pending', 'needs_confirmation')",
+                    let moved = move_attempt(
+                        &mut tx,
+                        &reference,
+                        &["pending", "needs_confirmation"],
+                        "approved",
+                        now,
                     )
-                    .bind(&reference)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                        == 1;
+                    .await?;
                     let paid = moved
                         && sqlx::query(
                             "UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment'",
@@ -489,59 +487,31 @@ pub async fn settle(
                         .await?
                         .rows_affected()
                             == 1;
-                    // Approved, but the order is no longer waiting (cancelled), or the attempt
-                    // was given up before the approval came: the money is due back. Marked in
-                    // this transaction, given back after it, retried by `reconcile`.
-                    let due = if moved {
-                        !paid
-                    } else {
-                        sqlx::query(
-                            "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 \
-                             WHERE reference = $1 AND status IN ('declined', 'voided', 'refund_due')",
-                        )
-                        .bind(&reference)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected()
-                            == 1
-                    };
                     if paid {
                         add_event(&mut tx, &id, "paid", now).await?;
-                    } else if moved {
-                        sqlx::query(
-                            "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 WHERE reference = $1",
-                        )
-                        .bind(&reference)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                        false
+                    } else {
+                        // Approved, but the order is no longer waiting (cancelled), or the
+                        // attempt was given up before the approval came: the money is due back.
+                        // Marked in this transaction, given back after it, retried by
+                        // `reconcile`.
+                        let from: &[&str] = if moved {
+                            &["approved"]
+                        } else {
+                            // Not if it was approved already: that is a settle run twice.
+                            &["declined", "voided", "refund_due"]
+                        };
+                        move_attempt(&mut tx, &reference, from, "refund_due", now).await?
                     }
-                    due
                 }
                 Outcome::NeedsConfirmation => {
-                    sqlx::query(
-                        "UPDATE payment_attempts SET status = 'needs_confirmation', updated_at = $2 \
-                         WHERE reference = $1 AND status = 'pending'",
-                    )
-                    .bind(&reference)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    move_attempt(&mut tx, &reference, &["pending"], "needs_confirmation", now)
+                        .await?;
                     false
                 }
                 Outcome::Declined => {
-                    let declined = sqlx::query(
-                        "UPDATE payment_attempts SET status = 'declined', updated_at = $2 \
-                         WHERE reference = $1 AND status IN ('pending', 'needs_confirmation')",
-                    )
-                    .bind(&reference)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                        == 1;
-                    if declined {
+                    let from = ["pending", "needs_confirmation"];
+                    if move_attempt(&mut tx, &reference, &from, "declined", now).await? {
                         undo_order(&mut tx, &id, now).await?;
                     }
                     false
@@ -556,6 +526,33 @@ pub async fn settle(
         give_back(state, reference).await?;
     }
     Ok(())
+}
+
+/// Moves a payment attempt to `to` if it is in one of `from` (at most four statuses); true
+/// when it moved.
+async fn move_attempt(
+    tx: &mut sqlx::AnyConnection,
+    reference: &str,
+    from: &[&str],
+    to: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let any = |i: usize| from.get(i).or(from.first()).copied().unwrap_or("");
+    Ok(sqlx::query(
+        "UPDATE payment_attempts SET status = $2, updated_at = $3 \
+         WHERE reference = $1 AND status IN ($4, $5, $6, $7)",
+    )
+    .bind(reference)
+    .bind(to)
+    .bind(now)
+    .bind(any(0))
+    .bind(any(1))
+    .bind(any(2))
+    .bind(any(3))
+    .execute(tx)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Gives back the money of an attempt marked `refund_due`: refunds an approved charge (or
