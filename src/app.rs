@@ -40,6 +40,8 @@ pub struct Inner {
     pub base_url: String,
     pub cookie_name: &'static str,
     pub openapi_json: String,
+    /// The shop's time zone: pages and messages show times in it.
+    pub zone: jiff::tz::TimeZone,
     /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
     pub points: crate::delivery::PointIndex,
 }
@@ -93,6 +95,9 @@ impl Application {
                 "demo pickup network ready"
             );
         }
+        // Products whose search text predates the current stemming (or was just written by the
+        // demo fill) are indexed before the first search.
+        crate::catalog::reindex(&db).await?;
         let dev = config
             .dev_outbox_on()
             .then(|| Arc::new(DevOutbox::default()));
@@ -128,6 +133,7 @@ impl Application {
             argon2::Params::new(p.memory_kib, p.iterations, p.parallelism, None)
                 .map_err(|e| anyhow::anyhow!("password parameters: {e}"))?,
         );
+        let zone = config.zone()?;
         let points = crate::delivery::PointIndex::default();
         points.refresh(&db).await?;
         let state = AppState(Arc::new(Inner {
@@ -141,6 +147,7 @@ impl Application {
             base_url,
             cookie_name,
             openapi_json,
+            zone,
             points,
         }));
         state.hasher.warm_up().await;

@@ -48,6 +48,11 @@ pub struct Config {
     pub guest_cart_days: i64,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// The shop's time zone (IANA name): every page and message shows times in it; the API
+    /// stays UTC. `KABINET_TIME_ZONE`, default Europe/Moscow.
+    pub time_zone: String,
+    /// Where the shop's personal-data policy lives (a link on registration and first sign-in).
+    pub privacy_policy_url: String,
     pub db_max_connections: u32,
     /// Countries (ISO ids) whose mobile numbers may receive SMS and voice calls.
     #[serde(deserialize_with = "word_list")]
@@ -149,6 +154,8 @@ impl Default for Config {
             demo: None,
             channels: vec!["sms".into(), "voice".into(), "email".into()],
             demo_pickup_points: 100_000,
+            time_zone: "Europe/Moscow".into(),
+            privacy_policy_url: "/privacy".into(),
             demo_delivery: false,
             security_log_days: 365,
             guest_cart_days: 30,
@@ -335,7 +342,18 @@ impl Config {
                 .all(|c| matches!(c.as_str(), "sms" | "voice" | "email")),
             "channels may be sms, voice and email"
         );
+        self.zone()?;
         Ok(())
+    }
+
+    /// The shop's time zone, from the bundled IANA database.
+    pub fn zone(&self) -> anyhow::Result<jiff::tz::TimeZone> {
+        jiff::tz::TimeZone::get(&self.time_zone).map_err(|_| {
+            anyhow::anyhow!(
+                "KABINET_TIME_ZONE={} is not a time zone name (e.g. Europe/Moscow, Asia/Yekaterinburg)",
+                self.time_zone
+            )
+        })
     }
 
     pub fn base_url(&self) -> String {

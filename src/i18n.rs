@@ -35,6 +35,10 @@ impl Locale {
 
     /// A date as people say it: «25 ноября», "25 November".
     pub fn day_month(self, d: time::Date) -> String {
+        self.day_month_of(d.day(), u8::from(d.month()))
+    }
+
+    fn day_month_of(self, day: u8, month: u8) -> String {
         const RU: [&str; 12] = [
             "января",
             "февраля",
@@ -49,11 +53,53 @@ impl Locale {
             "ноября",
             "декабря",
         ];
-        let m = u8::from(d.month()) as usize - 1;
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let m = usize::from(month.clamp(1, 12)) - 1;
         match self {
-            Locale::Ru => format!("{} {}", d.day(), RU[m]),
-            Locale::En => format!("{} {}", d.day(), d.month()),
+            Locale::Ru => format!("{day} {}", RU[m]),
+            Locale::En => format!("{day} {}", EN[m]),
         }
+    }
+
+    /// A moment in the shop's zone, the one way pages and messages show time:
+    /// «30 ноября 2026, 12:32», "30 November 2026, 12:32".
+    pub fn when(self, ms: i64, zone: &jiff::tz::TimeZone) -> String {
+        let t = local(ms, zone);
+        format!(
+            "{} {}, {:02}:{:02}",
+            self.day_month_of(t.day() as u8, t.month() as u8),
+            t.year(),
+            t.hour(),
+            t.minute()
+        )
+    }
+
+    /// The day of a moment in the shop's zone: «30 ноября 2026».
+    pub fn date(self, ms: i64, zone: &jiff::tz::TimeZone) -> String {
+        let t = local(ms, zone);
+        format!(
+            "{} {}",
+            self.day_month_of(t.day() as u8, t.month() as u8),
+            t.year()
+        )
+    }
+
+    /// «3 товара», "3 items": a count of goods with its noun.
+    pub fn items(self, n: i64) -> String {
+        self.ta("items", &[("n", n.to_string())])
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -144,6 +190,12 @@ impl Locale {
     }
 }
 
+/// Civil time in `zone` of a Unix-millisecond moment (the epoch for one out of range).
+fn local(ms: i64, zone: &jiff::tz::TimeZone) -> jiff::civil::DateTime {
+    let at = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    zone.to_datetime(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +229,30 @@ mod tests {
         let d = time::macros::date!(2026 - 11 - 25);
         assert_eq!(Locale::Ru.day_month(d), "25 ноября");
         assert_eq!(Locale::En.day_month(d), "25 November");
+    }
+
+    #[test]
+    fn moments_read_in_the_shops_zone() {
+        let msk = jiff::tz::TimeZone::get("Europe/Moscow").unwrap();
+        // 2026-11-30 09:32 UTC is 12:32 in Moscow.
+        let ms = 1_796_031_120_000;
+        assert_eq!(Locale::Ru.when(ms, &msk), "30 ноября 2026, 12:32");
+        assert_eq!(Locale::En.when(ms, &msk), "30 November 2026, 12:32");
+        assert_eq!(Locale::Ru.date(ms, &msk), "30 ноября 2026");
+        let vlat = jiff::tz::TimeZone::get("Asia/Vladivostok").unwrap();
+        assert_eq!(Locale::Ru.when(ms, &vlat), "30 ноября 2026, 19:32");
+    }
+
+    #[test]
+    fn goods_take_russian_plurals() {
+        let ru = Locale::Ru;
+        assert_eq!(ru.items(1), "1 товар");
+        assert_eq!(ru.items(3), "3 товара");
+        assert_eq!(ru.items(5), "5 товаров");
+        assert_eq!(ru.items(21), "21 товар");
+        assert_eq!(ru.items(12), "12 товаров");
+        assert_eq!(Locale::En.items(1), "1 item");
+        assert_eq!(Locale::En.items(3), "3 items");
     }
 
     #[test]

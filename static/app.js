@@ -18,4 +18,35 @@ document.addEventListener("DOMContentLoaded", function () {
     };
     var timer = setInterval(tick, 1000);
   });
+
+  // Checkout: one total that follows the delivery choice (without JS: «Пересчитать»).
+  document.querySelectorAll("form.checkout-form").forEach(function (form) {
+    var total = form.querySelector("[data-testid=total]");
+    var cost = form.querySelector("[data-testid=delivery-cost]");
+    var update = function () {
+      var m = form.querySelector("input[name=method]:checked");
+      var how = m && m.value === "courier" ? "courier" : "point";
+      if (total) total.textContent = form.getAttribute("data-total-" + how);
+      if (cost) cost.textContent = form.getAttribute("data-cost-" + how);
+    };
+    form.querySelectorAll("input[name=method]").forEach(function (r) { r.addEventListener("change", update); });
+    update();
+  });
+  // Pickup points: «Рядом со мной» asks the browser where we are and fills the coordinates.
+  document.querySelectorAll("[data-near-me]").forEach(function (button) {
+    if (!navigator.geolocation) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var form = button.form;
+      var status = form.querySelector("[data-near-status]");
+      if (status) status.textContent = button.getAttribute("data-wait") || "";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(5);
+        form.querySelector("[name=lon]").value = pos.coords.longitude.toFixed(5);
+        form.submit();
+      }, function () {
+        if (status) status.textContent = button.getAttribute("data-denied") || "";
+      }, { timeout: 10000, maximumAge: 600000 });
+    });
+  });
 });

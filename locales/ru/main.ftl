@@ -9,6 +9,25 @@ nav-security = Безопасность
 nav-personal = Личные данные
 footer-api = API для приложений
 footer-lang = Язык
+nav-payment-methods = Способы оплаты
+nav-addresses = Адреса доставки
+unit-kg = кг
+nav-menu = Меню
+nav-cart-count = { $n ->
+    [one] { $n } товар в корзине
+    [few] { $n } товара в корзине
+   *[many] { $n } товаров в корзине
+}
+items = { $n } { $n ->
+    [one] товар
+    [few] товара
+   *[many] товаров
+}
+parcels-count = { $n } { $n ->
+    [one] посылка
+    [few] посылки
+   *[many] посылок
+}
 
 home-title = Добро пожаловать в Kabinet
 home-lead = Здесь покупатель входит по коду из СМС или письма, видит свои заказы, корзину, избранное, баллы и баланс.
@@ -44,6 +63,21 @@ account-phone = Телефон
 account-email = Электронная почта
 account-email-unconfirmed = не подтверждена
 account-none = не указан
+account-none-f = не указана
+account-name-prompt = Как к вам обращаться? Имя появится в приветствии, письмах и на заказах.
+account-name-give = Указать имя
+account-underway = Заказы в пути
+account-nothing-underway = Сейчас ничего не едет. Загляните в каталог:
+account-expected = ожидается
+account-all-orders = Все заказы
+account-no-favorites = Нажмите «В избранное» на товаре — он появится здесь.
+account-all-favorites = Всё избранное
+account-cards = { $n ->
+    [one] { $n } сохранённая карта
+    [few] { $n } сохранённые карты
+   *[many] { $n } сохранённых карт
+}
+account-manage = Управлять
 account-sections = Разделы
 security-title = Безопасность
 security-sessions = Устройства и сеансы
@@ -55,6 +89,13 @@ security-this-device = Это устройство
 security-end = Завершить
 security-end-all = Выйти на всех устройствах
 security-end-others = Завершить все другие сеансы
+security-end-ask = Завершить сеанс на устройстве «{ $device }»? На нём придётся войти заново.
+security-end-this-ask = Это ваш текущий сеанс: после завершения вы выйдете из кабинета на этом устройстве.
+security-end-yes = Да, завершить
+security-end-others-ask = Все другие устройства выйдут из кабинета; это останется.
+security-end-others-yes = Да, завершить другие сеансы
+security-end-all-ask = Вы выйдете из кабинета на всех устройствах, включая это. Войти снова можно по коду из СМС.
+security-end-all-yes = Да, выйти везде
 security-history = История входов и изменений (90 дней)
 security-event = Событие
 security-result = Результат
@@ -345,6 +386,29 @@ sms-contact-changed-phone = Номер в аккаунте изменён на {
 
 nav-cart = Корзина
 nav-favorites = Избранное
+catalog-results-for = Результаты по запросу «{ $q }»
+catalog-search-example = Например, чайник или смартфон
+catalog-price-from = Цена от
+catalog-price-to = до
+catalog-sort = Порядок
+catalog-sort-popular = Сначала популярные
+catalog-sort-price_asc = Сначала дешевле
+catalog-sort-price_desc = Сначала дороже
+catalog-sort-new = Сначала новинки
+catalog-found = { $n ->
+    [one] Найден { $n } товар
+    [few] Найдено { $n } товара
+   *[many] Найдено { $n } товаров
+}
+catalog-shown = { $n ->
+    [one] показан { $n }
+   *[other] показано { $n }
+}
+catalog-drop-filters = Искать без фильтров
+catalog-try = Попробуйте:
+catalog-all-goods = все товары
+catalog-sold-out = Нет в наличии
+error-invalid-price = Цена — целое число рублей, например 1500.
 catalog-search = Поиск товаров
 catalog-category = Категория
 catalog-all = Все категории
@@ -379,6 +443,12 @@ error-cart-changed = Корзина изменилась, пока оформл�
 error-illegal-transition = Заказ не может перейти в этот статус из текущего.
 error-invalid-cursor = Неверный курсор страницы.
 error-invalid-limit = Размер страницы — от 1 до 100.
+points-address-example = Город или адрес, например «Тверская 7»
+points-near-me = Рядом со мной
+points-locating = Определяем, где вы…
+points-location-denied = Не удалось узнать, где вы: разрешите доступ к геопозиции или введите адрес.
+points-none = Здесь пунктов не нашлось. Попробуйте другой адрес, город или тип пункта.
+error-invalid-coordinates = Координаты — числа: широта от −90 до 90, долгота от −180 до 180 (например, 55,7558 и 37,6173).
 points-title = Пункты выдачи и постаматы
 points-chosen = Выбран пункт
 points-address = Город или адрес
@@ -391,7 +461,6 @@ points-by-coordinates = Найти рядом с координатами
 points-lat = Широта
 points-lon = Долгота
 points-choose = Выбрать
-error-invalid-coordinates = Координаты заданы неверно.
 error-query-required = Укажите адрес или координаты.
 error-invalid-kind = Тип пункта: pickup_point или parcel_locker.
 error-invalid-fits = Параметр fits может быть только cart.
@@ -416,6 +485,30 @@ error-invalid-cvc = Неверный код CVC.
 error-invalid-date = Дата — в формате ГГГГ-ММ-ДД.
 nav-orders = Мои заказы
 nav-purchases = Купленные товары
+checkout-edit-cart = Изменить корзину
+checkout-change-point = Выбрать другой пункт
+checkout-wallets = Электронный кошелёк
+checkout-recalc = Пересчитать
+cards-lead = Карты сохраняются при оплате, если отметить «Запомнить карту». Номер карты мы не храним — только платёжную систему, последние цифры и срок действия.
+cards-none = Сохранённых карт нет.
+cards-valid-till = до
+cards-delete = Удалить карту
+cards-delete-ask = Удалить карту { $card }? Для следующей покупки номер придётся ввести заново.
+cards-delete-yes = Да, удалить
+cards-deleted = Карта удалена.
+addresses-lead = Адреса для курьерской доставки: при оформлении заказа адрес по умолчанию выбран первым.
+addresses-none = Адресов пока нет — добавьте первый ниже или укажите его при оформлении заказа.
+addresses-make-default = Сделать основным
+addresses-delete = Удалить
+addresses-delete-ask = Удалить адрес «{ $address }»?
+addresses-delete-yes = Да, удалить
+addresses-add = Новый адрес
+addresses-example = Москва, Тверская улица, 7, кв. 12
+addresses-as-default = Сделать адресом по умолчанию
+addresses-save = Сохранить адрес
+addresses-added = Адрес сохранён.
+addresses-default = Адрес по умолчанию изменён.
+addresses-deleted = Адрес удалён.
 checkout-title = Оформление заказа
 checkout-delivery = Доставка
 checkout-to-point = В пункт выдачи
@@ -424,12 +517,16 @@ checkout-choose-point = Выбрать пункт выдачи
 checkout-courier = Курьером
 checkout-address = Адрес для курьера
 checkout-recipient = Получатель
-checkout-payment = Оплата картой
+checkout-payment = Банковская карта
 checkout-card-number = Номер карты
 checkout-exp-month = Месяц
 checkout-exp-year = Год
 checkout-pay = Оплатить
 cart-checkout = Перейти к оформлению
+sandbox-acquirer = Тестовый банк (песочница)
+three-ds-title = Подтверждение оплаты картой (3-D Secure)
+wallet-pay-title = Оплата через { $wallet }
+wallet-pay-lead = Подтвердите списание из кошелька на сумму
 three-ds-lead = Подтвердите оплату в банке на сумму
 three-ds-confirm = Подтвердить
 three-ds-cancel = Отменить
@@ -437,6 +534,31 @@ orders-active = Текущие
 orders-received = Полученные
 orders-cancelled = Отменённые
 orders-none = Заказов нет.
+order-cancel-title = Отменить заказ
+order-cancel-why = Почему вы отменяете заказ?
+order-cancel-confirm = Да, отменить заказ
+order-cancel-keep = Не отменять
+order-cancel-refund = Деньги вернутся туда, откуда пришли: { $to }, обычно за 1–3 рабочих дня (в зависимости от банка — до 30 дней). Бонусы «Спасибо» вернутся на счёт.
+order-cancel-unpaid = Заказ ещё не оплачен: деньги не списывались. Товары вернутся в корзину.
+order-not-paid = не оплачен
+order-pay-now = Оплатить заказ
+order-payment-method = Способ оплаты
+order-refund = Возврат
+order-refund-to = Деньги возвращены: { $to }. Обычно они приходят за 1–3 рабочих дня.
+cancel-reason-changed_mind = Передумал(а) покупать
+cancel-reason-found_cheaper = Нашёл(ла) дешевле
+cancel-reason-too_slow = Слишком долгая доставка
+cancel-reason-mistake = Ошибся(лась) при оформлении
+cancel-reason-other = Другая причина
+error-invalid-cancel-reason = Выберите причину отмены из списка.
+thanks-title = Спасибо за заказ!
+thanks-next = Что дальше
+thanks-next-assemble = Продавец соберёт заказ; статус можно смотреть в разделе «Мои заказы».
+thanks-next-point = Когда посылка приедет в пункт выдачи, мы пришлём СМС. Заказ хранится в пункте 7 дней; возьмите с собой телефон — назовёте код.
+thanks-next-courier = Курьер позвонит накануне доставки и договорится о времени.
+thanks-next-cancel = Передумали? Заказ можно отменить, пока он собирается; деньги вернутся на карту.
+thanks-to-order = Перейти к заказу
+thanks-shop-on = Продолжить покупки
 order-title = Заказ
 order-placed = Оформлен
 order-received = Получен

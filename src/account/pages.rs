@@ -46,6 +46,14 @@ async fn home(page: Page) -> HomePage {
     HomePage { page }
 }
 
+/// An order on its way, as the account home lists it.
+struct Underway {
+    order: crate::orders::Order,
+    parcels: usize,
+    /// When the last parcel is expected («3 декабря»).
+    expected: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "account/home.html")]
 struct AccountPage {
@@ -55,22 +63,52 @@ struct AccountPage {
     phone: Option<String>,
     email: Option<String>,
     email_verified: bool,
+    underway: Vec<Underway>,
+    favorites: Vec<crate::catalog::Product>,
+    cards: usize,
 }
 
-async fn account(page: Page, auth: Authenticated) -> AccountPage {
+/// The account home: orders on their way, favourites, contacts, and a nudge to give a name.
+async fn account(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+) -> AppResult<AccountPage> {
     let c = &auth.customer;
     let greeting = match c.display_name() {
         Some(name) => page.l.ta("account-greeting", &[("name", name)]),
         None => page.t("account-greeting-anon"),
     };
-    AccountPage {
+    let (orders, _) = crate::orders::list(&state, &c.id, None, 20).await?;
+    let mut underway = Vec::new();
+    for order in orders
+        .into_iter()
+        .filter(|o| !matches!(o.status.as_str(), "received" | "cancelled"))
+        .take(5)
+    {
+        let parcels = crate::orders::parcels(&state, &order, page.l).await?;
+        let expected = parcels
+            .iter()
+            .max_by(|a, b| a.estimated_delivery.cmp(&b.estimated_delivery))
+            .map(|p| p.estimated_delivery_text.clone())
+            .unwrap_or_default();
+        underway.push(Underway {
+            parcels: parcels.len(),
+            expected,
+            order,
+        });
+    }
+    Ok(AccountPage {
         greeting,
         full_name: c.full_name(),
         phone: c.phone.as_deref().map(crate::auth::format_phone),
         email: c.email.clone(),
         email_verified: c.email_verified != 0,
+        underway,
+        favorites: crate::cart::api::favorites(&state, &c.id).await?,
+        cards: crate::orders::saved_cards(&state, &c.id).await?.len(),
         page,
-    }
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -119,10 +157,7 @@ async fn security_view(
             } else {
                 e.event.clone()
             };
-            let when =
-                time::OffsetDateTime::parse(&e.at, &time::format_description::well_known::Rfc3339)
-                    .map(|t| crate::clock::human((t.unix_timestamp_nanos() / 1_000_000) as i64))
-                    .unwrap_or(e.at);
+            let when = page.at(&e.at);
             (when, what, e.device, e.ip)
         })
         .collect();

@@ -186,6 +186,7 @@ async fn password_submit(
     State(state): State<AppState>,
     page: Page,
     actor: Actor,
+    headers: axum::http::HeaderMap,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
@@ -203,7 +204,7 @@ async fn password_submit(
     )
     .await
     {
-        Ok(s) => signed_in_redirect(&state, &s.token, &next),
+        Ok(s) => signed_in_redirect(&state, &headers, &s, &next).await,
         Err(e) => {
             let captcha = if matches!(e.code, "captcha_required" | "invalid_captcha")
                 || super::credentials::needs_captcha(&state, &login, &actor.ip).await?
@@ -409,12 +410,13 @@ async fn code_submit(
     State(state): State<AppState>,
     page: Page,
     actor: Actor,
+    headers: axum::http::HeaderMap,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     let code = form.code.as_deref().unwrap_or("");
     match codes::sign_in(&state, &form.flow, code, &actor, page.l).await {
-        Ok(s) => signed_in_redirect(&state, &s.token, &next),
+        Ok(s) => signed_in_redirect(&state, &headers, &s, &next).await,
         // A long-unused account behind this number: on to the code sent to its email.
         Err(e) if e.code == "email_code_required" => {
             let flow = e
@@ -429,17 +431,28 @@ async fn code_submit(
     }
 }
 
-/// Sets the session cookie and goes on to `next`.
-pub fn signed_in_redirect(state: &AppState, token: &str, next: &str) -> AppResult<Response> {
+/// Sets the session cookie, moves the guest cart into the account (so whatever page comes
+/// next — checkout included — shows the merged cart) and goes on to `next`.
+pub async fn signed_in_redirect(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    s: &codes::SignedIn,
+    next: &str,
+) -> AppResult<Response> {
+    crate::cart::merge_at_sign_in(state, headers, &s.customer.id).await?;
     Ok((
         StatusCode::SEE_OTHER,
-        [
-            (header::SET_COOKIE, super::api::session_cookie(state, token)),
+        axum::response::AppendHeaders([
+            (
+                header::SET_COOKIE,
+                super::api::session_cookie(state, &s.token),
+            ),
+            (header::SET_COOKIE, crate::cart::clear_guest_cookie(state)),
             (
                 header::LOCATION,
                 axum::http::HeaderValue::from_str(next).map_err(AppError::internal)?,
             ),
-        ],
+        ]),
     )
         .into_response())
 }
@@ -449,11 +462,12 @@ async fn no_email(
     State(state): State<AppState>,
     page: Page,
     actor: Actor,
+    headers: axum::http::HeaderMap,
     CsrfForm(form): CsrfForm<FlowForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     match codes::no_email_access(&state, &form.flow, &actor, page.l).await {
-        Ok(s) => signed_in_redirect(&state, &s.token, &next),
+        Ok(s) => signed_in_redirect(&state, &headers, &s, &next).await,
         Err(e) => rerender(&state, page, &form.flow, next, e, &actor.ip).await,
     }
 }

@@ -57,6 +57,8 @@ pub struct Parcel {
     pub origin_id: String,
     pub seller_id: String,
     pub product_ids: Vec<String>,
+    /// How many of each of `product_ids` travel in this parcel (same order).
+    pub quantities: Vec<i64>,
     pub weight_g: i64,
     pub reason: Option<Reason>,
     pub lead_days: i64,
@@ -87,6 +89,7 @@ pub fn plan(items: &[Item], max_g: i64) -> Vec<Parcel> {
                             origin_id: item.origin_id.clone(),
                             seller_id: item.seller_id.clone(),
                             product_ids: Vec::new(),
+                            quantities: Vec::new(),
                             weight_g: 0,
                             reason: None,
                             lead_days: item.lead_days,
@@ -95,8 +98,16 @@ pub fn plan(items: &[Item], max_g: i64) -> Vec<Parcel> {
                     }
                 };
                 parcel.weight_g += item.weight_g;
-                if !parcel.product_ids.contains(&item.product_id) {
-                    parcel.product_ids.push(item.product_id.clone());
+                match parcel
+                    .product_ids
+                    .iter()
+                    .position(|id| *id == item.product_id)
+                {
+                    Some(i) => parcel.quantities[i] += 1,
+                    None => {
+                        parcel.product_ids.push(item.product_id.clone());
+                        parcel.quantities.push(1);
+                    }
                 }
             }
         }
@@ -154,76 +165,123 @@ impl FromRequestParts<AppState> for CartOwner {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(cached) = parts.extensions.get::<CartOwner>() {
+            return Ok(cached.clone());
+        }
         let auth = MaybeAuthenticated::from_request_parts(parts, state).await?;
-        let guest = crate::web::cookie(&parts.headers, CART_COOKIE)
-            .filter(|t| t.len() >= 32 && t.len() <= 64);
-        match (auth.0, guest) {
+        let guest = guest_token(&parts.headers);
+        let owner = match (auth.0, guest) {
             (Some(a), guest) => {
                 if let Some(g) = guest {
                     merge(state, &guest_owner(&g), &a.customer.id).await?;
                 }
-                Ok(CartOwner {
+                CartOwner {
                     owner: a.customer.id.clone(),
                     customer_id: Some(a.customer.id),
                     new_cookie: None,
-                })
+                }
             }
-            (None, Some(g)) => Ok(CartOwner {
+            (None, Some(g)) => CartOwner {
                 owner: guest_owner(&g),
                 customer_id: None,
                 new_cookie: None,
-            }),
+            },
             (None, None) => {
                 let token = crate::auth::new_token();
-                Ok(CartOwner {
+                CartOwner {
                     owner: guest_owner(&token),
                     customer_id: None,
                     new_cookie: Some(token),
-                })
+                }
             }
-        }
+        };
+        parts.extensions.insert(owner.clone());
+        Ok(owner)
     }
 }
 
-/// Moves a guest cart into the customer's (quantities add up, capped by stock).
+/// Moves a guest cart into the customer's (quantities add up, capped by stock). The guest
+/// lines are claimed by one `DELETE … RETURNING` inside the transaction, so two requests
+/// merging the same cart at once add it once.
 pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResult<()> {
-    let lines: Vec<(String, i64)> =
-        sqlx::query_as("SELECT product_id, quantity FROM cart_lines WHERE owner = $1")
-            .bind(guest)
-            .fetch_all(&state.db)
-            .await?;
-    if lines.is_empty() {
-        return Ok(());
-    }
     let now = state.clock.now_ms();
-    for (product_id, quantity) in lines {
-        let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-            .bind(&product_id)
-            .fetch_optional(&state.db)
-            .await?
-            .unwrap_or(0);
-        sqlx::query(
-            "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (owner, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity",
-        )
-        .bind(customer_id)
-        .bind(&product_id)
-        .bind(quantity)
-        .bind(now)
-        .execute(&state.db)
-        .await?;
-        sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE owner = $2 AND product_id = $3 AND quantity > $1")
-            .bind(stock.clamp(1, MAX_QUANTITY))
-            .bind(customer_id)
-            .bind(&product_id)
-            .execute(&state.db)
+    let (st, guest, customer) = (state.clone(), guest.to_owned(), customer_id.to_owned());
+    crate::db::detached(crate::db::retrying(move || {
+        let (st, guest, customer) = (st.clone(), guest.clone(), customer.clone());
+        async move {
+            let mut tx = crate::db::begin_write(&st.db).await?;
+            let lines: Vec<(String, i64)> = sqlx::query_as(
+                "DELETE FROM cart_lines WHERE owner = $1 RETURNING product_id, quantity",
+            )
+            .bind(&guest)
+            .fetch_all(&mut *tx)
             .await?;
-    }
-    sqlx::query("DELETE FROM cart_lines WHERE owner = $1")
-        .bind(guest)
-        .execute(&state.db)
-        .await?;
+            for (product_id, quantity) in lines {
+                let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+                    .bind(&product_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .unwrap_or(0);
+                sqlx::query(
+                    "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (owner, product_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity, added_at = excluded.added_at",
+                )
+                .bind(&customer)
+                .bind(&product_id)
+                .bind(quantity)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE cart_lines SET quantity = $1 WHERE owner = $2 AND product_id = $3 AND quantity > $1",
+                )
+                .bind(stock.clamp(1, MAX_QUANTITY))
+                .bind(&customer)
+                .bind(&product_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        }
+    }))
+    .await?;
     Ok(())
+}
+
+/// Merges the request's guest cart (if any) into the customer's at sign-in; the answer should
+/// then clear the guest cookie ([`clear_guest_cookie`]).
+pub async fn merge_at_sign_in(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    customer_id: &str,
+) -> AppResult<()> {
+    match guest_token(headers) {
+        Some(g) => merge(state, &guest_owner(&g), customer_id).await,
+        None => Ok(()),
+    }
+}
+
+/// The `Set-Cookie` that forgets the guest cart cookie (its lines now belong to an account).
+pub fn clear_guest_cookie(state: &AppState) -> axum::http::HeaderValue {
+    crate::web::set_cookie(state, CART_COOKIE, "", Some(0), false)
+}
+
+fn guest_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    crate::web::cookie(headers, CART_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64)
+}
+
+/// How many items (the sum of quantities) the owner's cart holds, for the header's counter.
+pub async fn item_count(state: &AppState, owner: &CartOwner) -> AppResult<i64> {
+    if owner.new_cookie.is_some() {
+        return Ok(0);
+    }
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(SUM(quantity) AS BIGINT) FROM cart_lines WHERE owner = $1")
+            .bind(&owner.owner)
+            .fetch_one(&state.db)
+            .await?;
+    Ok(n.unwrap_or(0))
 }
 
 /// Sets a line's quantity (0 removes it). Quantities are 0–999 and at most the stock.
@@ -289,6 +347,8 @@ pub struct ParcelView {
     pub origin_city: String,
     pub seller_name: String,
     pub product_ids: Vec<String>,
+    /// What travels in this parcel: each product with its quantity.
+    pub items: Vec<ParcelItem>,
     pub weight_g: i64,
     /// `null` for the first parcel; else `other_seller`, `other_warehouse` or `overweight`.
     pub reason: Option<Reason>,
@@ -298,6 +358,13 @@ pub struct ParcelView {
     pub estimated_delivery: String,
     /// The same date for people, in the request's language («25 ноября»).
     pub estimated_delivery_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ParcelItem {
+    pub product_id: String,
+    pub title: String,
+    pub quantity: i64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -342,34 +409,65 @@ pub fn items_of(products: &[(Product, i64)]) -> Vec<Item> {
         .collect()
 }
 
-/// The cart with its parcel plan.
-pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) -> AppResult<Cart> {
-    let products = lines(state, owner).await?;
-    let items = items_of(&products);
-    let today = time::OffsetDateTime::from_unix_timestamp(state.clock.now_ms() / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .date();
-    let parcels: Vec<ParcelView> = plan(&items, MAX_PARCEL_G)
+/// Today in the shop's time zone, as a calendar date.
+pub fn shop_today(state: &AppState, ms: i64) -> time::Date {
+    let at = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let d = state.zone.to_datetime(at).date();
+    time::Month::try_from(d.month() as u8)
+        .ok()
+        .and_then(|m| time::Date::from_calendar_date(i32::from(d.year()), m, d.day() as u8).ok())
+        .unwrap_or(time::Date::MIN)
+}
+
+/// The parcel plan of `products` (with quantities) if they leave the warehouses on `day`.
+pub fn parcel_views(
+    products: &[(Product, i64)],
+    day: time::Date,
+    locale: crate::i18n::Locale,
+) -> Vec<ParcelView> {
+    let items = items_of(products);
+    plan(&items, MAX_PARCEL_G)
         .into_iter()
         .map(|p| {
             let origin = products
                 .iter()
                 .find(|(x, _)| x.origin_id == p.origin_id)
                 .map(|(x, _)| x);
+            let arrives = day + time::Duration::days(p.lead_days);
             ParcelView {
                 origin_city: origin.map(|o| o.origin_city.clone()).unwrap_or_default(),
                 seller_name: origin.map(|o| o.seller_name.clone()).unwrap_or_default(),
-                estimated_delivery: (today + time::Duration::days(p.lead_days)).to_string(),
-                estimated_delivery_text: locale
-                    .day_month(today + time::Duration::days(p.lead_days)),
+                estimated_delivery: arrives.to_string(),
+                estimated_delivery_text: locale.day_month(arrives),
                 reason_text: p.reason.map(|r| locale.t(r.key())),
+                items: p
+                    .product_ids
+                    .iter()
+                    .zip(&p.quantities)
+                    .map(|(id, q)| ParcelItem {
+                        title: products
+                            .iter()
+                            .find(|(x, _)| x.id == *id)
+                            .map(|(x, _)| x.title.clone())
+                            .unwrap_or_default(),
+                        product_id: id.clone(),
+                        quantity: *q,
+                    })
+                    .collect(),
                 origin_id: p.origin_id,
                 product_ids: p.product_ids,
                 weight_g: p.weight_g,
                 reason: p.reason,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The cart with its parcel plan.
+pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) -> AppResult<Cart> {
+    let products = lines(state, owner).await?;
+    let today = shop_today(state, state.clock.now_ms());
+    let parcels = parcel_views(&products, today, locale);
     let lines: Vec<Line> = products
         .into_iter()
         .map(|(p, q)| Line {

@@ -35,23 +35,6 @@ struct CartPage {
     error: Option<String>,
 }
 
-impl CartPage {
-    fn money(&self, k: &i64) -> String {
-        rubles(*k)
-    }
-    fn title_of(&self, id: &str) -> String {
-        self.cart
-            .lines
-            .iter()
-            .find(|l| l.product_id == id)
-            .map(|l| l.title.clone())
-            .unwrap_or_default()
-    }
-    fn kg(&self, g: &i64) -> String {
-        format!("{:.1}", *g as f64 / 1000.0).replace('.', ",")
-    }
-}
-
 async fn cart_page(
     State(state): State<AppState>,
     page: Page,

@@ -243,7 +243,7 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
              category_id = excluded.category_id, title = excluded.title, description = excluded.description, \
              price = excluded.price, old_price = excluded.old_price, weight_g = excluded.weight_g, \
              length_mm = excluded.length_mm, width_mm = excluded.width_mm, height_mm = excluded.height_mm, \
-             stock = excluded.stock, attributes = excluded.attributes, search_text = excluded.search_text",
+             stock = excluded.stock, attributes = excluded.attributes, search_text = excluded.search_text, search_v = 0",
         )
         .bind(new_id())
         .bind(&p.sku)
@@ -274,5 +274,7 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
 pub async fn run(db: &Db, path: &std::path::Path, now: i64) -> anyhow::Result<u64> {
     let rows: Vec<Row> = crate::import::read_rows(path)?;
     let products = validate(rows).map_err(|e| crate::import::refused(&e))?;
-    store(db, &products, now).await
+    let n = store(db, &products, now).await?;
+    super::reindex(db).await?;
+    Ok(n)
 }

@@ -22,7 +22,96 @@ pub fn normalize(s: &str) -> String {
         .join(" ")
 }
 
-/// `%word%` for LIKE, with the pattern characters escaped (used with `ESCAPE '\'`).
+/// The version of [`search_text`]: rows stored with a lower `search_v` are re-indexed.
+pub const SEARCH_VERSION: i64 = 1;
+
+/// Everyday words for what the catalogue names otherwise: a product whose text has the stem on
+/// the left is also found by the words on the right.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("смартфон", "телефон мобильный"),
+    ("ноутбук", "компьютер лэптоп"),
+    ("наушник", "гарнитура"),
+    ("кроссовк", "обувь кеды"),
+    ("футболк", "майка"),
+    ("чайник", "электрочайник"),
+    ("пылесос", "уборка"),
+    ("гантел", "гиря"),
+];
+
+fn stem_word(w: &str) -> String {
+    use rust_stemmers::{Algorithm, Stemmer};
+    use std::sync::OnceLock;
+    static RU: OnceLock<Stemmer> = OnceLock::new();
+    static EN: OnceLock<Stemmer> = OnceLock::new();
+    let stemmer = if w.chars().any(|c| c.is_ascii_alphabetic()) {
+        EN.get_or_init(|| Stemmer::create(Algorithm::English))
+    } else {
+        RU.get_or_init(|| Stemmer::create(Algorithm::Russian))
+    };
+    stemmer.stem(w).into_owned()
+}
+
+/// The words of a text, normalised and stemmed («Чайники» → «чайник»).
+pub fn stems(text: &str) -> Vec<String> {
+    normalize(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(stem_word)
+        .collect()
+}
+
+/// What a product is found by: its stems (and synonyms'), space-separated, with a space at
+/// both ends so a query stem matches at a word start (`LIKE '% stem%'`).
+pub fn search_text(text: &str) -> String {
+    let mut words = stems(text);
+    for (stem, more) in SYNONYMS {
+        if words.iter().any(|w| w.starts_with(stem)) {
+            words.extend(stems(more));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    format!(" {} ", words.join(" "))
+}
+
+/// Brings every product's `search_text` to [`SEARCH_VERSION`] (after a change of the stemming,
+/// a demo fill or an import), a thousand rows per transaction.
+pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
+    let mut done = 0;
+    loop {
+        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT p.id, p.title, c.name_ru, c.name_en, s.name, p.attributes FROM products p \
+             JOIN categories c ON c.id = p.category_id JOIN sellers s ON s.id = p.seller_id \
+             WHERE p.search_v < $1 ORDER BY p.id LIMIT 1000",
+        )
+        .bind(SEARCH_VERSION)
+        .fetch_all(db)
+        .await?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = crate::db::begin_write(db).await?;
+        for (id, title, cat_ru, cat_en, seller, attributes) in &rows {
+            let attrs: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(attributes).unwrap_or_default();
+            let attr_words: Vec<&str> = attrs.values().filter_map(|v| v.as_str()).collect();
+            let text = search_text(&format!(
+                "{title} {cat_ru} {cat_en} {seller} {}",
+                attr_words.join(" ")
+            ));
+            sqlx::query("UPDATE products SET search_text = $1, search_v = $2 WHERE id = $3")
+                .bind(text)
+                .bind(SEARCH_VERSION)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        done += rows.len() as u64;
+    }
+}
+
+/// `%word%` for LIKE, with the pattern characters escaped (used with ESCAPE backslash).
 pub fn like_pattern(word: &str) -> String {
     let escaped: String = word
         .chars()
@@ -50,6 +139,19 @@ pub fn search_words(q: Option<&str>, max: usize) -> AppResult<Vec<String>> {
         .take(max)
         .map(like_pattern)
         .collect())
+}
+
+/// The first `max` stems of a search text as word-start LIKE patterns (`% stem%`) over a
+/// [`search_text`]; text of symbols only matches itself literally (that is, nothing).
+pub fn stem_words(q: Option<&str>, max: usize) -> AppResult<Vec<String>> {
+    let text = q.unwrap_or("");
+    let literal = search_words(q, max)?;
+    let words: Vec<String> = stems(text)
+        .into_iter()
+        .take(max)
+        .map(|w| format!("% {}", like_pattern(&w).trim_start_matches('%')))
+        .collect();
+    Ok(if words.is_empty() { literal } else { words })
 }
 
 /// An opaque cursor over ids.
@@ -158,7 +260,7 @@ pub async fn search(
     after: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<Product>, Option<String>)> {
-    let words = search_words(q, 5)?;
+    let words = stem_words(q, 5)?;
     // Five optional word filters keep one SQL text for every query.
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
@@ -190,6 +292,96 @@ pub async fn search(
         None
     };
     Ok((rows, next))
+}
+
+/// How the catalogue page orders what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Popular,
+    PriceAsc,
+    PriceDesc,
+    New,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Popular, Sort::PriceAsc, Sort::PriceDesc, Sort::New];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Popular => "popular",
+            Sort::PriceAsc => "price_asc",
+            Sort::PriceDesc => "price_desc",
+            Sort::New => "new",
+        }
+    }
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Popular => "p.id",
+            Sort::PriceAsc => "p.price, p.id",
+            Sort::PriceDesc => "p.price DESC, p.id",
+            Sort::New => "p.created_at DESC, p.id",
+        }
+    }
+}
+
+/// What the catalogue page asks for: words, a category, a price range (kopecks), an order.
+#[derive(Debug, Clone, Default)]
+pub struct Browse {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub sort: Sort,
+}
+
+/// The first `shown` products matching `b`, and how many match in all.
+pub async fn browse(state: &AppState, b: &Browse, shown: i64) -> AppResult<(Vec<Product>, i64)> {
+    let words = stem_words(b.q.as_deref(), 5)?;
+    let mut w = words.into_iter();
+    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
+    let (w1, w2, w3, w4, w5) = (next(), next(), next(), next(), next());
+    const FILTER: &str = "FROM products p JOIN sellers s ON s.id = p.seller_id JOIN warehouses w ON w.id = p.origin_id \
+        JOIN categories c ON c.id = p.category_id \
+        WHERE ($1 = '' OR p.category_id = $1) AND p.price >= $2 AND p.price <= $3 \
+        AND p.search_text LIKE $4 ESCAPE '\\' AND p.search_text LIKE $5 ESCAPE '\\' \
+        AND p.search_text LIKE $6 ESCAPE '\\' AND p.search_text LIKE $7 ESCAPE '\\' \
+        AND p.search_text LIKE $8 ESCAPE '\\'";
+    let category = b.category.clone().unwrap_or_default();
+    let (lo, hi) = (b.min_price.unwrap_or(0), b.max_price.unwrap_or(i64::MAX));
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
+        .bind(&category)
+        .bind(lo)
+        .bind(hi)
+        .bind(&w1)
+        .bind(&w2)
+        .bind(&w3)
+        .bind(&w4)
+        .bind(&w5)
+        .fetch_one(&state.db)
+        .await?;
+    let sql = format!(
+        "SELECT p.id, p.title, p.description, p.price, p.old_price, c.name_ru AS category, \
+         p.category_id, p.seller_id, s.name AS seller_name, p.origin_id, w.city AS origin_city, p.weight_g, \
+         p.length_mm, p.width_mm, p.height_mm, p.stock, p.attributes, w.lead_days {FILTER} \
+         ORDER BY {} LIMIT $9",
+        b.sort.order_by()
+    );
+    let rows: Vec<Product> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&category)
+        .bind(lo)
+        .bind(hi)
+        .bind(w1)
+        .bind(w2)
+        .bind(w3)
+        .bind(w4)
+        .bind(w5)
+        .bind(shown)
+        .fetch_all(&state.db)
+        .await?;
+    Ok((rows, total))
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]

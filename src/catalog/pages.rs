@@ -21,37 +21,72 @@ pub fn router() -> Router<AppState> {
         .route("/catalog/{id}", get(product))
 }
 
+/// Products per «Показать ещё» step, and the most one page lists.
+const STEP: i64 = 24;
+const MAX_SHOWN: i64 = 480;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "catalog/list.html")]
 struct ListPage {
     page: Page,
     q: String,
     category: String,
+    min_price: String,
+    max_price: String,
+    sort: super::Sort,
+    sorts: [super::Sort; 4],
     categories: Vec<Category>,
     products: Vec<Product>,
-    next: Option<String>,
+    /// How many products match in all.
+    total: i64,
+    /// The step shown (1: the first 24; «Показать ещё» asks for the next).
+    step: i64,
     /// Products already in the cart: their button leads to the cart instead.
     in_cart: std::collections::HashSet<String>,
+    error: Option<String>,
 }
 
 impl ListPage {
-    fn money(&self, k: &i64) -> String {
-        rubles(*k)
-    }
     fn category_name(&self, c: &Category) -> String {
         match self.page.l {
             crate::i18n::Locale::Ru => c.name_ru.clone(),
             crate::i18n::Locale::En => c.name_en.clone(),
         }
     }
-    fn next_url(&self, cursor: &str) -> String {
-        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        format!(
-            "/catalog?q={}&category={}&cursor={}",
-            enc(&self.q),
-            enc(&self.category),
-            enc(cursor)
-        )
+    /// This search with other values of some parameters.
+    fn url_with(&self, changes: &[(&str, &str)]) -> String {
+        let step = self.step.to_string();
+        let mut params = [
+            ("q", self.q.as_str()),
+            ("category", self.category.as_str()),
+            ("min_price", self.min_price.as_str()),
+            ("max_price", self.max_price.as_str()),
+            ("sort", self.sort.as_str()),
+            ("step", step.as_str()),
+        ];
+        for (k, v) in changes {
+            if let Some(p) = params.iter_mut().find(|p| p.0 == *k) {
+                p.1 = v;
+            }
+        }
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.iter().filter(|(k, v)| {
+                let default = matches!((*k, *v), ("sort", "popular") | ("step", "1"));
+                !v.is_empty() && !default
+            }))
+            .finish();
+        format!("/catalog?{query}")
+    }
+    fn more_url(&self) -> String {
+        let next = (self.step + 1).to_string();
+        format!("{}#more", self.url_with(&[("step", &next)]))
+    }
+    fn filtered(&self) -> bool {
+        !self.category.is_empty() || !self.min_price.is_empty() || !self.max_price.is_empty()
+    }
+    /// Where the products of this step start (the «Показать ещё» anchor).
+    fn first_new(&self) -> usize {
+        ((self.step - 1) * STEP) as usize
     }
 }
 
@@ -59,7 +94,24 @@ impl ListPage {
 struct ListQuery {
     q: Option<String>,
     category: Option<String>,
-    cursor: Option<String>,
+    min_price: Option<String>,
+    max_price: Option<String>,
+    sort: Option<String>,
+    step: Option<String>,
+}
+
+/// Whole roubles typed into a price box («1 500», «1500,00») → kopecks.
+fn price_bound(s: Option<&str>) -> Result<Option<i64>, AppError> {
+    let s = s.unwrap_or("").replace([' ', '\u{a0}', '₽'], "");
+    let s = s.split([',', '.']).next().unwrap_or("");
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<i64>()
+        .ok()
+        .filter(|r| (0..=100_000_000).contains(r))
+        .map(|r| Some(r * 100))
+        .ok_or_else(|| AppError::bad_request("invalid_price"))
 }
 
 async fn list(
@@ -67,25 +119,57 @@ async fn list(
     page: Page,
     owner: crate::cart::CartOwner,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> AppResult<ListPage> {
-    let after = q
-        .cursor
+) -> AppResult<Response> {
+    let category = q.category.clone().unwrap_or_default();
+    let sort = q
+        .sort
         .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(super::decode_cursor)
-        .transpose()?;
-    let category = q.category.unwrap_or_default();
-    let cat = Some(category.as_str()).filter(|c| !c.is_empty());
-    let (products, next) = super::search(&state, q.q.as_deref(), cat, after.as_deref(), 24).await?;
-    Ok(ListPage {
-        page,
+        .and_then(super::Sort::parse)
+        .unwrap_or_default();
+    let step = q
+        .step
+        .as_deref()
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_SHOWN / STEP);
+    let bounds = price_bound(q.min_price.as_deref())
+        .and_then(|lo| Ok((lo, price_bound(q.max_price.as_deref())?)));
+    let (products, total, error) = match bounds {
+        Ok((min_price, max_price)) => {
+            let b = super::Browse {
+                q: q.q.clone(),
+                category: Some(category.clone()).filter(|c| !c.is_empty()),
+                min_price,
+                max_price,
+                sort,
+            };
+            let (p, t) = super::browse(&state, &b, step * STEP).await?;
+            (p, t, None)
+        }
+        Err(e) => (Vec::new(), 0, Some(e)),
+    };
+    let status = error.as_ref().map(|e| e.status);
+    let error = error.map(|e| crate::web::error_message(page.l, &e));
+    let mut res = ListPage {
         q: q.q.unwrap_or_default(),
         category,
+        min_price: q.min_price.unwrap_or_default(),
+        max_price: q.max_price.unwrap_or_default(),
+        sort,
+        sorts: super::Sort::ALL,
         categories: super::categories(&state).await?,
         products,
-        next,
+        total,
+        step,
         in_cart: crate::cart::product_ids(&state, &owner).await?,
-    })
+        error,
+        page,
+    }
+    .into_response();
+    if let Some(s) = status {
+        *res.status_mut() = s;
+    }
+    Ok(res)
 }
 
 #[derive(Template, WebTemplate)]

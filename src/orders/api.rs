@@ -348,14 +348,6 @@ async fn forget_card(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let n = sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND customer_id = $2")
-        .bind(&id)
-        .bind(&auth.customer.id)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(AppError::new(StatusCode::NOT_FOUND, "saved_card_not_found"));
-    }
+    super::forget_card(&state, &auth.customer.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -168,6 +168,23 @@ pub struct SavedCard {
     pub spasibo_balance: i64,
 }
 
+/// Forgets one of the customer's saved cards (another customer's is simply not found).
+pub async fn forget_card(state: &AppState, customer: &str, id: &str) -> AppResult<()> {
+    let n = sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND customer_id = $2")
+        .bind(id)
+        .bind(customer)
+        .execute(&state.db)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "saved_card_not_found",
+        ));
+    }
+    Ok(())
+}
+
 pub async fn saved_cards(state: &AppState, customer: &str) -> AppResult<Vec<SavedCard>> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.brand, c.last4, c.exp_month, c.exp_year, $2 - COALESCE(a.spent, 0) AS spasibo_balance \
@@ -223,6 +240,40 @@ pub struct Order {
     /// Where the customer confirms the payment (3-D Secure, wallets), while it waits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_url: Option<String>,
+}
+
+impl Order {
+    /// Whether the money was ever taken (a cancelled order may have been paid and refunded).
+    pub fn was_paid(&self) -> bool {
+        self.timeline.iter().any(|e| e.status == "paid")
+    }
+    /// How many items (the sum of quantities) the order holds.
+    pub fn items_count(&self) -> i64 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+    /// «Мир ·· 0004» for a card, the wallet's name for a wallet.
+    pub fn paid_with(&self, l: &crate::i18n::Locale) -> String {
+        let p = &self.payment;
+        match p["provider"].as_str() {
+            Some(w) => l.t(&format!("wallet-{w}")),
+            None => format!(
+                "{}\u{a0}·· {}",
+                crate::payments::brand_name(p["card_brand"].as_str().unwrap_or("")),
+                p["card_last4"].as_str().unwrap_or("")
+            ),
+        }
+    }
+    pub fn by_courier(&self) -> bool {
+        self.delivery["method"].as_str() == Some("courier")
+    }
+    /// Bonuses «Спасибо» spent on the order, kopecks.
+    pub fn spasibo(&self) -> i64 {
+        self.payment["spasibo"].as_i64().unwrap_or(0)
+    }
+    /// What the card or wallet pays (the total less bonuses).
+    pub fn card_amount(&self) -> i64 {
+        self.payment["card_amount"].as_i64().unwrap_or(self.total)
+    }
 }
 
 /// The result of a checkout: the order, and whether it is paid (201) or waits for the
@@ -852,7 +903,7 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
         .bind(l.price)
         .bind(l.quantity)
         .bind(l.line_total)
-        .bind(crate::catalog::normalize(&format!("{} {}", l.title, l.seller_name)))
+        .bind(crate::catalog::search_text(&format!("{} {}", l.title, l.seller_name)))
         .execute(&mut *tx)
         .await?;
     }
@@ -887,6 +938,41 @@ pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(Stri
 
 /// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
 /// an unpaid order's goods go back to the cart, an approved payment is refunded.
+/// The order's parcels as planned when it was placed: each product's warehouse, the weight
+/// limit, and dates counted from the day of the order (products since removed are left out).
+pub async fn parcels(
+    state: &AppState,
+    order: &Order,
+    locale: crate::i18n::Locale,
+) -> AppResult<Vec<crate::cart::ParcelView>> {
+    let mut products = Vec::with_capacity(order.lines.len());
+    for l in &order.lines {
+        if let Some(p) = crate::catalog::get(state, &l.product_id).await? {
+            products.push((p, l.quantity));
+        }
+    }
+    let placed = order
+        .placed_at
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_millisecond())
+        .unwrap_or(0);
+    Ok(crate::cart::parcel_views(
+        &products,
+        crate::cart::shop_today(state, placed),
+        locale,
+    ))
+}
+
+/// Keeps why the customer cancelled (one of the page's reasons).
+pub async fn note_cancel_reason(state: &AppState, order_id: &str, reason: &str) -> AppResult<()> {
+    sqlx::query("UPDATE orders SET cancel_reason = $1 WHERE id = $2 AND status = 'cancelled'")
+        .bind(reason)
+        .bind(order_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
 pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
     let (st, id) = (state.clone(), order_id.to_owned());
@@ -1216,7 +1302,7 @@ pub async fn purchases(
     after: Option<(i64, String)>,
     limit: i64,
 ) -> AppResult<(Vec<Purchase>, Option<String>)> {
-    let words = crate::catalog::search_words(f.q.as_deref(), 3)?;
+    let words = crate::catalog::stem_words(f.q.as_deref(), 3)?;
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
     let (w1, w2, w3) = (next(), next(), next());

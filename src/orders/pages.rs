@@ -15,7 +15,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -31,8 +31,17 @@ pub fn router() -> Router<AppState> {
         )
         .route("/orders", get(orders_page))
         .route("/orders/{number}", get(order_page))
-        .route("/orders/{number}/cancel", post(cancel_submit))
+        .route(
+            "/orders/{number}/cancel",
+            get(cancel_page).post(cancel_submit),
+        )
+        .route("/orders/{number}/thanks", get(thanks_page))
         .route("/purchases", get(purchases_page))
+        .route("/account/payment-methods", get(cards_page))
+        .route(
+            "/account/payment-methods/{id}/delete",
+            axum::routing::post(card_delete),
+        )
 }
 
 fn money(k: &i64) -> String {
@@ -57,14 +66,13 @@ struct CheckoutPage {
     courier_cost: i64,
     /// The delivery the customer picked (kept when the page comes back with an error).
     courier: bool,
+    /// The payment choice (`new`, `saved:<id>`, `wallet:<provider>`), kept the same way.
+    pay: String,
     wallets: &'static [&'static str],
     error: Option<String>,
 }
 
 impl CheckoutPage {
-    fn money(&self, k: &i64) -> String {
-        money(k)
-    }
     fn brand(&self, b: &str) -> String {
         crate::payments::brand_name(b).to_owned()
     }
@@ -76,6 +84,7 @@ async fn checkout_view(
     auth: &Authenticated,
     address: String,
     courier: Option<bool>,
+    pay: Option<String>,
     error: Option<String>,
 ) -> AppResult<CheckoutPage> {
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
@@ -94,7 +103,13 @@ async fn checkout_view(
     let by_courier = Delivery::Courier {
         address: String::new(),
     };
+    let cards = super::saved_cards(state, &auth.customer.id).await?;
+    let pay = pay.unwrap_or_else(|| match cards.first() {
+        Some(c) => format!("saved:{}", c.id),
+        None => "new".into(),
+    });
     Ok(CheckoutPage {
+        pay,
         point_cost: super::delivery_cost(&to_point, cart.total),
         courier_cost: super::delivery_cost(&by_courier, cart.total),
         courier: courier.unwrap_or(point.is_none()),
@@ -108,7 +123,7 @@ async fn checkout_view(
         key: crate::auth::new_token(),
         address,
         addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
-        cards: super::saved_cards(state, &auth.customer.id).await?,
+        cards,
         wallets: crate::payments::WALLETS,
         error,
     })
@@ -119,7 +134,7 @@ async fn checkout_page(
     page: Page,
     auth: Authenticated,
 ) -> AppResult<CheckoutPage> {
-    checkout_view(&state, page, &auth, String::new(), None, None).await
+    checkout_view(&state, page, &auth, String::new(), None, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -140,6 +155,8 @@ struct CheckoutForm {
     spasibo: Option<String>,
     recipient_name: Option<String>,
     recipient_phone: Option<String>,
+    /// «Пересчитать» (the page without JavaScript): show the total for the choices, pay nothing.
+    recalc: Option<String>,
 }
 
 async fn checkout_submit(
@@ -149,6 +166,20 @@ async fn checkout_submit(
     CsrfForm(f): CsrfForm<CheckoutForm>,
 ) -> AppResult<Response> {
     let address = f.address.clone().unwrap_or_default();
+    if f.recalc.is_some() {
+        page.here = "/checkout".into();
+        return Ok(checkout_view(
+            &state,
+            page,
+            &auth,
+            address,
+            Some(f.method.as_deref() == Some("courier")),
+            f.pay.clone(),
+            None,
+        )
+        .await?
+        .into_response());
+    }
     let result = async {
         let delivery = match f.method.as_deref() {
             Some("courier") => Delivery::Courier {
@@ -221,10 +252,15 @@ async fn checkout_submit(
     .await;
     match result {
         Ok(placed) if placed.paid => {
-            Ok(Redirect::to(&format!("/orders/{}", placed.order.number)).into_response())
+            Ok(Redirect::to(&format!("/orders/{}/thanks", placed.order.number)).into_response())
         }
         Ok(placed) => {
-            Ok(Redirect::to(&format!("/pay/3ds/{}", placed.order.number)).into_response())
+            let acquirer = if f.pay.as_deref().unwrap_or("").starts_with("wallet:") {
+                "wallet"
+            } else {
+                "3ds"
+            };
+            Ok(Redirect::to(&format!("/pay/{acquirer}/{}", placed.order.number)).into_response())
         }
         Err(e) => {
             page.here = "/checkout".into();
@@ -235,6 +271,7 @@ async fn checkout_submit(
                 &auth,
                 address,
                 Some(f.method.as_deref() == Some("courier")),
+                f.pay.clone(),
                 Some(msg),
             )
             .await?
@@ -253,8 +290,23 @@ struct ThreeDsPage {
 }
 
 impl ThreeDsPage {
-    fn money(&self, k: &i64) -> String {
-        money(k)
+    /// The wallet this payment goes through (none: a card's 3-D Secure).
+    fn wallet(&self) -> Option<String> {
+        self.order.payment["provider"]
+            .as_str()
+            .map(|w| self.page.t(&format!("wallet-{w}")))
+    }
+    fn title(&self) -> String {
+        match self.wallet() {
+            Some(w) => self.page.l.ta("wallet-pay-title", &[("wallet", w)]),
+            None => self.page.t("three-ds-title"),
+        }
+    }
+    /// What the card or wallet is charged (the order less bonuses «Спасибо»).
+    fn to_charge(&self) -> i64 {
+        self.order.payment["card_amount"]
+            .as_i64()
+            .unwrap_or(self.order.total)
     }
 }
 
@@ -288,6 +340,10 @@ async fn three_ds_submit(
     let (id, _) = own(&state, &auth, &number).await?;
     if d.decision.as_deref() == Some("confirm") {
         super::confirm_payment(&state, &id).await?;
+        let (_, order) = own(&state, &auth, &number).await?;
+        if order.status != "awaiting_payment" && order.status != "cancelled" {
+            return Ok(Redirect::to(&format!("/orders/{number}/thanks")));
+        }
     } else {
         super::cancel(&state, &id).await?;
     }
@@ -303,14 +359,8 @@ struct OrdersPage {
 }
 
 impl OrdersPage {
-    fn money(&self, k: &i64) -> String {
-        money(k)
-    }
     fn status(&self, s: &str) -> String {
         self.page.t(&format!("status-{s}"))
-    }
-    fn date(&self, s: &str) -> String {
-        s.get(..10).unwrap_or(s).to_owned()
     }
 }
 
@@ -343,46 +393,32 @@ async fn orders_page(
 struct OrderPage {
     page: Page,
     order: Order,
+    parcels: Vec<crate::cart::ParcelView>,
     cancellable: bool,
 }
 
 impl OrderPage {
-    fn money(&self, k: &i64) -> String {
-        money(k)
-    }
-    /// «Мир ·· 0004» for a card, the wallet's name for a wallet.
-    fn paid_with(&self) -> String {
-        let p = &self.order.payment;
-        match p["provider"].as_str() {
-            Some(w) => self.page.t(&format!("wallet-{w}")),
-            None => format!(
-                "{} ·· {}",
-                crate::payments::brand_name(p["card_brand"].as_str().unwrap_or("")),
-                p["card_last4"].as_str().unwrap_or("")
-            ),
-        }
-    }
     fn phone(&self, e164: &str) -> String {
         crate::auth::format_phone(e164)
-    }
-    fn spasibo(&self) -> i64 {
-        self.order.payment["spasibo"].as_i64().unwrap_or(0)
-    }
-    fn card_amount(&self) -> i64 {
-        self.order.payment["card_amount"]
-            .as_i64()
-            .unwrap_or(self.order.total)
     }
     fn status(&self, s: &str) -> String {
         self.page.t(&format!("status-{s}"))
     }
-    fn when(&self, s: &str) -> String {
-        s.replace('T', " ")
-            .trim_end_matches('Z')
-            .get(..16)
-            .unwrap_or(s)
-            .to_owned()
+    fn pay_url(&self) -> String {
+        let via = if self.order.payment["provider"].is_string() {
+            "wallet"
+        } else {
+            "3ds"
+        };
+        format!("/pay/{via}/{}", self.order.number)
     }
+}
+
+fn cancellable(order: &Order) -> bool {
+    matches!(
+        order.status.as_str(),
+        "awaiting_payment" | "paid" | "assembling"
+    )
 }
 
 async fn order_page(
@@ -392,25 +428,95 @@ async fn order_page(
     Path(number): Path<String>,
 ) -> AppResult<OrderPage> {
     let (_, order) = own(&state, &auth, &number).await?;
-    let cancellable = matches!(
-        order.status.as_str(),
-        "awaiting_payment" | "paid" | "assembling"
-    );
     Ok(OrderPage {
+        parcels: super::parcels(&state, &order, page.l).await?,
+        cancellable: cancellable(&order),
         page,
         order,
-        cancellable,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/thanks.html")]
+struct ThanksPage {
+    page: Page,
+    order: Order,
+    parcels: Vec<crate::cart::ParcelView>,
+}
+
+/// «Спасибо за заказ»: where a paid checkout lands.
+async fn thanks_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<Response> {
+    let (_, order) = own(&state, &auth, &number).await?;
+    if !order.was_paid() || order.status == "cancelled" {
+        return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
+    }
+    Ok(ThanksPage {
+        parcels: super::parcels(&state, &order, page.l).await?,
+        page,
+        order,
+    }
+    .into_response())
+}
+
+/// Why a customer cancels (kept with the order for the shop).
+const CANCEL_REASONS: &[&str] = &[
+    "changed_mind",
+    "found_cheaper",
+    "too_slow",
+    "mistake",
+    "other",
+];
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/cancel.html")]
+struct CancelPage {
+    page: Page,
+    order: Order,
+    reasons: &'static [&'static str],
+}
+
+/// The confirmation step before cancelling: what happens to the money, and why.
+async fn cancel_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> AppResult<Response> {
+    let (_, order) = own(&state, &auth, &number).await?;
+    if !cancellable(&order) {
+        return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
+    }
+    Ok(CancelPage {
+        page,
+        order,
+        reasons: CANCEL_REASONS,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct CancelForm {
+    reason: Option<String>,
 }
 
 async fn cancel_submit(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(number): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+    CsrfForm(f): CsrfForm<CancelForm>,
 ) -> AppResult<Redirect> {
+    let reason = f.reason.as_deref().unwrap_or("other");
+    if !CANCEL_REASONS.contains(&reason) {
+        return Err(AppError::bad_request("invalid_cancel_reason"));
+    }
     let (id, _) = own(&state, &auth, &number).await?;
     super::cancel(&state, &id).await?;
+    super::note_cancel_reason(&state, &id, reason).await?;
     Ok(Redirect::to(&format!("/orders/{number}")))
 }
 
@@ -449,4 +555,47 @@ async fn purchases_page(
         q: s.q.unwrap_or_default(),
         items,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/cards.html")]
+struct CardsPage {
+    page: Page,
+    cards: Vec<super::SavedCard>,
+    done: bool,
+}
+
+impl CardsPage {
+    fn brand(&self, b: &str) -> String {
+        crate::payments::brand_name(b).to_owned()
+    }
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+/// «Способы оплаты»: the saved cards (brand, last digits, expiry), each can be forgotten.
+async fn cards_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    ApiQuery(d): ApiQuery<Done>,
+) -> AppResult<CardsPage> {
+    Ok(CardsPage {
+        cards: super::saved_cards(&state, &auth.customer.id).await?,
+        done: d.done.is_some(),
+        page,
+    })
+}
+
+async fn card_delete(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Redirect> {
+    super::forget_card(&state, &auth.customer.id, &id).await?;
+    Ok(Redirect::to("/account/payment-methods?done=1"))
 }

@@ -79,7 +79,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
         .bind(seller_name)
         .bind(category)
         .bind(price)
-        .bind(crate::catalog::normalize(&format!("{title} {seller_name}")))
+        .bind(crate::catalog::search_text(&format!("{title} {seller_name}")))
         .execute(&mut *tx)
         .await?;
     }

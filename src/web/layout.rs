@@ -11,6 +11,23 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
+/// A number as templates hand it over: by value, or behind one or two references (loops).
+pub trait Num {
+    fn num(&self) -> i64;
+}
+
+impl Num for i64 {
+    fn num(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Num + ?Sized> Num for &T {
+    fn num(&self) -> i64 {
+        (**self).num()
+    }
+}
+
 /// The context of the layout, built once per page request.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -20,6 +37,10 @@ pub struct Page {
     pub csrf: String,
     /// This page's path and query, for the language switch to come back to.
     pub here: String,
+    /// The shop's time zone, for [`Page::when`] and [`Page::date`].
+    pub zone: jiff::tz::TimeZone,
+    /// Items in the visitor's cart, for the header's counter.
+    pub cart_count: i64,
 }
 
 impl Page {
@@ -41,6 +62,45 @@ impl Page {
     pub fn here_encoded(&self) -> String {
         url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect()
     }
+    /// A moment as pages show it: «30 ноября 2026, 12:32» in the shop's zone.
+    pub fn when(&self, ms: impl Num) -> String {
+        self.l.when(ms.num(), &self.zone)
+    }
+    /// A day as pages show it: «30 ноября 2026».
+    pub fn date(&self, ms: impl Num) -> String {
+        self.l.date(ms.num(), &self.zone)
+    }
+    /// A message with one named text argument.
+    pub fn ta1(&self, key: &str, name: &'static str, value: impl AsRef<str>) -> String {
+        self.l.ta(key, &[(name, value.as_ref().to_owned())])
+    }
+    /// A message whose argument `n` is a count (plural forms).
+    pub fn ta_n(&self, key: &str, n: impl Num) -> String {
+        self.l.ta(key, &[("n", n.num().to_string())])
+    }
+    /// Kopecks as roubles: «1 299 ₽».
+    pub fn money(&self, k: impl Num) -> String {
+        crate::catalog::rubles(k.num())
+    }
+    /// Grams as kilograms: «10,3 кг».
+    pub fn kg(&self, g: impl Num) -> String {
+        format!(
+            "{} {}",
+            format!("{:.1}", g.num() as f64 / 1000.0).replace('.', ","),
+            self.t("unit-kg")
+        )
+    }
+    /// An RFC 3339 time (as orders carry them) the way pages show it.
+    pub fn at(&self, rfc3339: &str) -> String {
+        match rfc3339.parse::<jiff::Timestamp>() {
+            Ok(t) => self.l.when(t.as_millisecond(), &self.zone),
+            Err(_) => rfc3339.to_owned(),
+        }
+    }
+    /// «3 товара».
+    pub fn items(&self, n: impl Num) -> String {
+        self.l.items(n.num())
+    }
     pub fn header_name(&self) -> String {
         match &self.user {
             Some(n) if !n.is_empty() => n.clone(),
@@ -57,7 +117,12 @@ impl FromRequestParts<AppState> for Page {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let auth = MaybeAuthenticated::from_request_parts(parts, state).await?;
+        // The cart of the header's counter (merging a guest cart a sign-in left behind).
+        let owner = crate::cart::CartOwner::from_request_parts(parts, state).await?;
+        let cart_count = crate::cart::item_count(state, &owner).await?;
         Ok(Page {
+            zone: state.zone.clone(),
+            cart_count,
             l: super::locale_of(&parts.headers),
             user: auth
                 .0
@@ -87,7 +152,7 @@ struct ErrorPage {
 }
 
 pub fn error_page(
-    _state: &AppState,
+    state: &AppState,
     l: Locale,
     status: StatusCode,
     code: &str,
@@ -98,6 +163,8 @@ pub fn error_page(
         user: None,
         csrf: String::new(),
         here: "/".into(),
+        zone: state.zone.clone(),
+        cart_count: 0,
     };
     let title = if status == StatusCode::NOT_FOUND {
         l.t("error-page-not-found")

@@ -206,7 +206,7 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
     await page.locator('main').getByText(address, { exact: true }).waitFor();
     await page.locator('main').getByRole('link', { name: product.title, exact: true }).waitFor();
     assert.match(await text(page.getByTestId('recipient')), new RegExp(`^${RECIPIENT}, \\+7 `));
-    assert.equal(await text(page.getByTestId('paid-with')), 'Мир ·· 0004');
+    assert.equal(await text(page.getByTestId('paid-with')), 'Мир\u00a0·· 0004');
 
     // «Мои заказы»: the order, paid.
     await openFromUserMenu(page, 'Мои заказы', '/orders');

@@ -19,3 +19,4 @@ mod passwords;
 mod recovery;
 mod sessions;
 mod shop;
+mod storefront;

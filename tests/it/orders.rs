@@ -555,10 +555,20 @@ async fn a_customer_buys_through_the_pages() {
     let r = form("/checkout", pay(key.clone(), CARD_OK)).await.unwrap();
     assert_eq!(r.status(), 303);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/orders/"));
-    let detail = page(location.clone()).await.expect(200);
+    assert!(location.starts_with("/orders/") && location.ends_with("/thanks"));
+    let thanks = page(location.clone()).await.expect(200);
+    assert!(thanks.text.contains("Спасибо за заказ"), "{}", thanks.text);
+    let number = location
+        .trim_start_matches("/orders/")
+        .trim_end_matches("/thanks");
+    assert!(thanks.text.contains(&format!("№&nbsp;{number}")));
+    let detail = page(format!("/orders/{number}")).await.expect(200);
     assert!(detail.text.contains("Оплачен"));
-    assert!(detail.text.contains("Анна Покупателева, +7 916 123-45-67"));
+    assert!(
+        detail
+            .text
+            .contains("Анна Покупателева, <span class=\"nowrap\">+7 916 123-45-67")
+    );
     // A double submit of the same page makes no second order.
     let again = form("/checkout", pay(key, CARD_OK)).await.unwrap();
     assert_eq!(again.headers()["location"].to_str().unwrap(), location);
@@ -904,7 +914,7 @@ async fn spasibo_bonuses_pay_part_and_come_back_when_the_order_is_cancelled() {
     // The order page shows the breakdown.
     let page = app.page(&format!("/orders/{number}"), Some(&token)).await;
     assert!(
-        page.contains("Бонусами «Спасибо»") && page.contains("Мир ·· 0004"),
+        page.contains("Бонусами «Спасибо»") && page.contains("Мир\u{a0}·· 0004"),
         "{page}"
     );
 }
