@@ -156,6 +156,19 @@ pub async fn find_or_create(
 }
 
 /// Demo data for an empty database: one customer with a name, so the header greets by name.
+/// Keeps when the customer agreed to the processing of personal data (the first time only).
+pub async fn record_consent(
+    state: &crate::app::AppState,
+    customer_id: &str,
+) -> crate::error::AppResult<()> {
+    sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
+        .bind(state.clock.now_ms())
+        .bind(customer_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
 pub async fn seed_demo(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
         .fetch_one(db)

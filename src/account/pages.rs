@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/account", get(account))
+        .route("/privacy", get(privacy))
         .route("/account/security", get(security))
         .route("/account/sessions/{id}/end", post(end_session))
         .route("/account/sessions/end-others", post(end_others))
@@ -543,4 +544,15 @@ async fn revert_submit(
         crate::auth::api::clear_session_cookie(&state),
     );
     Ok(res)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "privacy.html")]
+struct PrivacyPage {
+    page: Page,
+}
+
+/// The built-in personal-data policy (a shop links its own with `KABINET_PRIVACY_POLICY_URL`).
+async fn privacy(page: Page) -> PrivacyPage {
+    PrivacyPage { page }
 }

@@ -253,6 +253,8 @@ struct RegisterForm {
     password: Option<String>,
     captcha_id: Option<String>,
     captcha_answer: Option<String>,
+    /// The personal-data consent box (152-ФЗ): required.
+    consent: Option<String>,
 }
 
 async fn register_submit(
@@ -266,16 +268,22 @@ async fn register_submit(
         f.last_name.unwrap_or_default(),
         f.email.unwrap_or_default(),
     );
-    let started = super::credentials::register(
-        &state,
-        &first,
-        &last,
-        &email,
-        f.password.as_deref().unwrap_or(""),
-        &ip.to_string(),
-        f.captcha_id.as_deref().zip(f.captcha_answer.as_deref()),
-        page.l,
-    )
+    let started = async {
+        if f.consent.is_none() {
+            return Err(AppError::bad_request("consent_required"));
+        }
+        super::credentials::register(
+            &state,
+            &first,
+            &last,
+            &email,
+            f.password.as_deref().unwrap_or(""),
+            &ip.to_string(),
+            f.captcha_id.as_deref().zip(f.captcha_answer.as_deref()),
+            page.l,
+        )
+        .await
+    }
     .await;
     match started {
         Ok(s) => Redirect::to(&code_page_url(&s.flow_id, "/account")).into_response(),
@@ -340,6 +348,8 @@ struct CodePage {
     error: Option<String>,
     /// The email step of a long-unused account: offers «Нет доступа к почте».
     dormant: bool,
+    /// «Регистрация» or «Вход», as the flow is.
+    title: String,
     /// (id, image) when the next code from this address needs an «Антиспам-код».
     captcha: Option<(String, String)>,
 }
@@ -355,6 +365,11 @@ impl CodePage {
             "login-sent-to"
         };
         Self {
+            title: l.t(if v.purpose == Purpose::Register {
+                "register-confirm-title"
+            } else {
+                "login-title"
+            }),
             dormant: v.purpose == Purpose::DormantEmail,
             sent_to: l.ta(key, &[("contact", v.contact.masked())]),
             resend_wait_text: l.ta("login-resend-in", &[("seconds", v.resend_in.to_string())]),
@@ -440,6 +455,11 @@ pub async fn signed_in_redirect(
     next: &str,
 ) -> AppResult<Response> {
     crate::cart::merge_at_sign_in(state, headers, &s.customer.id).await?;
+    // A new account opened from these pages: the sign-in and registration forms carry the
+    // personal-data consent (152-ФЗ), and its moment is kept.
+    if s.created {
+        crate::account::record_consent(state, &s.customer.id).await?;
+    }
     Ok((
         StatusCode::SEE_OTHER,
         axum::response::AppendHeaders([

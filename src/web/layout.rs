@@ -41,6 +41,8 @@ pub struct Page {
     pub zone: jiff::tz::TimeZone,
     /// Items in the visitor's cart, for the header's counter.
     pub cart_count: i64,
+    /// The shop's personal-data policy (`KABINET_PRIVACY_POLICY_URL`).
+    pub privacy_url: String,
 }
 
 impl Page {
@@ -121,6 +123,7 @@ impl FromRequestParts<AppState> for Page {
         let owner = crate::cart::CartOwner::from_request_parts(parts, state).await?;
         let cart_count = crate::cart::item_count(state, &owner).await?;
         Ok(Page {
+            privacy_url: state.config.privacy_policy_url.clone(),
             zone: state.zone.clone(),
             cart_count,
             l: super::locale_of(&parts.headers),
@@ -165,6 +168,7 @@ pub fn error_page(
         here: "/".into(),
         zone: state.zone.clone(),
         cart_count: 0,
+        privacy_url: state.config.privacy_policy_url.clone(),
     };
     let title = if status == StatusCode::NOT_FOUND {
         l.t("error-page-not-found")

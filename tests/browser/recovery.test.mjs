@@ -48,7 +48,9 @@ async function register(page, who) {
   await label(page, 'Фамилия').fill(who.last);
   await label(page, 'Электронная почта').fill(who.email);
   await label(page, 'Пароль').fill(who.password);
+  await page.getByRole('checkbox', { name: /обработку моих персональных данных/ }).check();
   await clickExpecting(page, 'Зарегистрироваться', label(page, 'Код'));
+  assert.equal(await page.locator('h1').first().textContent(), 'Подтверждение регистрации');
   assert.equal(path(page), '/login/code');
   return seen;
 }

@@ -637,3 +637,67 @@ async fn pickup_points_speak_russian_about_bad_coordinates_and_empty_results() {
             .contains("name=\"back\" value=\"/checkout\"")
     );
 }
+
+#[tokio::test]
+async fn registration_asks_for_consent_and_a_new_account_keeps_its_moment() {
+    let app = spawn_app().await;
+    let form = app.page("/register", None).await;
+    assert!(form.contains("name=\"consent\"") && form.contains("href=\"/privacy\""));
+    let csrf = csrf_of(&form);
+    let email = new_email();
+    let fields = |consent: bool| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("first_name", "Ольга".to_owned()),
+            ("last_name", "Смирнова".to_owned()),
+            ("email", email.clone()),
+            ("password", "a long pass phrase 42".to_owned()),
+        ];
+        if consent {
+            f.push(("consent", "1".to_owned()));
+        }
+        f
+    };
+    let refused = app
+        .client
+        .post(format!("{}/register", app.base))
+        .form(&fields(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("согласие на обработку персональных данных")
+    );
+    let r = app
+        .client
+        .post(format!("{}/register", app.base))
+        .form(&fields(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let code_page = app
+        .page(r.headers()["location"].to_str().unwrap(), None)
+        .await;
+    assert!(code_page.contains("<h1>Подтверждение регистрации</h1>"));
+    // A first sign-in by phone opens the account with the consent shown on the form.
+    assert!(
+        app.page("/login", None)
+            .await
+            .contains("вы соглашаетесь на обработку персональных данных")
+    );
+    let phone = new_phone();
+    sign_in_through_pages(&app, &phone, "/account").await;
+    let at: Option<i64> = sqlx::query_scalar("SELECT consent_at FROM customers WHERE phone = $1")
+        .bind(&phone)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(at, Some(START_MS));
+    assert!(app.page("/privacy", None).await.contains("152-ФЗ"));
+}
