@@ -60,9 +60,53 @@ impl Deref for AppState {
         Money is integer kopecks, times are RFC 3339 UTC, lists are {items, next_cursor}. \
         Errors are {\"error\":{\"code\",\"message\"}}. Authenticate with the session cookie or \
         Authorization: Bearer <token>."),
-    servers((url = "/api/v1"))
+    servers((url = "/api/v1")),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Sign-in by code or password, registration, captcha, sign-out"),
+        (name = "sessions", description = "The customer's devices and sessions"),
+        (name = "account", description = "Profile, contacts, password and the security log"),
+        (name = "recovery", description = "Forgotten password, lost phone, support-assisted recovery"),
+        (name = "catalog", description = "Products and categories"),
+        (name = "cart", description = "The cart and its parcel plan (guests too)"),
+        (name = "favorites", description = "«Избранное»"),
+        (name = "delivery", description = "Pickup points, parcel lockers and courier addresses"),
+        (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
+        (name = "dev", description = "Development only: messages that would have been sent")
+    )
 )]
 struct ApiDoc;
+
+/// How calls authenticate (PRODUCT §3): the session cookie (web) or a bearer token (apps).
+/// Operations that need a customer list both; the cart and pickup points accept either or none.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "kabinet_session",
+                "The session cookie set by every sign-in (`__Host-kabinet_session` on https sites).",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "`Authorization: Bearer <token>` with the `token` of a sign-in answer.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// A built, bound, not yet serving application.
 pub struct Application {
