@@ -5,10 +5,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::AppError;
 use crate::notify::{Notifier, dev::DevOutbox, transports::Transports};
-use crate::web::layout::Page;
 use crate::web::{self, LANG_COOKIE};
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -270,7 +267,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::cart::pages::router())
         .merge(crate::delivery::pages::router())
         .merge(crate::orders::pages::router())
-        .route("/api/docs", get(docs_page))
+        .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))
         .route("/healthz", get(|| async { "ok" }))
@@ -316,33 +313,6 @@ async fn openapi_json(State(state): State<AppState>) -> Response {
         state.openapi_json.clone(),
     )
         .into_response()
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "docs.html")]
-struct DocsPage {
-    page: Page,
-    /// (method, path, summary)
-    operations: Vec<(String, String, String)>,
-}
-
-async fn docs_page(State(state): State<AppState>, page: Page) -> DocsPage {
-    let doc: serde_json::Value = serde_json::from_str(&state.openapi_json).unwrap_or_default();
-    let mut operations = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
-        for (path, item) in paths {
-            for (method, op) in item.as_object().into_iter().flatten() {
-                let summary = op
-                    .get("summary")
-                    .or_else(|| op.get("description"))
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_owned();
-                operations.push((method.to_uppercase(), path.clone(), summary));
-            }
-        }
-    }
-    DocsPage { page, operations }
 }
 
 #[derive(serde::Deserialize)]
