@@ -5,10 +5,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::error::AppError;
 use crate::notify::{Notifier, dev::DevOutbox, transports::Transports};
-use crate::web::layout::Page;
 use crate::web::{self, LANG_COOKIE};
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -62,9 +59,53 @@ impl Deref for AppState {
         Money is integer kopecks, times are RFC 3339 UTC, lists are {items, next_cursor}. \
         Errors are {\"error\":{\"code\",\"message\"}}. Authenticate with the session cookie or \
         Authorization: Bearer <token>."),
-    servers((url = "/api/v1"))
+    servers((url = "/api/v1")),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Sign-in by code or password, registration, captcha, sign-out"),
+        (name = "sessions", description = "The customer's devices and sessions"),
+        (name = "account", description = "Profile, contacts, password and the security log"),
+        (name = "recovery", description = "Forgotten password, lost phone, support-assisted recovery"),
+        (name = "catalog", description = "Products and categories"),
+        (name = "cart", description = "The cart and its parcel plan (guests too)"),
+        (name = "favorites", description = "«Избранное»"),
+        (name = "delivery", description = "Pickup points, parcel lockers and courier addresses"),
+        (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
+        (name = "dev", description = "Development only: messages that would have been sent")
+    )
 )]
 struct ApiDoc;
+
+/// How calls authenticate (PRODUCT §3): the session cookie (web) or a bearer token (apps).
+/// Operations that need a customer list both; the cart and pickup points accept either or none.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "kabinet_session",
+                "The session cookie set by every sign-in (`__Host-kabinet_session` on https sites).",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "`Authorization: Bearer <token>` with the `token` of a sign-in answer.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// A built, bound, not yet serving application.
 pub struct Application {
@@ -233,7 +274,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::cart::pages::router())
         .merge(crate::delivery::pages::router())
         .merge(crate::orders::pages::router())
-        .route("/api/docs", get(docs_page))
+        .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))
         .route("/healthz", get(|| async { "ok" }))
@@ -279,33 +320,6 @@ async fn openapi_json(State(state): State<AppState>) -> Response {
         state.openapi_json.clone(),
     )
         .into_response()
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "docs.html")]
-struct DocsPage {
-    page: Page,
-    /// (method, path, summary)
-    operations: Vec<(String, String, String)>,
-}
-
-async fn docs_page(State(state): State<AppState>, page: Page) -> DocsPage {
-    let doc: serde_json::Value = serde_json::from_str(&state.openapi_json).unwrap_or_default();
-    let mut operations = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
-        for (path, item) in paths {
-            for (method, op) in item.as_object().into_iter().flatten() {
-                let summary = op
-                    .get("summary")
-                    .or_else(|| op.get("description"))
-                    .and_then(|s| s.as_str())
-                    .unwrap_or("")
-                    .to_owned();
-                operations.push((method.to_uppercase(), path.clone(), summary));
-            }
-        }
-    }
-    DocsPage { page, operations }
 }
 
 #[derive(serde::Deserialize)]

@@ -622,3 +622,38 @@ wait = { $unit ->
        *[other] hours
     }
 }
+
+# /api/docs: the interactive API reference.
+docs-contents = Sections
+docs-conventions = Money is integer kopecks, times are RFC 3339 in UTC, lists are {"{"}items, next_cursor{"}"}.
+docs-errors = Errors come in one shape:
+docs-auth = Calls marked “sign-in required” accept the session cookie (web) or the header
+docs-token = Token for the Authorization header (optional)
+docs-token-hint = Without a token, requests carry this browser's session cookie: if you are signed in, they act as you.
+docs-tag-auth = Sign-in and registration
+docs-tag-sessions = Sessions
+docs-tag-account = Personal data
+docs-tag-recovery = Account recovery
+docs-tag-catalog = Catalogue
+docs-tag-cart = Cart
+docs-tag-favorites = Favourites
+docs-tag-delivery = Delivery
+docs-tag-orders = Orders
+docs-tag-dev = Development
+docs-auth-badge = sign-in required
+docs-auth-required = Sign-in required: the session cookie or Authorization: Bearer.
+docs-auth-optional = Sign-in optional: guests are answered too (a guest's cart is kept by cookie).
+docs-parameters = Parameters
+docs-in-path = in path
+docs-in-query = in query
+docs-in-header = header
+docs-required = required
+docs-request-body = Request body
+docs-responses = Responses
+docs-schema = Response fields
+docs-try = Try it
+docs-body-json = Body (JSON)
+docs-send = Send
+docs-needs-js = Sending from this form needs JavaScript.
+docs-sending = Sending…
+docs-failed = The request did not reach the server

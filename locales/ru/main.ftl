@@ -638,3 +638,38 @@ wait = { $unit ->
        *[many] часов
     }
 }
+
+# /api/docs: the interactive API reference.
+docs-contents = Разделы
+docs-conventions = Деньги — целые копейки, время — RFC 3339 в UTC, списки — {"{"}items, next_cursor{"}"}.
+docs-errors = Ошибки приходят одной формой:
+docs-auth = Вызовы с пометкой «нужен вход» принимают cookie сессии (сайт) или заголовок
+docs-token = Токен для заголовка Authorization (необязательно)
+docs-token-hint = Без токена запросы уходят с cookie сессии этого браузера: если вы вошли, то от вашего имени.
+docs-tag-auth = Вход и регистрация
+docs-tag-sessions = Сеансы
+docs-tag-account = Личные данные
+docs-tag-recovery = Восстановление доступа
+docs-tag-catalog = Каталог
+docs-tag-cart = Корзина
+docs-tag-favorites = Избранное
+docs-tag-delivery = Доставка
+docs-tag-orders = Заказы
+docs-tag-dev = Для разработки
+docs-auth-badge = нужен вход
+docs-auth-required = Нужен вход: cookie сессии или Authorization: Bearer.
+docs-auth-optional = Вход необязателен: гостю вызов тоже отвечает (корзина гостя хранится по cookie).
+docs-parameters = Параметры
+docs-in-path = в пути
+docs-in-query = в запросе
+docs-in-header = заголовок
+docs-required = обязательно
+docs-request-body = Тело запроса
+docs-responses = Ответы
+docs-schema = Поля ответа
+docs-try = Попробовать
+docs-body-json = Тело (JSON)
+docs-send = Отправить
+docs-needs-js = Отправка из этой формы работает с включённым JavaScript.
+docs-sending = Отправляем…
+docs-failed = Запрос не дошёл до сервера

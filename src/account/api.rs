@@ -30,15 +30,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The signed-in customer.
-#[utoipa::path(get, path = "/me", tag = "account",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/me", tag = "account", operation_id = "get_me", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = Me, description = "The customer's profile"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn me(auth: Authenticated) -> Json<Me> {
     Json(Me::from(&auth.customer))
 }
 
 /// Change names and the form of address (no confirmation needed).
-#[utoipa::path(patch, path = "/me", tag = "account", request_body = NamesPatch,
-    responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/me", tag = "account", operation_id = "patch_me", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = NamesPatch,
+    responses(
+        (status = 200, body = Me, description = "The updated profile"),
+        (status = 400, body = ErrorBody, description = "`name_required`, `invalid_name`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn patch_me(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -74,9 +78,15 @@ pub struct CodeConfirm {
 
 /// A new email: needs a sign-in ≤ 15 min old (`reauth_required`); the code goes to the new
 /// address; a taken address is refused (`contact_taken`) without saying whose.
-#[utoipa::path(post, path = "/me/email", tag = "account", request_body = EmailChange,
-    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/me/email", tag = "account", operation_id = "change_email", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = EmailChange,
+    responses(
+        (status = 202, body = FlowStarted, description = "Code sent to the new address"),
+        (status = 400, body = ErrorBody, description = "`invalid_email`, `contact_unchanged`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 403, body = ErrorBody, description = "`reauth_required`: sign in again (a sign-in at most 15 minutes old is needed)"),
+        (status = 409, body = ErrorBody, description = "`contact_taken`, `contact_change_on_hold`"),
+        (status = 429, body = ErrorBody, description = "Too many codes; with `Retry-After`")))]
 async fn change_email(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -103,9 +113,15 @@ async fn change_email(
 }
 
 /// A new phone: as for email, the code by SMS or a call to the new number.
-#[utoipa::path(post, path = "/me/phone", tag = "account", request_body = PhoneChange,
-    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/me/phone", tag = "account", operation_id = "change_phone", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = PhoneChange,
+    responses(
+        (status = 202, body = FlowStarted, description = "Code sent to the new number"),
+        (status = 400, body = ErrorBody, description = "`invalid_phone`, `invalid_channel`, `contact_unchanged`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 403, body = ErrorBody, description = "`reauth_required`: sign in again (a sign-in at most 15 minutes old is needed)"),
+        (status = 409, body = ErrorBody, description = "`contact_taken`, `contact_change_on_hold`"),
+        (status = 429, body = ErrorBody, description = "Too many codes; with `Retry-After`")))]
 async fn change_phone(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -130,8 +146,13 @@ async fn change_phone(
 }
 
 /// Confirm the new email with its code; the old address gets an «Это был не я» link.
-#[utoipa::path(post, path = "/me/email/confirm", tag = "account", request_body = CodeConfirm,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/me/email/confirm", tag = "account", operation_id = "confirm_email", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = CodeConfirm,
+    responses(
+        (status = 204, description = "The new email is the account's"),
+        (status = 400, body = ErrorBody, description = "`invalid_code`, `code_expired`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 409, body = ErrorBody, description = "`contact_taken`: the address was taken meanwhile")))]
 async fn confirm_email(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -153,8 +174,13 @@ async fn confirm_email(
 }
 
 /// Confirm the new phone with its code; the old number gets an «Это был не я» link.
-#[utoipa::path(post, path = "/me/phone/confirm", tag = "account", request_body = CodeConfirm,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/me/phone/confirm", tag = "account", operation_id = "confirm_phone", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = CodeConfirm,
+    responses(
+        (status = 204, description = "The new phone is the account's"),
+        (status = 400, body = ErrorBody, description = "`invalid_code`, `code_expired`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 409, body = ErrorBody, description = "`contact_taken`: the number was taken meanwhile")))]
 async fn confirm_phone(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -182,8 +208,13 @@ pub struct NewPassword {
 }
 
 /// Set or change the password (sign-in ≤ 15 min old). Other sessions end.
-#[utoipa::path(post, path = "/me/password", tag = "account", request_body = NewPassword,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/me/password", tag = "account", operation_id = "set_password", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = NewPassword,
+    responses(
+        (status = 204, description = "Password set; other sessions ended"),
+        (status = 400, body = ErrorBody, description = "`password_too_short`, `password_too_long`, `password_common`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 403, body = ErrorBody, description = "`reauth_required`: sign in again (a sign-in at most 15 minutes old is needed)")))]
 async fn set_password(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -202,8 +233,8 @@ pub struct EventList {
 }
 
 /// The security log of the last 90 days, newest first.
-#[utoipa::path(get, path = "/me/security-events", tag = "account",
-    responses((status = 200, body = EventList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/me/security-events", tag = "account", operation_id = "list_security_events", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = EventList, description = "Security events, newest first"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn security_events(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -217,9 +248,11 @@ async fn security_events(
 
 /// «Это был не я»: the token from the notice puts the old contact back, removes a password set
 /// since the change, voids recovery links and ends every session.
-#[utoipa::path(post, path = "/contact-changes/{token}/revert", tag = "account",
-    params(("token" = String, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(post, path = "/contact-changes/{token}/revert", tag = "account", operation_id = "revert_contact_change",
+    params(("token" = String, Path, description = "Token from the «Это был не я» notice")),
+    responses(
+        (status = 204, description = "The old contact is back and every session ended"),
+        (status = 404, body = ErrorBody, description = "Unknown, used or expired token")))]
 async fn revert_change(
     State(state): State<AppState>,
     actor: Actor,

@@ -60,9 +60,13 @@ pub struct CodeStarted {
 }
 
 /// Ask for a one-time code. The answer is the same for known and unknown contacts.
-#[utoipa::path(post, path = "/auth/codes", tag = "auth", request_body = CodeRequest,
-    responses((status = 202, body = CodeStarted), (status = 400, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody, description = "with Retry-After")))]
+#[utoipa::path(post, path = "/auth/codes", tag = "auth", operation_id = "request_code",
+    request_body = CodeRequest,
+    responses(
+        (status = 202, body = CodeStarted, description = "Code sent; the same answer for known and unknown contacts"),
+        (status = 400, body = ErrorBody, description = "Bad input: `invalid_channel`, `invalid_purpose`, `invalid_phone`, `invalid_email`, `phone_not_supported`, `channel_not_available`, `captcha_required`, `invalid_captcha`"),
+        (status = 409, body = ErrorBody, description = "`voice_needs_sms`: a voice call only after an SMS to the same number"),
+        (status = 429, body = ErrorBody, description = "`resend_too_soon`, `voice_too_soon`, `too_many_codes`, `too_many_requests`; with `Retry-After`")))]
 async fn request_code(
     State(state): State<AppState>,
     locale: Locale,
@@ -126,9 +130,13 @@ pub struct SignedInBody {
 }
 
 /// Enter the code: signs in (opening the account on first sign-in) and sets the session cookie.
-#[utoipa::path(post, path = "/auth/codes/verify", tag = "auth", request_body = VerifyRequest,
-    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody),
-              (status = 429, body = ErrorBody, description = "code entry locked for this contact")))]
+#[utoipa::path(post, path = "/auth/codes/verify", tag = "auth", operation_id = "verify_code",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, body = SignedInBody, description = "Signed in; the session cookie is set too"),
+        (status = 400, body = ErrorBody, description = "`invalid_code`, `code_expired`"),
+        (status = 409, body = ErrorBody, description = "`email_code_required`: a phone code reached a long-unused account; confirm by email or use `no-email-access`"),
+        (status = 429, body = ErrorBody, description = "Code entry locked for this contact; with `Retry-After`")))]
 async fn verify_code(
     State(state): State<AppState>,
     actor: Actor,
@@ -161,8 +169,11 @@ pub struct FlowRef {
 
 /// «Нет доступа к почте»: after `email_code_required` (a phone code reached a long-unused
 /// account), detach the number from that account and open a new one with it.
-#[utoipa::path(post, path = "/auth/codes/no-email-access", tag = "auth", request_body = FlowRef,
-    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody)))]
+#[utoipa::path(post, path = "/auth/codes/no-email-access", tag = "auth", operation_id = "no_email_access",
+    request_body = FlowRef,
+    responses(
+        (status = 200, body = SignedInBody, description = "Signed in to a new account with this phone"),
+        (status = 400, body = ErrorBody, description = "The flow is unknown, expired or not waiting for this step")))]
 async fn no_email_access(
     State(state): State<AppState>,
     actor: Actor,
@@ -193,8 +204,12 @@ pub struct FlowStarted {
 
 /// Register with a password: a code (and a link) to the email; confirming it with
 /// `POST /auth/codes/verify` signs in. The same answer whether or not the email is taken.
-#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/auth/register", tag = "auth", operation_id = "register",
+    request_body = RegisterRequest,
+    responses(
+        (status = 202, body = FlowStarted, description = "Code sent to the email (the same answer when the email is taken)"),
+        (status = 400, body = ErrorBody, description = "Bad input: `invalid_email`, `name_required`, `invalid_name`, `password_too_short`, `password_too_long`, `password_common`, `captcha_required`, `invalid_captcha`"),
+        (status = 429, body = ErrorBody, description = "Too many codes; with `Retry-After`")))]
 async fn register(
     State(state): State<AppState>,
     locale: Locale,
@@ -234,9 +249,12 @@ pub struct PasswordRequest {
 
 /// Sign in with email or phone and password. Every wrong login or password gets the same
 /// `invalid_credentials` answer.
-#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordRequest,
-    responses((status = 200, body = SignedInBody), (status = 400, body = ErrorBody, description = "captcha_required, invalid_captcha"),
-              (status = 401, body = ErrorBody, description = "invalid_credentials")))]
+#[utoipa::path(post, path = "/auth/password", tag = "auth", operation_id = "password_sign_in",
+    request_body = PasswordRequest,
+    responses(
+        (status = 200, body = SignedInBody, description = "Signed in; the session cookie is set too"),
+        (status = 400, body = ErrorBody, description = "`captcha_required`, `invalid_captcha`"),
+        (status = 401, body = ErrorBody, description = "`invalid_credentials`: the same for a wrong login and a wrong password")))]
 async fn password_sign_in(
     State(state): State<AppState>,
     actor: Actor,
@@ -256,7 +274,8 @@ pub struct CaptchaBody {
 }
 
 /// A new «антиспам-код»: single use, 10 minutes, case-insensitive.
-#[utoipa::path(get, path = "/captcha", tag = "auth", responses((status = 200, body = CaptchaBody)))]
+#[utoipa::path(get, path = "/captcha", tag = "auth", operation_id = "new_captcha",
+    responses((status = 200, body = CaptchaBody, description = "A new captcha image and its id")))]
 async fn new_captcha(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -280,8 +299,8 @@ pub fn clear_session_cookie(state: &AppState) -> axum::http::HeaderValue {
 }
 
 /// Sign out: the session ends on the server; its token gets 401 from then on.
-#[utoipa::path(post, path = "/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", operation_id = "logout", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 204, description = "Signed out; the cookie is cleared"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn logout(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -307,8 +326,8 @@ async fn logout(
 }
 
 /// Sign out everywhere: every session of the customer ends, this one included.
-#[utoipa::path(post, path = "/auth/logout-all", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(post, path = "/auth/logout-all", tag = "auth", operation_id = "logout_all", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 204, description = "Every session ended; the cookie is cleared"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn logout_all(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -340,8 +359,8 @@ pub struct SessionList {
 }
 
 /// The customer's sessions, with `current` marking this one.
-#[utoipa::path(get, path = "/sessions", tag = "sessions",
-    responses((status = 200, body = SessionList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/sessions", tag = "sessions", operation_id = "list_sessions", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = SessionList, description = "The customer's sessions"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn list_sessions(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -353,8 +372,8 @@ async fn list_sessions(
 }
 
 /// End every session but this one.
-#[utoipa::path(delete, path = "/sessions", tag = "sessions",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/sessions", tag = "sessions", operation_id = "end_other_sessions", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 204, description = "Every other session ended"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn end_other_sessions(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -376,9 +395,12 @@ async fn end_other_sessions(
 }
 
 /// End one of the customer's sessions. Another customer's session id is not found (404).
-#[utoipa::path(delete, path = "/sessions/{id}", tag = "sessions",
-    params(("id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/sessions/{id}", tag = "sessions", operation_id = "end_session", security(("session_cookie" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Session id from `GET /sessions`")),
+    responses(
+        (status = 204, description = "Session ended (the cookie is cleared when it was this one)"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "No such session of this customer")))]
 async fn end_session(
     State(state): State<AppState>,
     auth: Authenticated,

@@ -35,7 +35,8 @@ pub fn with_cookie(state: &AppState, owner: &CartOwner, body: Response) -> Respo
 }
 
 /// The cart: lines, totals and the parcel plan (`single_parcel`, and each parcel's reason).
-#[utoipa::path(get, path = "/cart", tag = "cart", responses((status = 200, body = Cart)))]
+#[utoipa::path(get, path = "/cart", tag = "cart", operation_id = "get_cart", security((), ("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = Cart, description = "The cart of the signed-in customer or of the guest cookie")))]
 async fn get_cart(
     State(state): State<AppState>,
     owner: CartOwner,
@@ -52,10 +53,14 @@ pub struct Quantity {
 }
 
 /// Put a product in the cart with a quantity (guests get a cart cookie).
-#[utoipa::path(put, path = "/cart/items/{product_id}", tag = "cart", params(("product_id" = String, Path)),
+#[utoipa::path(put, path = "/cart/items/{product_id}", tag = "cart", operation_id = "put_cart_item", security((), ("session_cookie" = []), ("bearer" = [])),
+    params(("product_id" = String, Path, description = "Product id")),
     request_body = Quantity,
-    responses((status = 200, body = Cart), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody, description = "not_enough_stock")))]
+    responses(
+        (status = 200, body = Cart, description = "The cart after the change (guests also get the cart cookie)"),
+        (status = 400, body = ErrorBody, description = "`invalid_quantity`"),
+        (status = 404, body = ErrorBody, description = "`product_not_found`"),
+        (status = 409, body = ErrorBody, description = "`not_enough_stock`")))]
 async fn put_item(
     State(state): State<AppState>,
     owner: CartOwner,
@@ -69,8 +74,9 @@ async fn put_item(
 }
 
 /// Remove a product from the cart.
-#[utoipa::path(delete, path = "/cart/items/{product_id}", tag = "cart", params(("product_id" = String, Path)),
-    responses((status = 200, body = Cart)))]
+#[utoipa::path(delete, path = "/cart/items/{product_id}", tag = "cart", operation_id = "delete_cart_item", security((), ("session_cookie" = []), ("bearer" = [])),
+    params(("product_id" = String, Path, description = "Product id")),
+    responses((status = 200, body = Cart, description = "The cart without that product")))]
 async fn delete_item(
     State(state): State<AppState>,
     owner: CartOwner,
@@ -88,8 +94,8 @@ pub struct FavoriteList {
 }
 
 /// «Избранное»: the customer's saved products, newest first.
-#[utoipa::path(get, path = "/favorites", tag = "favorites",
-    responses((status = 200, body = FavoriteList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/favorites", tag = "favorites", operation_id = "list_favorites", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = FavoriteList, description = "Saved products, newest first"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn list_favorites(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -101,8 +107,12 @@ async fn list_favorites(
 }
 
 /// Save a product to «Избранное».
-#[utoipa::path(put, path = "/favorites/{product_id}", tag = "favorites", params(("product_id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(put, path = "/favorites/{product_id}", tag = "favorites", operation_id = "add_favorite", security(("session_cookie" = []), ("bearer" = [])),
+    params(("product_id" = String, Path, description = "Product id")),
+    responses(
+        (status = 204, description = "Saved (saving twice is fine)"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`product_not_found`")))]
 async fn add_favorite(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -113,8 +123,9 @@ async fn add_favorite(
 }
 
 /// Remove a product from «Избранное».
-#[utoipa::path(delete, path = "/favorites/{product_id}", tag = "favorites", params(("product_id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/favorites/{product_id}", tag = "favorites", operation_id = "remove_favorite", security(("session_cookie" = []), ("bearer" = [])),
+    params(("product_id" = String, Path, description = "Product id")),
+    responses((status = 204, description = "Removed (or was not there)"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn remove_favorite(
     State(state): State<AppState>,
     auth: Authenticated,

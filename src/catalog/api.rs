@@ -19,10 +19,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// Words to find in the title, category or seller (case and ё/е do not matter).
     pub q: Option<String>,
+    /// Category id.
     pub category: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–100, default 24.
     pub limit: Option<i64>,
@@ -35,8 +38,10 @@ pub struct ProductList {
 }
 
 /// The catalogue, searchable and filterable by category; cursor-paginated.
-#[utoipa::path(get, path = "/products", tag = "catalog", params(ProductQuery),
-    responses((status = 200, body = ProductList), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/products", tag = "catalog", operation_id = "list_products", params(ProductQuery),
+    responses(
+        (status = 200, body = ProductList, description = "A page of products"),
+        (status = 400, body = ErrorBody, description = "`invalid_limit`, `invalid_cursor`")))]
 async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ProductQuery>,
@@ -58,8 +63,11 @@ async fn list(
 }
 
 /// One product.
-#[utoipa::path(get, path = "/products/{id}", tag = "catalog", params(("id" = String, Path)),
-    responses((status = 200, body = Product), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/products/{id}", tag = "catalog", operation_id = "get_product",
+    params(("id" = String, Path, description = "Product id")),
+    responses(
+        (status = 200, body = Product, description = "The product"),
+        (status = 404, body = ErrorBody, description = "`product_not_found`")))]
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Product>> {
     super::get(&state, &id)
         .await?
@@ -74,7 +82,8 @@ pub struct CategoryList {
 }
 
 /// The categories, in catalogue order.
-#[utoipa::path(get, path = "/categories", tag = "catalog", responses((status = 200, body = CategoryList)))]
+#[utoipa::path(get, path = "/categories", tag = "catalog", operation_id = "list_categories",
+    responses((status = 200, body = CategoryList, description = "Every category")))]
 async fn list_categories(State(state): State<AppState>) -> AppResult<Json<CategoryList>> {
     Ok(Json(CategoryList {
         items: super::categories(&state).await?,

@@ -40,8 +40,8 @@ pub struct NewAddress {
 }
 
 /// The courier address book, the default first.
-#[utoipa::path(get, path = "/me/addresses", tag = "delivery",
-    responses((status = 200, body = AddressList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/me/addresses", tag = "delivery", operation_id = "list_addresses", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = AddressList, description = "Kept courier addresses, the default first"), (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn address_list(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -53,9 +53,13 @@ async fn address_list(
 }
 
 /// Keep an address (the same text again is the same address).
-#[utoipa::path(post, path = "/me/addresses", tag = "delivery", request_body = NewAddress,
-    responses((status = 201, body = Address), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 409, body = ErrorBody, description = "too_many_addresses")))]
+#[utoipa::path(post, path = "/me/addresses", tag = "delivery", operation_id = "add_address", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = NewAddress,
+    responses(
+        (status = 201, body = Address, description = "The kept address"),
+        (status = 400, body = ErrorBody, description = "`invalid_address`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 409, body = ErrorBody, description = "`too_many_addresses`")))]
 async fn address_add(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -66,8 +70,12 @@ async fn address_add(
 }
 
 /// Forget an address.
-#[utoipa::path(delete, path = "/me/addresses/{id}", tag = "delivery", params(("id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/me/addresses/{id}", tag = "delivery", operation_id = "remove_address", security(("session_cookie" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Address id")),
+    responses(
+        (status = 204, description = "Forgotten"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`address_not_found`")))]
 async fn address_remove(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -78,8 +86,12 @@ async fn address_remove(
 }
 
 /// Make an address the default.
-#[utoipa::path(put, path = "/me/addresses/{id}/default", tag = "delivery", params(("id" = String, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(put, path = "/me/addresses/{id}/default", tag = "delivery", operation_id = "set_default_address", security(("session_cookie" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Address id")),
+    responses(
+        (status = 204, description = "It is the default now"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`address_not_found`")))]
 async fn address_default(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -90,8 +102,11 @@ async fn address_default(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PointQuery {
+    /// Latitude (WGS 84), with `lon`.
     pub lat: Option<f64>,
+    /// Longitude (WGS 84), with `lat`.
     pub lon: Option<f64>,
     /// Address or city words (instead of coordinates).
     pub q: Option<String>,
@@ -138,8 +153,11 @@ pub async fn find(state: &AppState, q: &PointQuery, owner: &CartOwner) -> AppRes
 
 /// Pickup points and parcel lockers: nearest to `lat`/`lon` first (with `distance_m`), or
 /// by address words (`q`).
-#[utoipa::path(get, path = "/pickup-points", tag = "delivery", params(PointQuery),
-    responses((status = 200, body = PointList), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/pickup-points", tag = "delivery", operation_id = "search_pickup_points", security((), ("session_cookie" = []), ("bearer" = [])),
+    params(PointQuery),
+    responses(
+        (status = 200, body = PointList, description = "Points, nearest first when searched by coordinates"),
+        (status = 400, body = ErrorBody, description = "`query_required`, `invalid_limit`, `invalid_kind`, `invalid_fits`")))]
 async fn search(
     State(state): State<AppState>,
     owner: CartOwner,
@@ -158,8 +176,11 @@ pub struct Choice {
 }
 
 /// The customer's remembered pickup point (404 when none).
-#[utoipa::path(get, path = "/me/pickup-point", tag = "delivery",
-    responses((status = 200, body = Point), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/me/pickup-point", tag = "delivery", operation_id = "get_remembered_pickup_point", security(("session_cookie" = []), ("bearer" = [])),
+    responses(
+        (status = 200, body = Point, description = "The remembered point"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "No point remembered")))]
 async fn remembered(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<Point>> {
     super::remembered(&state, &auth.customer.id)
         .await?
@@ -168,8 +189,12 @@ async fn remembered(State(state): State<AppState>, auth: Authenticated) -> AppRe
 }
 
 /// Remember a pickup point for the next checkout.
-#[utoipa::path(put, path = "/me/pickup-point", tag = "delivery", request_body = Choice,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(put, path = "/me/pickup-point", tag = "delivery", operation_id = "remember_pickup_point", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = Choice,
+    responses(
+        (status = 204, description = "Remembered"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`pickup_point_not_found`")))]
 async fn remember(
     State(state): State<AppState>,
     auth: Authenticated,

@@ -17,6 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// A phone (any form), an email, or a captcha id.
     pub to: String,
@@ -29,8 +30,10 @@ pub struct OutboxList {
 }
 
 /// Messages to one recipient, oldest first.
-#[utoipa::path(get, path = "/dev/outbox", tag = "dev", params(OutboxQuery),
-    responses((status = 200, body = OutboxList), (status = 404, body = ErrorBody, description = "dev outbox off")))]
+#[utoipa::path(get, path = "/dev/outbox", tag = "dev", operation_id = "dev_outbox", params(OutboxQuery),
+    responses(
+        (status = 200, body = OutboxList, description = "Messages to this recipient, oldest first"),
+        (status = 404, body = ErrorBody, description = "The dev outbox is off, or the client is not on this machine")))]
 async fn outbox(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

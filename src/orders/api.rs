@@ -89,10 +89,17 @@ pub struct CheckoutBody {
 /// Checkout: the cart becomes an order. `Idempotency-Key` is required; the same key returns the
 /// same order. 201 when the card is charged; 202 with `payment_url` when the customer must
 /// confirm (3-D Secure); 402 `payment_declined` cancels the order and releases its stock.
-#[utoipa::path(post, path = "/orders", tag = "orders", request_body = CheckoutBody,
-    params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, body = Order), (status = 202, body = Order), (status = 400, body = ErrorBody),
-              (status = 402, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "place_order", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = CheckoutBody,
+    params(("Idempotency-Key" = String, Header, description = "Any unique string per checkout attempt; a retry with the same key returns the same order")),
+    responses(
+        (status = 201, body = Order, description = "Order placed and paid"),
+        (status = 202, body = Order, description = "Order placed; the customer must confirm the payment at `payment_url`"),
+        (status = 400, body = ErrorBody, description = "`idempotency_key_required`, `invalid_address`, `pickup_point_required`, `card_required`, `card_expired`, `invalid_wallet`, `spasibo_*`, …"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 402, body = ErrorBody, description = "`payment_declined`: the order is cancelled and its stock released"),
+        (status = 404, body = ErrorBody, description = "A pickup point, saved card or address that does not exist"),
+        (status = 409, body = ErrorBody, description = "`cart_empty`, `cart_changed`, `not_enough_stock`, `parcel_does_not_fit`, `idempotency_in_progress`")))]
 async fn place(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -166,8 +173,11 @@ async fn place(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// 1–100, default 20.
     pub limit: Option<i64>,
 }
 
@@ -187,8 +197,11 @@ fn limit_of(l: Option<i64>) -> AppResult<i64> {
 }
 
 /// «Мои заказы», newest first.
-#[utoipa::path(get, path = "/orders", tag = "orders", params(Page),
-    responses((status = 200, body = OrderList), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/orders", tag = "orders", operation_id = "list_orders", security(("session_cookie" = []), ("bearer" = [])), params(Page),
+    responses(
+        (status = 200, body = OrderList, description = "A page of orders, newest first"),
+        (status = 400, body = ErrorBody, description = "`invalid_limit`, `invalid_cursor`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -209,8 +222,12 @@ fn not_found() -> AppError {
 }
 
 /// One order with every line, payment, delivery and its timeline. Another customer's is 404.
-#[utoipa::path(get, path = "/orders/{number}", tag = "orders", params(("number" = String, Path)),
-    responses((status = 200, body = Order), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/orders/{number}", tag = "orders", operation_id = "get_order", security(("session_cookie" = []), ("bearer" = [])),
+    params(("number" = String, Path, description = "Order number")),
+    responses(
+        (status = 200, body = Order, description = "The order"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`order_not_found` (also for another customer's order)")))]
 async fn one(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -223,8 +240,13 @@ async fn one(
 }
 
 /// Cancel before shipping; the stock returns (and the payment is refunded by the provider).
-#[utoipa::path(post, path = "/orders/{number}/cancel", tag = "orders", params(("number" = String, Path)),
-    responses((status = 200, body = Order), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/orders/{number}/cancel", tag = "orders", operation_id = "cancel_order", security(("session_cookie" = []), ("bearer" = [])),
+    params(("number" = String, Path, description = "Order number")),
+    responses(
+        (status = 200, body = Order, description = "The cancelled order"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`order_not_found`"),
+        (status = 409, body = ErrorBody, description = "`order_not_cancellable`: already shipped, received or cancelled")))]
 async fn cancel(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -241,16 +263,25 @@ async fn cancel(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PurchaseQuery {
+    /// Words to find in the item's title or seller name.
     pub q: Option<String>,
-    /// RFC 3339 or YYYY-MM-DD.
+    /// Bought on or after: RFC 3339 or YYYY-MM-DD.
     pub from: Option<String>,
+    /// Bought on or before: RFC 3339 or YYYY-MM-DD (a date includes the whole day).
     pub to: Option<String>,
+    /// Lowest price, kopecks.
     pub min_price: Option<i64>,
+    /// Highest price, kopecks.
     pub max_price: Option<i64>,
+    /// Category id.
     pub category: Option<String>,
+    /// Seller id.
     pub seller: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// 1–100, default 20.
     pub limit: Option<i64>,
 }
 
@@ -296,8 +327,11 @@ fn purchase_cursor(c: &str) -> AppResult<(i64, String)> {
 
 /// «Купленные товары»: every item bought, newest first; search by text, filter by date, price,
 /// category and seller.
-#[utoipa::path(get, path = "/purchases", tag = "orders", params(PurchaseQuery),
-    responses((status = 200, body = PurchaseList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/purchases", tag = "orders", operation_id = "list_purchases", security(("session_cookie" = []), ("bearer" = [])), params(PurchaseQuery),
+    responses(
+        (status = 200, body = PurchaseList, description = "A page of purchased items, newest first"),
+        (status = 400, body = ErrorBody, description = "`invalid_date`, `invalid_limit`, `invalid_cursor`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
 async fn purchases(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -329,9 +363,11 @@ pub struct CardList {
 }
 
 /// Saved cards: brand, last 4 digits and expiry (the number itself is never stored).
-#[utoipa::path(get, path = "/me/cards", tag = "orders",
-    responses((status = 200, body = CardList), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody, description = "reauth_required: sign in again (payment data needs a sign-in at most 15 minutes old)")))]
+#[utoipa::path(get, path = "/me/cards", tag = "orders", operation_id = "list_saved_cards", security(("session_cookie" = []), ("bearer" = [])),
+    responses(
+        (status = 200, body = CardList, description = "Saved cards"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 403, body = ErrorBody, description = "`reauth_required`: sign in again (a sign-in at most 15 minutes old is needed)")))]
 async fn cards(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<CardList>> {
     crate::auth::credentials::require_fresh(&state, &auth)?;
     Ok(Json(CardList {
@@ -341,8 +377,12 @@ async fn cards(State(state): State<AppState>, auth: Authenticated) -> AppResult<
 }
 
 /// Forget a saved card.
-#[utoipa::path(delete, path = "/me/cards/{id}", tag = "orders", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/me/cards/{id}", tag = "orders", operation_id = "forget_saved_card", security(("session_cookie" = []), ("bearer" = [])),
+    params(("id" = String, Path, description = "Saved card id")),
+    responses(
+        (status = 204, description = "Forgotten"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
+        (status = 404, body = ErrorBody, description = "`saved_card_not_found`")))]
 async fn forget_card(
     State(state): State<AppState>,
     auth: Authenticated,

@@ -33,8 +33,12 @@ pub struct RecoveryRequest {
 
 /// «Забыли пароль?»: always 202 (a wrong captcha is 400 `invalid_captcha`); a known email gets
 /// a link valid for an hour.
-#[utoipa::path(post, path = "/recovery", tag = "recovery", request_body = RecoveryRequest,
-    responses((status = 202), (status = 400, body = ErrorBody)))]
+#[utoipa::path(post, path = "/recovery", tag = "recovery", operation_id = "request_recovery_link",
+    request_body = RecoveryRequest,
+    responses(
+        (status = 202, description = "Accepted; a known email gets a link (the same answer for an unknown one)"),
+        (status = 400, body = ErrorBody, description = "`invalid_captcha`, `invalid_email`"),
+        (status = 429, body = ErrorBody, description = "`too_many_requests`; with `Retry-After`")))]
 async fn request_link(
     State(state): State<AppState>,
     locale: Locale,
@@ -55,10 +59,15 @@ pub struct RecoveryPhone {
 }
 
 /// A code to the NEW phone of a lost-phone recovery.
-#[utoipa::path(post, path = "/recovery/{token}/phone", tag = "recovery", request_body = RecoveryPhone,
-    params(("token" = String, Path)),
-    responses((status = 202, body = FlowStarted), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/recovery/{token}/phone", tag = "recovery", operation_id = "recovery_phone_code",
+    request_body = RecoveryPhone,
+    params(("token" = String, Path, description = "Token from the emailed recovery link")),
+    responses(
+        (status = 202, body = FlowStarted, description = "Code sent to the new phone"),
+        (status = 400, body = ErrorBody, description = "`invalid_phone`, `invalid_channel`, `captcha_required`"),
+        (status = 404, body = ErrorBody, description = "Unknown, used or expired token"),
+        (status = 409, body = ErrorBody, description = "`voice_needs_sms`: a voice call only after an SMS to the same number"),
+        (status = 429, body = ErrorBody, description = "Too many codes; with `Retry-After`")))]
 async fn phone_code(
     State(state): State<AppState>,
     locale: Locale,
@@ -95,9 +104,14 @@ pub struct RecoveryComplete {
 
 /// Finish: a new password, and with `flow_id` + `code` the new phone replaces the old one.
 /// Every session ends; sign in afterwards.
-#[utoipa::path(post, path = "/recovery/{token}/complete", tag = "recovery", request_body = RecoveryComplete,
-    params(("token" = String, Path)),
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[utoipa::path(post, path = "/recovery/{token}/complete", tag = "recovery", operation_id = "complete_recovery",
+    request_body = RecoveryComplete,
+    params(("token" = String, Path, description = "Token from the emailed recovery link")),
+    responses(
+        (status = 204, description = "Password set (and phone replaced); every session ended"),
+        (status = 400, body = ErrorBody, description = "`code_required`, `invalid_code`, `code_expired`, `password_too_short`, `password_too_long`, `password_common`"),
+        (status = 404, body = ErrorBody, description = "Unknown, used or expired token"),
+        (status = 409, body = ErrorBody, description = "`contact_taken`: the new phone was taken meanwhile")))]
 async fn complete(
     State(state): State<AppState>,
     actor: Actor,
@@ -140,8 +154,12 @@ pub struct CaseOpened {
 
 /// Support-assisted recovery: a case with evidence (two of: a recent order number, a delivery
 /// address, the card's last 4 digits). Staff answer with a one-time link to the new contact.
-#[utoipa::path(post, path = "/support/recovery-requests", tag = "recovery", request_body = SupportRequest,
-    responses((status = 202, body = CaseOpened), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+#[utoipa::path(post, path = "/support/recovery-requests", tag = "recovery", operation_id = "open_support_recovery_case",
+    request_body = SupportRequest,
+    responses(
+        (status = 202, body = CaseOpened, description = "Case opened; staff will answer at the new contact"),
+        (status = 400, body = ErrorBody, description = "`full_name_required`, `invalid_email`, `invalid_contact`, `not_enough_evidence`, `comment_too_long`, `captcha_required`, `invalid_captcha`"),
+        (status = 429, body = ErrorBody, description = "Too many requests; with `Retry-After`")))]
 async fn support_request(
     State(state): State<AppState>,
     locale: Locale,

@@ -2,6 +2,7 @@
 //! error rendering, security headers, CSRF and cookies.
 
 pub mod csrf;
+pub mod docs;
 pub mod layout;
 
 use crate::app::AppState;
@@ -316,6 +317,14 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
         ),
         "app.js" => (
             include_str!("../../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "docs.css" => (
+            include_str!("../../static/docs.css"),
+            "text/css; charset=utf-8",
+        ),
+        "docs.js" => (
+            include_str!("../../static/docs.js"),
             "text/javascript; charset=utf-8",
         ),
         "logo.svg" => (include_str!("../../static/logo.svg"), "image/svg+xml"),

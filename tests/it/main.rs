@@ -5,6 +5,7 @@
 
 mod support;
 
+mod api_doc;
 mod auth_codes;
 mod auth_limits;
 mod concurrency;
