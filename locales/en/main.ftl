@@ -11,6 +11,8 @@ footer-api = API for apps
 footer-lang = Language
 nav-payment-methods = Payment methods
 nav-addresses = Delivery addresses
+unit-g = g
+unit-cm = cm
 unit-kg = kg
 nav-menu = Menu
 nav-cart-count = { $n ->
@@ -114,9 +116,21 @@ error-page-home = Home page
 
 error-bad-request = Bad request.
 error-invalid-json = The request body is not valid JSON.
-error-invalid-body = The request fields are wrong. { $detail }
+error-invalid-body = The request fields are wrong{ $problem ->
+    [missing] : the field “{ $field }” is missing.
+    [unknown] : the field “{ $field }” is not expected.
+    [type] : the field “{ $field }” has a wrong type or value.
+    [value] : a field has a wrong type or value.
+   *[other] .
+}
 error-json-expected = JSON expected (Content-Type: application/json).
-error-invalid-query = The query parameters are wrong. { $detail }
+error-invalid-query = The query parameters are wrong{ $problem ->
+    [missing] : the parameter “{ $field }” is missing.
+    [unknown] : the parameter “{ $field }” is not expected.
+    [type] : the parameter “{ $field }” has a wrong type or value.
+    [value] : a parameter has a wrong type or value.
+   *[other] .
+}
 error-body-too-large = The request is too large.
 error-unauthorized = Please sign in.
 error-forbidden = Access denied.
@@ -510,6 +524,14 @@ addresses-save = Save the address
 addresses-added = The address is saved.
 addresses-default = The default address is changed.
 addresses-deleted = The address is deleted.
+purchases-search = Product or seller name
+purchases-filters = Filters: dates, price, category, seller
+purchases-from = Bought from
+purchases-to = to
+purchases-price-to = Price to
+purchases-seller = Seller
+purchases-all-sellers = All sellers
+purchases-reset = Reset the filters
 checkout-title = Checkout
 checkout-delivery = Delivery
 checkout-to-point = To a pickup point

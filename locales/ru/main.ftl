@@ -11,6 +11,8 @@ footer-api = API для приложений
 footer-lang = Язык
 nav-payment-methods = Способы оплаты
 nav-addresses = Адреса доставки
+unit-g = г
+unit-cm = см
 unit-kg = кг
 nav-menu = Меню
 nav-cart-count = { $n ->
@@ -117,10 +119,22 @@ error-page-server = Ошибка на нашей стороне
 error-page-home = На главную
 
 error-bad-request = Некорректный запрос.
-error-invalid-json = Тело запроса — не корректный JSON.
-error-invalid-body = Поля запроса заполнены неверно. { $detail }
+error-invalid-json = Тело запроса — некорректный JSON.
+error-invalid-body = Поля запроса заполнены неверно{ $problem ->
+    [missing] : не хватает поля «{ $field }».
+    [unknown] : лишнее поле «{ $field }».
+    [type] : у поля «{ $field }» неверный тип или значение.
+    [value] : у одного из полей неверный тип или значение.
+   *[other] .
+}
 error-json-expected = Ожидается JSON (Content-Type: application/json).
-error-invalid-query = Параметры запроса заданы неверно. { $detail }
+error-invalid-query = Параметры запроса заданы неверно{ $problem ->
+    [missing] : не хватает параметра «{ $field }».
+    [unknown] : лишний параметр «{ $field }».
+    [type] : у параметра «{ $field }» неверный тип или значение.
+    [value] : у одного из параметров неверный тип или значение.
+   *[other] .
+}
 error-body-too-large = Слишком большой запрос.
 error-unauthorized = Нужно войти.
 error-forbidden = Доступ запрещён.
@@ -523,6 +537,14 @@ addresses-save = Сохранить адрес
 addresses-added = Адрес сохранён.
 addresses-default = Адрес по умолчанию изменён.
 addresses-deleted = Адрес удалён.
+purchases-search = Название товара или продавца
+purchases-filters = Фильтры: даты, цена, категория, продавец
+purchases-from = Куплено с
+purchases-to = по
+purchases-price-to = Цена до
+purchases-seller = Продавец
+purchases-all-sellers = Все продавцы
+purchases-reset = Сбросить фильтры
 checkout-title = Оформление заказа
 checkout-delivery = Доставка
 checkout-to-point = В пункт выдачи

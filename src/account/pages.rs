@@ -272,8 +272,13 @@ fn personal_view(
     error: Option<String>,
     notice: Option<String>,
 ) -> PersonalPage {
-    let preview = super::contacts::address_in(c, crate::petrovich::Case::Dative)
-        .map(|n| page.l.ta("personal-preview", &[("name", n)]));
+    // Russian says whom letters go to in the dative («Игорю Валерьяновичу»); English keeps
+    // the name as it is.
+    let name = match page.l {
+        crate::i18n::Locale::Ru => super::contacts::address_in(c, crate::petrovich::Case::Dative),
+        crate::i18n::Locale::En => c.display_name(),
+    };
+    let preview = name.map(|n| page.l.ta("personal-preview", &[("name", n)]));
     PersonalPage {
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),

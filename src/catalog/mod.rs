@@ -211,10 +211,12 @@ impl Product {
     pub fn image(&self) -> String {
         format!("/catalog/img/{}.svg", self.id)
     }
+    /// The seller's attributes, less what the page already says (where it ships from).
     pub fn attributes_list(&self) -> Vec<(String, String)> {
         serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.attributes)
             .map(|m| {
                 m.into_iter()
+                    .filter(|(k, _)| k != "Отправка")
                     .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
                     .collect()
             })

@@ -258,7 +258,7 @@ impl Order {
             Some(w) => l.t(&format!("wallet-{w}")),
             None => format!(
                 "{}\u{a0}·· {}",
-                crate::payments::brand_name(p["card_brand"].as_str().unwrap_or("")),
+                crate::payments::brand_name_in(p["card_brand"].as_str().unwrap_or(""), *l),
                 p["card_last4"].as_str().unwrap_or("")
             ),
         }

@@ -4,7 +4,6 @@ use super::{Delivery, Order, Payment, Purchase, PurchaseFilter};
 use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::cart::Cart;
-use crate::catalog::rubles;
 use crate::delivery::{Kind, Point};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
@@ -44,10 +43,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn money(k: &i64) -> String {
-    rubles(*k)
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "orders/checkout.html")]
 struct CheckoutPage {
@@ -74,7 +69,7 @@ struct CheckoutPage {
 
 impl CheckoutPage {
     fn brand(&self, b: &str) -> String {
-        crate::payments::brand_name(b).to_owned()
+        crate::payments::brand_name_in(b, self.page.l).to_owned()
     }
 }
 
@@ -524,19 +519,93 @@ async fn cancel_submit(
 #[template(path = "orders/purchases.html")]
 struct PurchasesPage {
     page: Page,
-    q: String,
+    f: PurchaseSearch,
     items: Vec<Purchase>,
+    categories: Vec<crate::catalog::Category>,
+    /// (id, name) of the sellers the customer bought from.
+    sellers: Vec<(String, String)>,
+    error: Option<String>,
 }
 
 impl PurchasesPage {
-    fn money(&self, k: &i64) -> String {
-        money(k)
+    fn category_name(&self, c: &crate::catalog::Category) -> String {
+        match self.page.l {
+            crate::i18n::Locale::Ru => c.name_ru.clone(),
+            crate::i18n::Locale::En => c.name_en.clone(),
+        }
+    }
+    fn filtered(&self) -> bool {
+        [
+            &self.f.q,
+            &self.f.from,
+            &self.f.to,
+            &self.f.min_price,
+            &self.f.max_price,
+            &self.f.category,
+            &self.f.seller,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
     }
 }
 
-#[derive(Deserialize)]
+/// The page's filters as typed: words, a date range (the shop's days), a price range in whole
+/// roubles, a category and a seller.
+#[derive(Deserialize, Default)]
 struct PurchaseSearch {
     q: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    min_price: Option<String>,
+    max_price: Option<String>,
+    category: Option<String>,
+    seller: Option<String>,
+}
+
+impl PurchaseSearch {
+    fn text(v: &Option<String>) -> Option<String> {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    }
+    fn value(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+/// A day typed as YYYY-MM-DD: its first (or last) millisecond in the shop's time zone.
+fn shop_day(state: &AppState, s: &str, end_of_day: bool) -> AppResult<i64> {
+    let d: jiff::civil::Date = s
+        .trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("invalid_date"))?;
+    let start = d
+        .to_zoned(state.zone.clone())
+        .map_err(|_| AppError::bad_request("invalid_date"))?;
+    let at = if end_of_day {
+        start
+            .tomorrow()
+            .map_err(|_| AppError::bad_request("invalid_date"))?
+            .start_of_day()
+            .map_err(|_| AppError::bad_request("invalid_date"))?
+            .timestamp()
+            .as_millisecond()
+            - 1
+    } else {
+        start.timestamp().as_millisecond()
+    };
+    Ok(at)
+}
+
+/// Whole roubles typed into a price box → kopecks.
+fn roubles(s: &str) -> AppResult<i64> {
+    s.replace([' ', '\u{a0}', '₽'], "")
+        .parse::<i64>()
+        .ok()
+        .filter(|r| (0..=100_000_000).contains(r))
+        .map(|r| r * 100)
+        .ok_or_else(|| AppError::bad_request("invalid_price"))
 }
 
 async fn purchases_page(
@@ -544,17 +613,65 @@ async fn purchases_page(
     page: Page,
     auth: Authenticated,
     ApiQuery(s): ApiQuery<PurchaseSearch>,
-) -> AppResult<PurchasesPage> {
-    let f = PurchaseFilter {
-        q: s.q.clone(),
-        ..PurchaseFilter::default()
+) -> AppResult<Response> {
+    let filter = (|| -> AppResult<PurchaseFilter> {
+        Ok(PurchaseFilter {
+            q: PurchaseSearch::text(&s.q),
+            from: PurchaseSearch::text(&s.from)
+                .map(|d| shop_day(&state, &d, false))
+                .transpose()?,
+            to: PurchaseSearch::text(&s.to)
+                .map(|d| shop_day(&state, &d, true))
+                .transpose()?,
+            min_price: PurchaseSearch::text(&s.min_price)
+                .map(|p| roubles(&p))
+                .transpose()?,
+            max_price: PurchaseSearch::text(&s.max_price)
+                .map(|p| roubles(&p))
+                .transpose()?,
+            category: PurchaseSearch::text(&s.category),
+            seller: PurchaseSearch::text(&s.seller),
+        })
+    })();
+    let (items, error) = match filter {
+        Ok(f) => (
+            super::purchases(&state, &auth.customer.id, &f, None, 100)
+                .await?
+                .0,
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e)),
     };
-    let (items, _) = super::purchases(&state, &auth.customer.id, &f, None, 100).await?;
-    Ok(PurchasesPage {
-        page,
-        q: s.q.unwrap_or_default(),
+    let all = super::purchases(
+        &state,
+        &auth.customer.id,
+        &PurchaseFilter::default(),
+        None,
+        100,
+    )
+    .await?
+    .0;
+    let mut sellers: Vec<(String, String)> = Vec::new();
+    for p in &all {
+        if !sellers.iter().any(|(id, _)| *id == p.seller_id) {
+            sellers.push((p.seller_id.clone(), p.seller_name.clone()));
+        }
+    }
+    sellers.sort_by(|a, b| a.1.cmp(&b.1));
+    let status = error.as_ref().map(|e| e.status);
+    let mut res = PurchasesPage {
+        error: error.map(|e| error_message(page.l, &e)),
+        categories: crate::catalog::categories(&state).await?,
+        sellers,
         items,
-    })
+        f: s,
+        page,
+    }
+    .into_response();
+    if let Some(st) = status {
+        *res.status_mut() = st;
+    }
+    Ok(res)
 }
 
 #[derive(Template, WebTemplate)]
@@ -567,7 +684,7 @@ struct CardsPage {
 
 impl CardsPage {
     fn brand(&self, b: &str) -> String {
-        crate::payments::brand_name(b).to_owned()
+        crate::payments::brand_name_in(b, self.page.l).to_owned()
     }
 }
 

@@ -19,6 +19,14 @@ pub fn card_token() -> String {
     format!("sandbox_tok_{}", crate::auth::new_token())
 }
 
+/// A brand as people know it in `l`: «Мир» (Mir in English), «Visa», «Mastercard»…
+pub fn brand_name_in(brand: &str, l: crate::i18n::Locale) -> &str {
+    match (brand, l) {
+        ("mir", crate::i18n::Locale::En) => "Mir",
+        _ => brand_name(brand),
+    }
+}
+
 /// A brand as people know it: «Мир», «Visa», «Mastercard», «American Express».
 pub fn brand_name(brand: &str) -> &str {
     match brand {

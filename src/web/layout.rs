@@ -99,6 +99,15 @@ impl Page {
             Err(_) => rfc3339.to_owned(),
         }
     }
+    /// A weight as people say it: «850 г», «10,3 кг».
+    pub fn weight(&self, g: impl Num) -> String {
+        let g = g.num();
+        if g < 1000 {
+            format!("{g}\u{a0}{}", self.t("unit-g"))
+        } else {
+            self.kg(g).replacen(' ', "\u{a0}", 1)
+        }
+    }
     /// «3 товара».
     pub fn items(&self, n: impl Num) -> String {
         self.l.items(n.num())

@@ -152,9 +152,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonSyntaxError(_)) => Err(AppError::bad_request("invalid_json")),
-            Err(JsonRejection::JsonDataError(e)) => {
-                Err(AppError::bad_request("invalid_body").arg("detail", e.body_text()))
-            }
+            Err(JsonRejection::JsonDataError(e)) => Err(field_problem(
+                AppError::bad_request("invalid_body"),
+                &e.body_text(),
+            )),
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(AppError::bad_request("json_expected"))
             }
@@ -163,9 +164,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             {
                 Err(AppError::bad_request("body_too_large"))
             }
-            Err(_) => Err(AppError::bad_request("invalid_body").arg("detail", "")),
+            Err(_) => Err(field_problem(AppError::bad_request("invalid_body"), "")),
         }
     }
+}
+
+/// Which field a serde message is about and what is wrong with it, as message arguments
+/// (`problem`: missing, unknown, type or other; `field`), so the sentence is said in the
+/// customer's language instead of serde's English.
+fn field_problem(err: AppError, serde_text: &str) -> AppError {
+    let text = serde_text
+        .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+        .trim_start_matches("Failed to deserialize query string: ");
+    let quoted = |after: &str| {
+        text.split_once(after)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let (problem, field) = if let Some(f) = quoted("missing field `") {
+        ("missing", f)
+    } else if let Some(f) = quoted("unknown field `") {
+        ("unknown", f)
+    } else if let Some((path, _)) = text
+        .split_once(": invalid ")
+        .filter(|(path, _)| !path.is_empty() && !path.contains(' '))
+    {
+        ("type", path.to_owned())
+    } else if text.contains("invalid ") || text.contains("expected") {
+        ("value", String::new())
+    } else {
+        ("other", String::new())
+    };
+    err.arg("problem", problem.to_owned()).arg("field", field)
 }
 
 /// A query string whose failures are 400s with a code.
@@ -176,7 +206,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
             .map(ApiQuery)
-            .map_err(|e| AppError::bad_request("invalid_query").arg("detail", e.to_string()))
+            .map_err(|e| field_problem(AppError::bad_request("invalid_query"), &e.to_string()))
     }
 }
 

@@ -49,10 +49,11 @@ export function useBrowser() {
 /** A fresh browser context (own cookies, Russian browser) for one test; screenshots on failure. */
 export async function inBrowser(t, body) {
   const contexts = [];
-  const newContext = async () => {
+  const newContext = async (options = {}) => {
     const context = await browser.newContext({
       locale: 'ru-RU',
       viewport: { width: 1100, height: 800 },
+      ...options,
     });
     context.setDefaultTimeout(TIMEOUT_MS);
     context.setDefaultNavigationTimeout(TIMEOUT_MS);

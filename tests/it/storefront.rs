@@ -701,3 +701,70 @@ async fn registration_asks_for_consent_and_a_new_account_keeps_its_moment() {
     assert_eq!(at, Some(START_MS));
     assert!(app.page("/privacy", None).await.contains("152-ФЗ"));
 }
+
+#[tokio::test]
+async fn bad_fields_are_named_in_russian_not_in_serde_english() {
+    let app = demo().await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let goods = in_stock(&app, 1).await;
+    let r = app
+        .api(
+            Method::PUT,
+            &format!("/cart/items/{}", id(&goods[0])),
+            Some(&token),
+            Some(json!({"quantity": "two"})),
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_body");
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert_eq!(
+        message,
+        "Поля запроса заполнены неверно: у поля «quantity» неверный тип или значение."
+    );
+    let r = app
+        .api(
+            Method::POST,
+            "/auth/codes",
+            None,
+            Some(json!({"channel": "sms"})),
+        )
+        .await;
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("не хватает поля «to»"), "{message}");
+    let r = app
+        .api(Method::POST, "/auth/codes", None, Some(json!("{")))
+        .await;
+    assert!(!r.text.contains("Failed to deserialize"), "{}", r.text);
+}
+
+#[tokio::test]
+async fn purchased_items_filter_by_date_price_category_and_seller_on_the_page() {
+    let app = demo().await;
+    sign_in_through_pages(&app, &new_phone(), "/account").await;
+    order_through_pages(&app, "2200 0000 0000 0004").await;
+    let all = app.page("/purchases", None).await;
+    assert_eq!(all.matches("<li><a href=\"/catalog/").count(), 1);
+    assert!(all.contains("name=\"from\"") && all.contains("name=\"seller\""));
+    // START_MS is 5 January 2026 in Moscow.
+    let on_day = app
+        .page("/purchases?from=2026-01-05&to=2026-01-05", None)
+        .await;
+    assert_eq!(on_day.matches("<li><a href=\"/catalog/").count(), 1);
+    let before = app.page("/purchases?to=2026-01-04", None).await;
+    assert_eq!(before.matches("<li><a href=\"/catalog/").count(), 0);
+    let dear = app.page("/purchases?min_price=100000000", None).await;
+    assert_eq!(dear.matches("<li><a href=\"/catalog/").count(), 0);
+    let bad = app
+        .client
+        .get(format!("{}/purchases?from=05.01.2026", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Дата — в формате ГГГГ-ММ-ДД")
+    );
+}
