@@ -115,7 +115,7 @@ test('a wrong code shows an error, then the right code signs in', async (t) => {
   });
 });
 
-test('security page: «Выйти на всех устройствах» ends every session', async (t) => {
+test('security page: «Выйти на всех устройствах» asks, then ends every session', async (t) => {
   await inBrowser(t, async (newContext) => {
     const phone = newPhone();
     const first = await (await newContext()).newPage();
@@ -128,14 +128,18 @@ test('security page: «Выйти на всех устройствах» ends ev
     await first.locator('header').getByRole('link', { name: 'Безопасность', exact: true }).click();
     await waitForPath(first, '/account/security');
 
-    const sessions = first.locator('tr[data-session]');
+    const sessions = first.locator('li[data-session]');
     assert.equal(await sessions.count(), 2, 'both browsers are listed');
     const current = sessions.filter({ hasText: 'Это устройство' });
     assert.equal(await current.count(), 1, 'exactly one session is this device');
-    assert.equal(await first.getByRole('button', { name: 'Завершить', exact: true }).count(), 2);
-    await first.getByRole('button', { name: 'Завершить все другие сеансы', exact: true }).waitFor();
+    const summary = (name) => first.locator('summary').filter({ hasText: new RegExp(`^${name}$`) });
+    assert.equal(await summary('Завершить').count(), 2);
+    await summary('Завершить все другие сеансы').waitFor();
 
-    await first.getByRole('button', { name: 'Выйти на всех устройствах', exact: true }).click();
+    // Each of these asks first: the summary opens a confirmation, nothing ends yet.
+    await summary('Выйти на всех устройствах').click();
+    assert.equal(await sessions.count(), 2, 'nothing ended by opening the confirmation');
+    await first.getByRole('button', { name: 'Да, выйти везде', exact: true }).click();
     await headerSignIn(first).waitFor();
     assert.equal(await first.getByTestId('user-menu').count(), 0);
 
