@@ -124,16 +124,11 @@ struct SecurityPage {
     events: Vec<(String, String, String, String)>,
 }
 
-#[derive(serde::Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
 async fn security(
     State(state): State<AppState>,
     page: Page,
     auth: Authenticated,
-    crate::web::ApiQuery(q): crate::web::ApiQuery<Done>,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<crate::web::DoneQuery>,
 ) -> AppResult<SecurityPage> {
     let notice = q.done.as_deref().map(|d| page.t(&format!("done-{d}")));
     security_view(&state, page, &auth, None, notice).await
@@ -300,7 +295,7 @@ fn personal_view(
 async fn personal(
     page: Page,
     auth: Authenticated,
-    crate::web::ApiQuery(q): crate::web::ApiQuery<Done>,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<crate::web::DoneQuery>,
 ) -> PersonalPage {
     let notice = q.done.as_deref().map(|d| page.t(&format!("done-{d}")));
     personal_view(page, &auth.customer, None, notice)

@@ -179,11 +179,6 @@ struct AddressesPage {
     notice: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
 async fn addresses_view(
     state: &AppState,
     page: Page,
@@ -206,7 +201,7 @@ async fn addresses_page(
     State(state): State<AppState>,
     page: Page,
     auth: Authenticated,
-    ApiQuery(d): ApiQuery<Done>,
+    ApiQuery(d): ApiQuery<crate::web::DoneQuery>,
 ) -> AppResult<AddressesPage> {
     let notice = d
         .done

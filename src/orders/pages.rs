@@ -688,17 +688,12 @@ impl CardsPage {
     }
 }
 
-#[derive(Deserialize)]
-struct Done {
-    done: Option<String>,
-}
-
 /// «Способы оплаты»: the saved cards (brand, last digits, expiry), each can be forgotten.
 async fn cards_page(
     State(state): State<AppState>,
     page: Page,
     auth: Authenticated,
-    ApiQuery(d): ApiQuery<Done>,
+    ApiQuery(d): ApiQuery<crate::web::DoneQuery>,
 ) -> AppResult<CardsPage> {
     Ok(CardsPage {
         cards: super::saved_cards(&state, &auth.customer.id).await?,

@@ -198,6 +198,12 @@ fn field_problem(err: AppError, serde_text: &str) -> AppError {
     err.arg("problem", problem.to_owned()).arg("field", field)
 }
 
+/// `?done=…`: what a form did, for the page it returns to to say so.
+#[derive(Debug, serde::Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
 /// A query string whose failures are 400s with a code.
 pub struct ApiQuery<T>(pub T);
 

@@ -3,67 +3,10 @@
 use crate::support::*;
 use reqwest::Method;
 
-async fn page(app: &TestApp, path: &str) -> Resp {
-    app.send(Method::GET, &format!("{}{path}", app.base), None, None, &[])
-        .await
-}
-
-/// Signs in through the pages by phone; returns the code page's flow id.
-async fn sign_in_by_pages(app: &TestApp, phone_as_typed: &str, e164: &str) {
-    let login = page(app, "/login").await.expect(200);
-    assert!(login.text.contains("Телефон") && login.text.contains("Получить код"));
-    let csrf = csrf_of(&login.text);
-    let r = post_form(
-        app,
-        "/login",
-        &[
-            ("csrf", &csrf),
-            ("by", "phone"),
-            ("phone", phone_as_typed),
-            ("next", "/account"),
-        ],
-    )
-    .await
-    .expect(303);
-    let location = r.header("location").unwrap();
-    assert!(location.starts_with("/login/code?flow="), "{location}");
-    let code_page = page(app, &location).await.expect(200);
-    assert!(code_page.text.contains("Код") && code_page.text.contains("Войти"));
-    assert!(
-        code_page
-            .text
-            .contains(&format!("+7\u{a0}{}\u{a0}***", &e164[2..5])),
-        "masked number shown"
-    );
-    let flow = location
-        .split("flow=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
-    let code = app.last_code(e164).await;
-    let spaced = format!("{} {}", &code[..3], &code[3..]);
-    let r = post_form(
-        app,
-        "/login/code",
-        &[
-            ("csrf", &csrf),
-            ("flow", &flow),
-            ("code", &spaced),
-            ("next", "/account"),
-        ],
-    )
-    .await
-    .expect(303);
-    assert_eq!(r.header("location").as_deref(), Some("/account"));
-}
-
 #[tokio::test]
 async fn home_page_greets_guests_with_sign_in_and_security_headers() {
     let app = spawn_app().await;
-    let r = page(&app, "/").await.expect(200);
+    let r = get_page(&app, "/").await.expect(200);
     assert!(r.text.contains("Войти"));
     assert!(r.text.contains("<html lang=\"ru\">"));
     let csp = r.header("content-security-policy").unwrap();
@@ -93,8 +36,8 @@ async fn sign_in_by_phone_shows_profile_menu_and_sign_out_ends_it() {
         &phone[8..10],
         &phone[10..12]
     );
-    sign_in_by_pages(&app, &typed, &phone).await;
-    let account = page(&app, "/account").await.expect(200);
+    sign_in_by_pages(&app, "/account", &typed, &phone).await;
+    let account = get_page(&app, "/account").await.expect(200);
     assert!(account.text.contains(&kabinet::auth::format_phone(&phone)));
     assert!(
         account.text.contains("Профиль"),
@@ -106,9 +49,9 @@ async fn sign_in_by_phone_shows_profile_menu_and_sign_out_ends_it() {
         .await
         .expect(303);
     assert_eq!(r.header("location").as_deref(), Some("/"));
-    let home = page(&app, "/").await.expect(200);
+    let home = get_page(&app, "/").await.expect(200);
     assert!(home.text.contains("Войти") && !home.text.contains("Выход"));
-    let r = page(&app, "/account").await.expect(303);
+    let r = get_page(&app, "/account").await.expect(303);
     assert_eq!(
         r.header("location").as_deref(),
         Some("/login?next=%2Faccount")
@@ -118,8 +61,8 @@ async fn sign_in_by_phone_shows_profile_menu_and_sign_out_ends_it() {
 #[tokio::test]
 async fn the_header_greets_a_named_customer_by_their_chosen_form() {
     let app = spawn_app_with(|c| c.demo = Some(true)).await;
-    sign_in_by_pages(&app, "+7 999 000-00-01", "+79990000001").await;
-    let account = page(&app, "/account").await.expect(200);
+    sign_in_by_pages(&app, "/account", "+7 999 000-00-01", "+79990000001").await;
+    let account = get_page(&app, "/account").await.expect(200);
     assert!(
         account.text.contains("Игорь Валерьянович"),
         "{}",
@@ -131,9 +74,14 @@ async fn the_header_greets_a_named_customer_by_their_chosen_form() {
 #[tokio::test]
 async fn sign_in_by_email_page() {
     let app = spawn_app().await;
-    let login = page(&app, "/login?by=email").await.expect(200);
+    let login = get_page(&app, "/login?by=email").await.expect(200);
     assert!(login.text.contains("Электронная почта"));
-    assert!(page(&app, "/login").await.text.contains("Войти по почте"));
+    assert!(
+        get_page(&app, "/login")
+            .await
+            .text
+            .contains("Войти по почте")
+    );
     let csrf = csrf_of(&login.text);
     let email = new_email();
     let r = post_form(
@@ -152,7 +100,7 @@ async fn sign_in_by_email_page() {
         .next()
         .unwrap()
         .to_owned();
-    let code_page = page(&app, &location).await.expect(200);
+    let code_page = get_page(&app, &location).await.expect(200);
     assert!(
         !code_page.text.contains("Позвонить"),
         "no calls to an email"
@@ -166,7 +114,7 @@ async fn sign_in_by_email_page() {
     .await
     .expect(303);
     assert!(
-        page(&app, "/account")
+        get_page(&app, "/account")
             .await
             .expect(200)
             .text
@@ -178,7 +126,7 @@ async fn sign_in_by_email_page() {
 async fn code_page_shows_errors_resend_wait_and_the_call_button() {
     let app = spawn_app().await;
     let phone = new_phone();
-    let login = page(&app, "/login").await;
+    let login = get_page(&app, "/login").await;
     let csrf = csrf_of(&login.text);
     let r = post_form(&app, "/login", &[("csrf", &csrf), ("phone", "12")])
         .await
@@ -196,7 +144,7 @@ async fn code_page_shows_errors_resend_wait_and_the_call_button() {
         .next()
         .unwrap()
         .to_owned();
-    let code_page = page(&app, &location).await.expect(200);
+    let code_page = get_page(&app, &location).await.expect(200);
     assert!(code_page.text.contains("Позвонить"));
     assert!(code_page.text.contains("через 60 с"), "resend countdown");
     // Too early for a call: the page says when.
@@ -219,7 +167,7 @@ async fn code_page_shows_errors_resend_wait_and_the_call_button() {
         "{}",
         r.text
     );
-    let r = page(&app, "/login/code").await.expect(303);
+    let r = get_page(&app, "/login/code").await.expect(303);
     assert_eq!(
         r.header("location").as_deref(),
         Some("/login?next=%2Faccount")
@@ -228,7 +176,9 @@ async fn code_page_shows_errors_resend_wait_and_the_call_button() {
     let r = post_form(&app, "/login/call", &[("csrf", &csrf), ("flow", &flow)])
         .await
         .expect(303);
-    let call_page = page(&app, &r.header("location").unwrap()).await.expect(200);
+    let call_page = get_page(&app, &r.header("location").unwrap())
+        .await
+        .expect(200);
     assert!(call_page.text.contains("позвонит"));
     assert_eq!(app.outbox(&phone).await.pop().unwrap()["channel"], "voice");
 }
@@ -236,7 +186,7 @@ async fn code_page_shows_errors_resend_wait_and_the_call_button() {
 #[tokio::test]
 async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
     let app = spawn_app().await;
-    page(&app, "/login").await.expect(200);
+    get_page(&app, "/login").await.expect(200);
     let r = post_form(&app, "/login", &[("phone", &new_phone())]).await;
     assert_eq!(r.status, 403);
     assert!(r.text.contains("Страница устарела"));
@@ -250,7 +200,7 @@ async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
     )
     .await;
     assert_eq!(r.status, 403);
-    let csrf = csrf_of(&page(&app, "/login").await.text);
+    let csrf = csrf_of(&get_page(&app, "/login").await.text);
     let r = app
         .client
         .post(format!("{}/login", app.base))
@@ -299,8 +249,8 @@ async fn security_page_lists_sessions_and_ends_them() {
         .unwrap()
         .to_owned();
     app.advance(61);
-    sign_in_by_pages(&app, &phone, &phone).await;
-    let sec = page(&app, "/account/security").await.expect(200);
+    sign_in_by_pages(&app, "/account", &phone, &phone).await;
+    let sec = get_page(&app, "/account/security").await.expect(200);
     assert!(sec.text.contains("Безопасность"));
     assert!(sec.text.contains("Это устройство"));
     assert_eq!(sec.text.matches("data-session=").count(), 2);
@@ -311,12 +261,12 @@ async fn security_page_lists_sessions_and_ends_them() {
         .await
         .expect(303);
     assert_eq!(app.get("/me", Some(&other_token)).await.status, 401);
-    let sec = page(&app, "/account/security").await.expect(200);
+    let sec = get_page(&app, "/account/security").await.expect(200);
     assert_eq!(sec.text.matches("data-session=").count(), 1);
     post_form(&app, "/account/logout-all", &[("csrf", &csrf)])
         .await
         .expect(303);
-    assert_eq!(page(&app, "/account/security").await.status, 303);
+    assert_eq!(get_page(&app, "/account/security").await.status, 303);
 }
 
 #[tokio::test]
@@ -332,11 +282,16 @@ async fn english_by_accept_language_or_the_footer_switch() {
         )
         .await;
     assert!(r.text.contains("Sign in") && r.text.contains("Phone") && r.text.contains("Get code"));
-    assert!(page(&app, "/").await.text.contains("English"));
-    let r = page(&app, "/lang/en?back=%2Flogin").await.expect(303);
+    assert!(get_page(&app, "/").await.text.contains("English"));
+    let r = get_page(&app, "/lang/en?back=%2Flogin").await.expect(303);
     assert_eq!(r.header("location").as_deref(), Some("/login"));
-    assert!(page(&app, "/login").await.text.contains("Sign in by email"));
-    let r = page(&app, "/lang/en?back=https%3A%2F%2Fevil.example")
+    assert!(
+        get_page(&app, "/login")
+            .await
+            .text
+            .contains("Sign in by email")
+    );
+    let r = get_page(&app, "/lang/en?back=https%3A%2F%2Fevil.example")
         .await
         .expect(303);
     assert_eq!(
@@ -344,14 +299,19 @@ async fn english_by_accept_language_or_the_footer_switch() {
         Some("/account"),
         "no open redirect"
     );
-    page(&app, "/lang/ru").await.expect(303);
-    assert!(page(&app, "/login").await.text.contains("Войти по почте"));
+    get_page(&app, "/lang/ru").await.expect(303);
+    assert!(
+        get_page(&app, "/login")
+            .await
+            .text
+            .contains("Войти по почте")
+    );
 }
 
 #[tokio::test]
 async fn errors_are_friendly_pages_for_people_and_json_for_apps() {
     let app = spawn_app().await;
-    let r = page(&app, "/no-such-page").await.expect(404);
+    let r = get_page(&app, "/no-such-page").await.expect(404);
     assert!(r.text.contains("Страница не найдена") && r.text.contains("<html"));
     let r = app.get("/no-such-call", None).await.expect(404);
     assert_eq!(r.code(), "not_found");
@@ -381,6 +341,6 @@ async fn openapi_document_and_docs_page_list_the_routes() {
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
-    let docs = page(&app, "/api/docs").await.expect(200);
+    let docs = get_page(&app, "/api/docs").await.expect(200);
     assert!(docs.text.contains("/api/v1/auth/codes/verify"));
 }

@@ -26,45 +26,14 @@ fn id(p: &Value) -> String {
     p["id"].as_str().unwrap().to_owned()
 }
 
-/// Signs in through the pages (phone, then code) and returns where the sign-in sent us.
+fn pairs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Signs in through the pages by phone, on to `next`.
 async fn sign_in_through_pages(app: &TestApp, phone: &str, next: &str) -> String {
-    let login = app.page("/login", None).await;
-    let csrf = csrf_of(&login);
-    let r = post_form(
-        app,
-        "/login",
-        &[
-            ("csrf", &csrf),
-            ("by", "phone"),
-            ("phone", phone),
-            ("next", next),
-        ],
-    )
-    .await
-    .expect(303);
-    let location = r.header("location").unwrap();
-    let flow = location
-        .split("flow=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
-    let code = app.last_code(phone).await;
-    let r = post_form(
-        app,
-        "/login/code",
-        &[
-            ("csrf", &csrf),
-            ("flow", &flow),
-            ("code", &code),
-            ("next", next),
-        ],
-    )
-    .await
-    .expect(303);
-    r.header("location").unwrap()
+    sign_in_by_pages(app, next, phone, phone).await;
+    next.to_owned()
 }
 
 #[tokio::test]
@@ -277,19 +246,8 @@ async fn search_understands_russian_word_forms_and_everyday_words() {
         .await;
     assert!(none.contains("Найдено 0 товаров") && none.contains("data-testid=\"nothing\""));
     assert!(none.contains("Попробуйте"));
-    let bad = app
-        .client
-        .get(format!("{}/catalog?min_price=abc", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
-    assert!(
-        bad.text()
-            .await
-            .unwrap()
-            .contains("Цена — целое число рублей")
-    );
+    let bad = get_page(&app, "/catalog?min_price=abc").await.expect(400);
+    assert!(bad.text.contains("Цена — целое число рублей"));
 }
 
 #[tokio::test]
@@ -514,13 +472,9 @@ async fn an_order_cancelled_at_3ds_never_says_paid() {
     assert!(!order.contains("Оплачено"), "{order}");
     assert!(order.contains("не оплачен"));
     // The thanks page is only for paid orders.
-    let r = app
-        .client
-        .get(format!("{}/orders/{number}/thanks", app.base))
-        .send()
+    get_page(&app, &format!("/orders/{number}/thanks"))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+        .expect(303);
 }
 
 #[tokio::test]
@@ -658,32 +612,17 @@ async fn registration_asks_for_consent_and_a_new_account_keeps_its_moment() {
         }
         f
     };
-    let refused = app
-        .client
-        .post(format!("{}/register", app.base))
-        .form(&fields(false))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 400);
+    let refused = post_form(&app, "/register", &pairs(&fields(false))).await;
+    assert_eq!(refused.status.as_u16(), 400);
     assert!(
         refused
-            .text()
-            .await
-            .unwrap()
+            .text
             .contains("согласие на обработку персональных данных")
     );
-    let r = app
-        .client
-        .post(format!("{}/register", app.base))
-        .form(&fields(true))
-        .send()
+    let r = post_form(&app, "/register", &pairs(&fields(true)))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let code_page = app
-        .page(r.headers()["location"].to_str().unwrap(), None)
-        .await;
+        .expect(303);
+    let code_page = app.page(&r.header("location").unwrap(), None).await;
     assert!(code_page.contains("<h1>Подтверждение регистрации</h1>"));
     // A first sign-in by phone opens the account with the consent shown on the form.
     assert!(
@@ -754,17 +693,8 @@ async fn purchased_items_filter_by_date_price_category_and_seller_on_the_page() 
     assert_eq!(before.matches("<li><a href=\"/catalog/").count(), 0);
     let dear = app.page("/purchases?min_price=100000000", None).await;
     assert_eq!(dear.matches("<li><a href=\"/catalog/").count(), 0);
-    let bad = app
-        .client
-        .get(format!("{}/purchases?from=05.01.2026", app.base))
-        .send()
+    let bad = get_page(&app, "/purchases?from=05.01.2026")
         .await
-        .unwrap();
-    assert_eq!(bad.status(), 400);
-    assert!(
-        bad.text()
-            .await
-            .unwrap()
-            .contains("Дата — в формате ГГГГ-ММ-ДД")
-    );
+        .expect(400);
+    assert!(bad.text.contains("Дата — в формате ГГГГ-ММ-ДД"));
 }

@@ -459,3 +459,61 @@ pub fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// A page (not under /api) as the browser of `app` sees it, whatever its status.
+pub async fn get_page(app: &TestApp, path: &str) -> Resp {
+    app.send(Method::GET, &format!("{}{path}", app.base), None, None, &[])
+        .await
+}
+
+/// Signs in through the pages by phone (typed as people type it), going on to `next`.
+pub async fn sign_in_by_pages(app: &TestApp, next: &str, phone_as_typed: &str, e164: &str) {
+    let login = get_page(app, "/login").await.expect(200);
+    assert!(login.text.contains("Телефон") && login.text.contains("Получить код"));
+    let csrf = csrf_of(&login.text);
+    let r = post_form(
+        app,
+        "/login",
+        &[
+            ("csrf", &csrf),
+            ("by", "phone"),
+            ("phone", phone_as_typed),
+            ("next", next),
+        ],
+    )
+    .await
+    .expect(303);
+    let location = r.header("location").unwrap();
+    assert!(location.starts_with("/login/code?flow="), "{location}");
+    let code_page = get_page(app, &location).await.expect(200);
+    assert!(code_page.text.contains("Код") && code_page.text.contains("Войти"));
+    assert!(
+        code_page
+            .text
+            .contains(&format!("+7\u{a0}{}\u{a0}***", &e164[2..5])),
+        "masked number shown"
+    );
+    let flow = location
+        .split("flow=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let code = app.last_code(e164).await;
+    let spaced = format!("{} {}", &code[..3], &code[3..]);
+    let r = post_form(
+        app,
+        "/login/code",
+        &[
+            ("csrf", &csrf),
+            ("flow", &flow),
+            ("code", &spaced),
+            ("next", next),
+        ],
+    )
+    .await
+    .expect(303);
+    assert_eq!(r.header("location").as_deref(), Some(next));
+}
