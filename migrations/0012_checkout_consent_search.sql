@@ -3,5 +3,5 @@
 ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
 ALTER TABLE customers ADD COLUMN consent_at BIGINT;
 ALTER TABLE products ADD COLUMN search_v INTEGER NOT NULL DEFAULT 0;
--- Purchased items are searched by word starts (`LIKE '% stem%'`): older lines get the spaces.
-UPDATE order_lines SET search_text = ' ' || search_text || ' ';
+-- Purchased lines are searched by stems too; older ones are re-indexed at start-up.
+ALTER TABLE order_lines ADD COLUMN search_v INTEGER NOT NULL DEFAULT 0;

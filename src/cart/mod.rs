@@ -204,6 +204,16 @@ impl FromRequestParts<AppState> for CartOwner {
 /// lines are claimed by one `DELETE … RETURNING` inside the transaction, so two requests
 /// merging the same cart at once add it once.
 pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResult<()> {
+    // Most calls find nothing to move (a cookie a sign-in left behind): a read, not a write
+    // transaction, answers them.
+    let any: Option<String> =
+        sqlx::query_scalar("SELECT product_id FROM cart_lines WHERE owner = $1 LIMIT 1")
+            .bind(guest)
+            .fetch_optional(&state.db)
+            .await?;
+    if any.is_none() {
+        return Ok(());
+    }
     let now = state.clock.now_ms();
     let (st, guest, customer) = (state.clone(), guest.to_owned(), customer_id.to_owned());
     crate::db::detached(crate::db::retrying(move || {

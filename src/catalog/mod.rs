@@ -74,22 +74,25 @@ pub fn search_text(text: &str) -> String {
     format!(" {} ", words.join(" "))
 }
 
-/// Brings every product's `search_text` to [`SEARCH_VERSION`] (after a change of the stemming,
-/// a demo fill or an import), a thousand rows per transaction.
+/// Brings every product's and purchased line's `search_text` to [`SEARCH_VERSION`] (after a
+/// change of the stemming, a demo fill or an import): a thousand rows per transaction, walking
+/// the ids forward so each row is read once.
 pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
     let mut done = 0;
+    let mut last = String::new();
     loop {
         let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
             "SELECT p.id, p.title, c.name_ru, c.name_en, s.name, p.attributes FROM products p \
              JOIN categories c ON c.id = p.category_id JOIN sellers s ON s.id = p.seller_id \
-             WHERE p.search_v < $1 ORDER BY p.id LIMIT 1000",
+             WHERE p.search_v < $1 AND p.id > $2 ORDER BY p.id LIMIT 1000",
         )
         .bind(SEARCH_VERSION)
+        .bind(&last)
         .fetch_all(db)
         .await?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
+        let Some(end) = rows.last().map(|r| r.0.clone()) else {
+            break;
+        };
         let mut tx = crate::db::begin_write(db).await?;
         for (id, title, cat_ru, cat_en, seller, attributes) in &rows {
             let attrs: serde_json::Map<String, serde_json::Value> =
@@ -108,7 +111,41 @@ pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
         }
         tx.commit().await?;
         done += rows.len() as u64;
+        last = end;
     }
+    // Purchased lines keep their own text (title and seller at the time of the order).
+    let (mut order, mut product) = (String::new(), String::new());
+    loop {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT order_id, product_id, title, seller_name FROM order_lines \
+             WHERE search_v < $1 AND (order_id > $2 OR (order_id = $2 AND product_id > $3)) \
+             ORDER BY order_id, product_id LIMIT 1000",
+        )
+        .bind(SEARCH_VERSION)
+        .bind(&order)
+        .bind(&product)
+        .fetch_all(db)
+        .await?;
+        let Some((o, p, _, _)) = rows.last().cloned() else {
+            break;
+        };
+        let mut tx = crate::db::begin_write(db).await?;
+        for (order_id, product_id, title, seller) in &rows {
+            sqlx::query(
+                "UPDATE order_lines SET search_text = $1, search_v = $2 WHERE order_id = $3 AND product_id = $4",
+            )
+            .bind(search_text(&format!("{title} {seller}")))
+            .bind(SEARCH_VERSION)
+            .bind(order_id)
+            .bind(product_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        done += rows.len() as u64;
+        (order, product) = (o, p);
+    }
+    Ok(done)
 }
 
 /// `%word%` for LIKE, with the pattern characters escaped (used with ESCAPE backslash).

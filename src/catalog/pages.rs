@@ -81,6 +81,10 @@ impl ListPage {
         let next = (self.step + 1).to_string();
         format!("{}#more", self.url_with(&[("step", &next)]))
     }
+    /// One more step fits under the most a page lists.
+    fn can_show_more(&self) -> bool {
+        (self.step + 1) * STEP <= MAX_SHOWN
+    }
     fn filtered(&self) -> bool {
         !self.category.is_empty() || !self.min_price.is_empty() || !self.max_price.is_empty()
     }
@@ -143,8 +147,11 @@ async fn list(
                 max_price,
                 sort,
             };
-            let (p, t) = super::browse(&state, &b, step * STEP).await?;
-            (p, t, None)
+            match super::browse(&state, &b, step * STEP).await {
+                Ok((p, t)) => (p, t, None),
+                Err(e) if e.status.is_client_error() => (Vec::new(), 0, Some(e)),
+                Err(e) => return Err(e),
+            }
         }
         Err(e) => (Vec::new(), 0, Some(e)),
     };

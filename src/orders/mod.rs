@@ -892,7 +892,7 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
         .await?;
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, quantity, \
-             line_total, search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             line_total, search_text, search_v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&o.id)
         .bind(&l.product_id)
@@ -904,6 +904,7 @@ async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError> {
         .bind(l.quantity)
         .bind(l.line_total)
         .bind(crate::catalog::search_text(&format!("{} {}", l.title, l.seller_name)))
+        .bind(crate::catalog::SEARCH_VERSION)
         .execute(&mut *tx)
         .await?;
     }

@@ -63,13 +63,50 @@ struct CheckoutPage {
     courier: bool,
     /// The payment choice (`new`, `saved:<id>`, `wallet:<provider>`), kept the same way.
     pay: String,
+    /// The kept courier address chosen, and the bonuses typed.
+    address_id: Option<String>,
+    spasibo: String,
     wallets: &'static [&'static str],
     error: Option<String>,
 }
 
 impl CheckoutPage {
+    /// The kept address the page comes back with, else the first (the default).
+    fn address_checked(&self, id: &str, first: &bool) -> bool {
+        match &self.address_id {
+            Some(kept) => kept == id,
+            None => *first,
+        }
+    }
     fn brand(&self, b: &str) -> String {
         crate::payments::brand_name_in(b, self.page.l).to_owned()
+    }
+}
+
+/// What the customer chose and typed on the checkout form, kept when the page comes back
+/// («Пересчитать», or an error). Card numbers are never sent back.
+#[derive(Default)]
+struct Kept {
+    address: String,
+    address_id: Option<String>,
+    courier: Option<bool>,
+    pay: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    spasibo: String,
+}
+
+impl Kept {
+    fn of(f: &CheckoutForm) -> Self {
+        Kept {
+            address: f.address.clone().unwrap_or_default(),
+            address_id: f.address_id.clone(),
+            courier: Some(f.method.as_deref() == Some("courier")),
+            pay: f.pay.clone(),
+            name: f.recipient_name.clone(),
+            phone: f.recipient_phone.clone(),
+            spasibo: f.spasibo.clone().unwrap_or_default(),
+        }
     }
 }
 
@@ -77,11 +114,18 @@ async fn checkout_view(
     state: &AppState,
     page: Page,
     auth: &Authenticated,
-    address: String,
-    courier: Option<bool>,
-    pay: Option<String>,
+    kept: Kept,
     error: Option<String>,
 ) -> AppResult<CheckoutPage> {
+    let Kept {
+        address,
+        address_id,
+        courier,
+        pay,
+        name,
+        phone,
+        spasibo,
+    } = kept;
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
     let c = &auth.customer;
@@ -111,10 +155,15 @@ async fn checkout_view(
         page,
         cart,
         point,
-        name: Some(c.full_name())
-            .filter(|n| !n.is_empty())
-            .unwrap_or(last.0),
-        phone: crate::auth::format_phone(c.phone.as_deref().unwrap_or(&last.1)),
+        name: name.unwrap_or_else(|| {
+            Some(c.full_name())
+                .filter(|n| !n.is_empty())
+                .unwrap_or(last.0)
+        }),
+        phone: phone
+            .unwrap_or_else(|| crate::auth::format_phone(c.phone.as_deref().unwrap_or(&last.1))),
+        address_id,
+        spasibo,
         key: crate::auth::new_token(),
         address,
         addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
@@ -129,7 +178,7 @@ async fn checkout_page(
     page: Page,
     auth: Authenticated,
 ) -> AppResult<CheckoutPage> {
-    checkout_view(&state, page, &auth, String::new(), None, None, None).await
+    checkout_view(&state, page, &auth, Kept::default(), None).await
 }
 
 #[derive(Deserialize)]
@@ -163,17 +212,9 @@ async fn checkout_submit(
     let address = f.address.clone().unwrap_or_default();
     if f.recalc.is_some() {
         page.here = "/checkout".into();
-        return Ok(checkout_view(
-            &state,
-            page,
-            &auth,
-            address,
-            Some(f.method.as_deref() == Some("courier")),
-            f.pay.clone(),
-            None,
-        )
-        .await?
-        .into_response());
+        return Ok(checkout_view(&state, page, &auth, Kept::of(&f), None)
+            .await?
+            .into_response());
     }
     let result = async {
         let delivery = match f.method.as_deref() {
@@ -260,17 +301,9 @@ async fn checkout_submit(
         Err(e) => {
             page.here = "/checkout".into();
             let msg = error_message(page.l, &e);
-            let mut res = checkout_view(
-                &state,
-                page,
-                &auth,
-                address,
-                Some(f.method.as_deref() == Some("courier")),
-                f.pay.clone(),
-                Some(msg),
-            )
-            .await?
-            .into_response();
+            let mut res = checkout_view(&state, page, &auth, Kept::of(&f), Some(msg))
+                .await?
+                .into_response();
             *res.status_mut() = e.status;
             Ok(res)
         }
@@ -600,7 +633,10 @@ fn shop_day(state: &AppState, s: &str, end_of_day: bool) -> AppResult<i64> {
 
 /// Whole roubles typed into a price box → kopecks.
 fn roubles(s: &str) -> AppResult<i64> {
-    s.replace([' ', '\u{a0}', '₽'], "")
+    let s = s.replace([' ', '\u{a0}', '₽'], "");
+    s.split([',', '.'])
+        .next()
+        .unwrap_or("")
         .parse::<i64>()
         .ok()
         .filter(|r| (0..=100_000_000).contains(r))
@@ -694,13 +730,21 @@ async fn cards_page(
     page: Page,
     auth: Authenticated,
     ApiQuery(d): ApiQuery<crate::web::DoneQuery>,
-) -> AppResult<CardsPage> {
+) -> AppResult<Response> {
+    // Payment data wants a sign-in at most 15 minutes old, as the API's `/me/cards` does.
+    if crate::auth::credentials::require_fresh(&state, &auth).is_err() {
+        return Ok(Redirect::to(CARDS_REAUTH).into_response());
+    }
     Ok(CardsPage {
         cards: super::saved_cards(&state, &auth.customer.id).await?,
         done: d.done.is_some(),
         page,
-    })
+    }
+    .into_response())
 }
+
+/// Sign in again, then back to «Способы оплаты».
+const CARDS_REAUTH: &str = "/login?next=%2Faccount%2Fpayment-methods";
 
 async fn card_delete(
     State(state): State<AppState>,
@@ -708,6 +752,9 @@ async fn card_delete(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Redirect> {
+    if crate::auth::credentials::require_fresh(&state, &auth).is_err() {
+        return Ok(Redirect::to(CARDS_REAUTH));
+    }
     super::forget_card(&state, &auth.customer.id, &id).await?;
     Ok(Redirect::to("/account/payment-methods?done=1"))
 }

@@ -111,11 +111,12 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
          {placed}, {placed} + 259200000, goods, 0, goods, 'pickup_point', 'г. Москва, ул. Ленина, д. 1', 'card', \
          'mir', '0004', {placed} + 1800000 FROM t"
     );
+    let search_v = crate::catalog::SEARCH_VERSION;
     let insert_lines = format!(
         "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, quantity, \
-         line_total, search_text) {COUNTER} \
+         line_total, search_text, search_v) {COUNTER} \
          SELECT {order_id}, p.id, p.title, p.seller_id, p.seller_name, p.category_id, p.price, {q}, p.price * {q}, \
-         p.search_text FROM o JOIN seed_idx i ON i.i <= o.x % 3 JOIN seed_products p ON p.k = {k}"
+         p.search_text, {search_v} FROM o JOIN seed_idx i ON i.i <= o.x % 3 JOIN seed_products p ON p.k = {k}"
     );
     let insert_events = format!(
         "INSERT INTO order_events (order_id, status, at) {COUNTER} \

@@ -445,7 +445,7 @@ async fn checkout_thanks_the_customer_and_cancelling_asks_first() {
     .await
     .expect(303);
     let cancelled = app.page(&format!("/orders/{number}"), None).await;
-    assert!(cancelled.contains("Отменён") && cancelled.contains("Деньги возвращены"));
+    assert!(cancelled.contains("Отменён") && cancelled.contains("Возврат оформлен"));
     let reason: String = sqlx::query_scalar("SELECT cancel_reason FROM orders WHERE number = $1")
         .bind(&number)
         .fetch_one(&app.state.db)
@@ -697,4 +697,81 @@ async fn purchased_items_filter_by_date_price_category_and_seller_on_the_page() 
         .await
         .expect(400);
     assert!(bad.text.contains("Дата — в формате ГГГГ-ММ-ДД"));
+}
+
+#[tokio::test]
+async fn recalculating_without_javascript_keeps_what_was_typed_and_pays_nothing() {
+    let app = demo().await;
+    sign_in_through_pages(&app, &new_phone(), "/account").await;
+    let goods = in_stock(&app, 5).await;
+    let catalog = app.page("/catalog", None).await;
+    let csrf = csrf_of(&catalog);
+    post_form(
+        &app,
+        "/cart/add",
+        &[("csrf", &csrf), ("product_id", &id(&goods[0]))],
+    )
+    .await
+    .expect(303);
+    let checkout = app.page("/checkout", None).await;
+    let key = {
+        let i = checkout.find("name=\"key\" value=\"").unwrap() + 18;
+        checkout[i..i + checkout[i..].find('"').unwrap()].to_owned()
+    };
+    let courier_total = {
+        let i = checkout.find("data-total-courier=\"").unwrap() + 20;
+        checkout[i..i + checkout[i..].find('"').unwrap()].to_owned()
+    };
+    let r = post_form(
+        &app,
+        "/checkout",
+        &[
+            ("csrf", &csrf),
+            ("key", &key),
+            ("method", "courier"),
+            ("address", "Москва, Тверская улица, 7"),
+            ("recipient_name", "Пётр Иванов"),
+            ("recipient_phone", "+7 916 000-11-22"),
+            ("spasibo", "10"),
+            ("pay", "wallet:yoomoney"),
+            ("recalc", "1"),
+        ],
+    )
+    .await
+    .expect(200);
+    assert!(
+        r.text
+            .contains(&format!("data-testid=\"total\">{courier_total}<")),
+        "the courier total"
+    );
+    for kept in [
+        "value=\"Пётр Иванов\"",
+        "value=\"+7 916 000-11-22\"",
+        "value=\"Москва, Тверская улица, 7\"",
+        "value=\"10\"",
+        "value=\"wallet:yoomoney\" checked",
+        "value=\"courier\" checked",
+    ] {
+        assert!(r.text.contains(kept), "{kept} kept");
+    }
+    // Nothing was ordered.
+    assert!(app.page("/orders", None).await.contains("Заказов нет."));
+    // The pay button comes before «Пересчитать», so Enter pays.
+    let pay = r.text.find("data-testid=\"pay\"").unwrap();
+    let recalc = r.text.find("name=\"recalc\"").unwrap();
+    assert!(pay < recalc);
+}
+
+#[tokio::test]
+async fn saved_cards_page_wants_a_fresh_sign_in() {
+    let app = demo().await;
+    sign_in_through_pages(&app, &new_phone(), "/account").await;
+    order_through_pages(&app, "2200 0000 0000 0004").await;
+    get_page(&app, "/account/payment-methods").await.expect(200);
+    app.advance(16 * 60);
+    let r = get_page(&app, "/account/payment-methods").await.expect(303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/login?next=%2Faccount%2Fpayment-methods")
+    );
 }
