@@ -11,6 +11,7 @@ mod concurrency;
 mod contacts;
 mod crash;
 mod delivery;
+mod demo;
 mod hardening;
 mod notify;
 mod orders;
