@@ -56,7 +56,10 @@ pub async fn run(db: &Db, config: &Config, now: i64) -> Result<(), sqlx::Error> 
         wrote = true;
     }
     if wrote {
-        let base = config.base_url();
+        // A one-off command (`kabinet seed`) binds port 0: no address to show then.
+        let base = Some(config.base_url())
+            .filter(|b| !b.ends_with(":0"))
+            .unwrap_or_default();
         let code = if config.dev_outbox_on() {
             format!(
                 "the code is printed here and at {base}/api/v1/dev/outbox?to=%2B{}",
