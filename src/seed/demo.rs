@@ -309,7 +309,14 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         let goods: i64 = lines.iter().map(|(p, q)| p.price * q).sum();
         let delivery_cost = crate::orders::delivery_cost(&delivery, goods);
         let placed = now - story.ago;
-        let (status, last) = story.timeline.last().copied().unwrap_or(("paid", 0));
+        // A courier has no pickup step (a story meant for a point the network lacks).
+        let timeline: Vec<(&str, i64)> = story
+            .timeline
+            .iter()
+            .copied()
+            .filter(|(s, _)| method != "courier" || *s != "ready_for_pickup")
+            .collect();
+        let (status, last) = timeline.last().copied().unwrap_or(("paid", 0));
         let received = (status == "received").then_some(placed + last);
         let order_id = new_id();
         let number: i64 = sqlx::query_scalar(
@@ -368,7 +375,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
                     .await?;
             }
         }
-        let events = std::iter::once(("awaiting_payment", 0)).chain(story.timeline.iter().copied());
+        let events = std::iter::once(("awaiting_payment", 0)).chain(timeline);
         for (status, after) in events {
             sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
                 .bind(&order_id)

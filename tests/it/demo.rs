@@ -359,3 +359,35 @@ async fn demo_orders_hold_their_stock_and_a_second_start_adds_nothing() {
     drop(again);
     assert_eq!(counts().await, before);
 }
+
+#[tokio::test]
+async fn without_a_pickup_network_the_demo_orders_come_by_courier() {
+    let app = spawn_app_with(|c| {
+        c.demo = Some(true);
+        c.demo_pickup_points = 0;
+    })
+    .await;
+    let (token, _) = app.sign_in(DEMO_PHONE).await;
+    let orders = app
+        .get("/orders?limit=100", Some(&token))
+        .await
+        .expect(200)
+        .json();
+    let orders = orders["items"].as_array().unwrap();
+    let statuses: HashSet<&str> = orders
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.len() >= 3, "{statuses:?}");
+    for o in orders {
+        assert_eq!(o["delivery"]["method"], "courier", "{o}");
+        assert!(
+            o["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["status"] != "ready_for_pickup"),
+            "{o}"
+        );
+    }
+}
