@@ -127,14 +127,7 @@ impl Application {
         db::migrate(&db).await?;
         let secret = load_secret(&db, &config).await?;
         if config.demo_on() {
-            crate::account::seed_demo(&db, clock.now_ms()).await?;
-            crate::catalog::demo::seed(&db, clock.now_ms()).await?;
-            let started = std::time::Instant::now();
-            crate::delivery::demo::seed(&db, config.demo_pickup_points).await?;
-            tracing::debug!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "demo pickup network ready"
-            );
+            crate::seed::demo::run(&db, &config, clock.now_ms()).await?;
         }
         // Products whose search text predates the current stemming (or was just written by the
         // demo fill) are indexed before the first search.

@@ -1,6 +1,8 @@
 //! Payment rules and the sandbox acquirer (PRODUCT S5). The sandbox behaves like a real one:
 //! brands recognised by number, Luhn, expiry and CVC checked; numbers ending 0002 are
-//! declined «Недостаточно средств», numbers ending 0010 need a 3-D Secure confirmation.
+//! declined «Недостаточно средств», numbers ending 0010 need a 3-D Secure confirmation
+//! ([`SANDBOX_CARDS`] lists test numbers that pass the Luhn check: `2200 0000 0000 0002`
+//! does not, so the README names whole numbers).
 //! A card number is never stored: only brand and last 4 digits.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +163,17 @@ pub const SPASIBO_SANDBOX_GRANT: i64 = 300_000;
 pub fn spasibo_limit(total: i64) -> i64 {
     total * 99 / 100
 }
+
+/// The sandbox's test cards (README), each with what the sandbox answers: every number passes
+/// the Luhn check, and the last four digits decide.
+pub const SANDBOX_CARDS: &[(&str, Outcome)] = &[
+    ("2200 0000 0000 0004", Outcome::Approved),
+    ("4111 1111 1111 1111", Outcome::Approved),
+    ("2200 1000 0000 0002", Outcome::Declined),
+    ("4000 0000 0000 0002", Outcome::Declined),
+    ("2200 1000 0000 0010", Outcome::NeedsConfirmation),
+    ("4000 0000 0000 0010", Outcome::NeedsConfirmation),
+];
 
 pub fn sandbox_charge(last4: &str) -> Outcome {
     match last4 {
@@ -336,5 +349,17 @@ mod tests {
         let three_ds = check_card("4000000000000010", 12, 2030, "123", NOW).unwrap();
         assert_eq!(sandbox_charge(&three_ds.last4), Outcome::NeedsConfirmation);
         assert_eq!(ok.last4, "0004");
+    }
+
+    #[test]
+    fn the_sandbox_test_cards_pass_luhn_and_get_their_answer() {
+        for (number, outcome) in SANDBOX_CARDS {
+            let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+            assert!(luhn(&digits), "{number}");
+            let card = check_card(number, 12, 2030, "123", NOW).unwrap();
+            assert_eq!(sandbox_charge(&card.last4), *outcome, "{number}");
+        }
+        // What a reader of «numbers ending 0002» would type after the Mir card: not a card.
+        assert!(!luhn("2200000000000002") && !luhn("2200000000000010"));
     }
 }

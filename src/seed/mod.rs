@@ -6,6 +6,8 @@
 //! number 0 (phone +79000000000) always gets 200 orders (the B2 customer); the other orders
 //! spread over the rest. Seeded ids are UUID-shaped (`00000001-…` customers, `00000002-…` orders).
 
+pub mod demo;
+
 use crate::db::Db;
 use std::time::Instant;
 

@@ -12,6 +12,7 @@ mod concurrency;
 mod contacts;
 mod crash;
 mod delivery;
+mod demo;
 mod hardening;
 mod notify;
 mod orders;
