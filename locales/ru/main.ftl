@@ -36,6 +36,7 @@ home-lead = Здесь покупатель входит по коду из СМ
 home-signed-in = Вы вошли. Откройте личный кабинет, чтобы увидеть данные и устройства.
 catalog-title = Каталог
 
+login-for-checkout = Войдите, чтобы оформить заказ: товары из корзины останутся в ней.
 login-title = Вход
 login-lead = Введите номер телефона — мы пришлём код для входа. Если аккаунта ещё нет, он будет создан.
 login-lead-email = Введите электронную почту — мы пришлём код для входа (временный пароль).
@@ -68,7 +69,7 @@ account-none = не указан
 account-none-f = не указана
 account-name-prompt = Как к вам обращаться? Имя появится в приветствии, письмах и на заказах.
 account-name-give = Указать имя
-account-underway = Заказы в пути
+account-underway = Текущие заказы
 account-nothing-underway = Сейчас ничего не едет. Загляните в каталог:
 account-expected = ожидается
 account-all-orders = Все заказы
@@ -281,7 +282,7 @@ event-password_removed = Пароль удалён после отмены см�
 event-phone_detached = Номер отвязан
 event-support_case_opened = Заявка в поддержку
 
-error-invalid-credentials = Неверный email или пароль
+error-invalid-credentials = Неверный логин или пароль.
 error-captcha-required = Введите антиспам-код с картинки.
 error-invalid-captcha = Антиспам-код введён неверно или устарел. Попробуйте новый.
 error-password-sign-in-locked = Вход по паролю для этого адреса приостановлен. Войдите по коду или восстановите пароль.
@@ -429,8 +430,8 @@ catalog-found = { $n ->
    *[many] Найдено { $n } товаров
 }
 catalog-shown = { $n ->
-    [one] показан { $n }
-   *[other] показано { $n }
+    [one] показан { $n } из { $total }
+   *[other] показано { $n } из { $total }
 }
 catalog-drop-filters = Искать без фильтров
 catalog-try = Попробуйте:
@@ -460,7 +461,7 @@ cart-update = Изменить
 cart-remove = Удалить
 cart-total = Итого
 cart-one-parcel = Всё приедет одной посылкой
-cart-parcels = Заказ придёт несколькими посылками
+cart-parcels = Заказ придёт { $n } посылками
 cart-delivery = доставка ориентировочно
 parcel-other-seller = другой продавец
 parcel-other-warehouse = другой склад
@@ -472,7 +473,7 @@ error-cart-changed = Корзина изменилась, пока оформл�
 error-illegal-transition = Заказ не может перейти в этот статус из текущего.
 error-invalid-cursor = Неверный курсор страницы.
 error-invalid-limit = Размер страницы — от 1 до 100.
-points-address-example = Город или адрес, например «Тверская 7»
+points-address-example = Город или улица, например «Москва, Тверская»
 points-near-me = Рядом со мной
 points-locating = Определяем, где вы…
 points-location-denied = Не удалось узнать, где вы: разрешите доступ к геопозиции или введите адрес.

@@ -81,6 +81,16 @@ impl ListPage {
         let next = (self.step + 1).to_string();
         format!("{}#more", self.url_with(&[("step", &next)]))
     }
+    /// «показано 24 из 240».
+    fn shown(&self) -> String {
+        self.page.l.ta(
+            "catalog-shown",
+            &[
+                ("n", self.products.len().to_string()),
+                ("total", self.total.to_string()),
+            ],
+        )
+    }
     /// One more step fits under the most a page lists.
     fn can_show_more(&self) -> bool {
         (self.step + 1) * STEP <= MAX_SHOWN
@@ -140,6 +150,11 @@ async fn list(
         .and_then(|lo| Ok((lo, price_bound(q.max_price.as_deref())?)));
     let (products, total, error) = match bounds {
         Ok((min_price, max_price)) => {
+            // «от 5000 до 1000» means between the two.
+            let (min_price, max_price) = match (min_price, max_price) {
+                (Some(lo), Some(hi)) if lo > hi => (Some(hi), Some(lo)),
+                other => other,
+            };
             let b = super::Browse {
                 q: q.q.clone(),
                 category: Some(category.clone()).filter(|c| !c.is_empty()),

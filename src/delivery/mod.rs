@@ -144,7 +144,10 @@ pub struct NewPoint {
 /// Stores points in one transaction (a point whose `code` exists is updated) and bumps the
 /// network version. Returns how many rows were written.
 pub async fn store(db: &crate::db::Db, points: &[NewPoint]) -> Result<u64, sqlx::Error> {
-    const BATCH: usize = 500;
+    // Rows per INSERT: measured on the demo's 100 000 points, SQLite's cost per statement grows
+    // faster than its rows (500 rows: 7.6 s, 50: 2.5 s), and PostgreSQL answered statements of
+    // 50 rows and more ~40 ms late; 40 is quick on both.
+    const BATCH: usize = 40;
     const COLS: usize = 11;
     let mut tx = crate::db::begin_write(db).await?;
     let mut written = 0;

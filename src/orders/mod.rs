@@ -381,7 +381,9 @@ async fn place_new(
     let most = payments::spasibo_limit(goods + delivery_price);
     if spasibo > most {
         return Err(
-            AppError::bad_request("spasibo_too_large").arg("max", crate::catalog::rubles(most))
+            // Bonuses are whole roubles: the most that may be typed.
+            AppError::bad_request("spasibo_too_large")
+                .arg("max", crate::catalog::rubles(most / 100 * 100)),
         );
     }
     let order_id = crate::db::new_id();

@@ -349,9 +349,13 @@ async fn three_ds_page(
     page: Page,
     auth: Authenticated,
     Path(number): Path<String>,
-) -> AppResult<ThreeDsPage> {
+) -> AppResult<Response> {
     let (_, order) = own(&state, &auth, &number).await?;
-    Ok(ThreeDsPage { page, order })
+    // Paid, cancelled or expired: nothing to confirm any more; the order page says what happened.
+    if order.status != "awaiting_payment" {
+        return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
+    }
+    Ok(ThreeDsPage { page, order }.into_response())
 }
 
 #[derive(Deserialize)]

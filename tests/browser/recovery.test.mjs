@@ -188,7 +188,7 @@ test('«Забыли пароль?»: a new password by the emailed link; the ol
     await page.getByRole('button', { name: 'Войти', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    assert.equal((await alert.textContent()).trim(), 'Неверный email или пароль');
+    assert.equal((await alert.textContent()).trim(), 'Неверный логин или пароль.');
     assert.equal(await page.getByTestId('user-menu').count(), 0);
 
     await signInByPassword(page, who.email, fresh);

@@ -231,7 +231,7 @@ test('a new customer finds «ёлочные», pays by Mir card to a pickup poin
   });
 });
 
-test('two sellers in the cart: «Заказ придёт несколькими посылками», «другой продавец»', async (t) => {
+test('two sellers in the cart: «Заказ придёт 2 посылками», «другой продавец»', async (t) => {
   await inBrowser(t, async (newContext) => {
     const page = await (await newContext()).newPage();
 
@@ -250,7 +250,7 @@ test('two sellers in the cart: «Заказ придёт несколькими 
     assert.equal(await page.locator('li[data-line]').count(), 2);
     assert.equal((await page.getByTestId('total').textContent()).trim(), rubles(first.price + second.price));
 
-    await heading(page, 'Заказ придёт несколькими посылками: 2 посылки').waitFor();
+    await heading(page, 'Заказ придёт 2 посылками').waitFor();
     assert.equal(await heading(page, 'Всё приедет одной посылкой').count(), 0);
     const parcels = page.locator('ol.parcels > li');
     assert.equal(await parcels.count(), 2);

@@ -180,7 +180,7 @@ async fn wrong_password_and_unknown_login_get_one_answer() {
         .expect(401);
     for r in [&wrong, &unknown, &phone] {
         assert_eq!(r.code(), "invalid_credentials");
-        assert_eq!(r.json()["error"]["message"], "Неверный email или пароль");
+        assert_eq!(r.json()["error"]["message"], "Неверный логин или пароль.");
     }
 }
 
