@@ -1,13 +1,38 @@
-//! One error type with stable snake_case codes. Handlers return it; the `render_errors`
-//! middleware turns it into `{"error":{"code","message"}}` for the API or a friendly page for
-//! the site, in the request's language (it knows the request, the error does not).
+//! One error type with stable snake_case codes. Rules return it with a [`Kind`] — what went
+//! wrong, in the domain's words — and no HTTP: `web::http_error` alone maps kinds to statuses,
+//! and the `render_errors` middleware turns an error into `{"error":{"code","message"}}` for
+//! the API or a friendly page for the site, in the request's language (it knows the request,
+//! the error does not).
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+/// What kind of failure an error is; `web` maps each to one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The input is wrong (a field, a code, a limit of the request itself).
+    Invalid,
+    /// No session, or credentials that do not match.
+    Unauthorized,
+    /// Signed in, but not allowed (yet): a fresh sign-in, a captcha, someone else's thing.
+    Forbidden,
+    NotFound,
+    /// The state moved on: out of stock, already paid, the cart changed.
+    Conflict,
+    /// The payment was refused.
+    PaymentDeclined,
+    /// Too many tries: come back after `retry_after` seconds.
+    Limited,
+    /// A bounded pool is full: try again in a moment.
+    Busy,
+    Internal,
+    // Failures only the HTTP layer produces (its own rejections).
+    MethodNotAllowed,
+    Timeout,
+    TooLarge,
+    UnsupportedMediaType,
+}
 
 #[derive(Debug, Clone)]
 pub struct AppError {
-    pub status: StatusCode,
+    pub kind: Kind,
     pub code: &'static str,
     /// Arguments for the localised message `error-<code>`.
     pub args: Vec<(&'static str, String)>,
@@ -17,9 +42,9 @@ pub struct AppError {
 }
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str) -> Self {
+    pub fn new(kind: Kind, code: &'static str) -> Self {
         Self {
-            status,
+            kind,
             code,
             args: Vec::new(),
             retry_after: None,
@@ -27,43 +52,50 @@ impl AppError {
         }
     }
     pub fn bad_request(code: &'static str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code)
+        Self::new(Kind::Invalid, code)
     }
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
+        Self::new(Kind::Unauthorized, "unauthorized")
     }
-    /// A 401 about the credentials given (not about a missing session).
+    /// A refusal of the credentials given (not about a missing session).
     pub fn unauthorized_with(code: &'static str) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code)
+        Self::new(Kind::Unauthorized, code)
     }
     pub fn forbidden(code: &'static str) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code)
+        Self::new(Kind::Forbidden, code)
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found")
+        Self::new(Kind::NotFound, "not_found")
+    }
+    /// Not found, with the code that says what («order_not_found», «address_not_found»…).
+    pub fn missing(code: &'static str) -> Self {
+        Self::new(Kind::NotFound, code)
     }
     pub fn conflict(code: &'static str) -> Self {
-        Self::new(StatusCode::CONFLICT, code)
+        Self::new(Kind::Conflict, code)
     }
-    /// 429 with `Retry-After` in whole seconds (at least 1).
+    pub fn declined(code: &'static str) -> Self {
+        Self::new(Kind::PaymentDeclined, code)
+    }
+    /// Too many tries, with a wait in whole seconds (at least 1).
     pub fn too_many(code: &'static str, retry_after_secs: i64) -> Self {
         let secs = retry_after_secs.max(1);
         Self {
             retry_after: Some(secs),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code)
+            ..Self::new(Kind::Limited, code)
         }
         .arg("seconds", secs.to_string())
     }
-    /// 503 with `Retry-After`: a bounded pool is full; try again in a moment.
+    /// A bounded pool is full; try again in a moment.
     pub fn busy() -> Self {
         Self {
             retry_after: Some(1),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "server_busy")
+            ..Self::new(Kind::Busy, "server_busy")
         }
     }
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        Self::new(Kind::Internal, "internal")
     }
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.args.push((name, value.into()));
@@ -73,40 +105,9 @@ impl AppError {
         self.details.push((name, value.into()));
         self
     }
-
-    /// The code a bare status maps to, for responses made by layers (405, 413, 408, …).
-    pub fn from_status(status: StatusCode) -> Self {
-        let code = match status.as_u16() {
-            400 => "bad_request",
-            401 => "unauthorized",
-            403 => "forbidden",
-            404 => "not_found",
-            405 => "method_not_allowed",
-            408 => "timeout",
-            413 => "body_too_large",
-            415 => "unsupported_media_type",
-            422 => "invalid_body",
-            429 => "too_many_requests",
-            _ if status.is_server_error() => "internal",
-            _ => "bad_request",
-        };
-        Self::new(status, code)
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        // The body is written by `web::render_errors`, which knows the language and the
-        // kind of client; a bare error still carries a correct status.
-        let mut res = self.status.into_response();
-        if let Some(secs) = self.retry_after {
-            res.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(secs),
-            );
-        }
-        res.extensions_mut().insert(self);
-        res
+    /// A mistake of the client's (the input, the state, a limit), not of the server.
+    pub fn is_client_error(&self) -> bool {
+        !matches!(self.kind, Kind::Internal | Kind::Busy | Kind::Timeout)
     }
 }
 

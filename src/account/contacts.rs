@@ -258,10 +258,7 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<b
     .fetch_optional(&state.db)
     .await?;
     let Some((id, customer_id, kind, old, new)) = row else {
-        return Err(AppError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "revert_link_invalid",
-        ));
+        return Err(AppError::missing("revert_link_invalid"));
     };
     let claimed = sqlx::query(
         "UPDATE contact_changes SET reverted_at = $1 WHERE id = $2 AND reverted_at IS NULL",
@@ -272,10 +269,7 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<b
     .await?
     .rows_affected();
     if claimed != 1 {
-        return Err(AppError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "revert_link_invalid",
-        ));
+        return Err(AppError::missing("revert_link_invalid"));
     }
     let sql = if kind == "phone" {
         "UPDATE customers SET phone = $1 WHERE id = $2 AND phone = $3"

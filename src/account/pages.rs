@@ -313,7 +313,7 @@ async fn personal_submit(
         Err(e) => {
             let msg = crate::web::error_message(page.l, &e);
             let mut res = personal_view(page, &auth.customer, Some(msg), None).into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }
@@ -386,7 +386,7 @@ async fn start_contact_change(
             page.here = "/account/personal".into();
             let msg = crate::web::error_message(page.l, &e);
             let mut res = personal_view(page, &auth.customer, Some(msg), None).into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }
@@ -461,7 +461,7 @@ async fn contact_code_submit(
             let mut res = contact_code_view(&state, page, &auth, &f.flow, Some(msg))
                 .await?
                 .into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }
@@ -498,7 +498,7 @@ async fn password_submit(
             let mut res = security_view(&state, page, &auth, Some(msg), None)
                 .await?
                 .into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }

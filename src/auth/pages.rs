@@ -169,7 +169,7 @@ fn form_error(
     let mut p = LoginPage::new(page, by, value, next, Some(msg));
     p.captcha = captcha;
     let mut res = p.into_response();
-    *res.status_mut() = e.status;
+    *res.status_mut() = e.status();
     res
 }
 
@@ -288,7 +288,7 @@ async fn register_submit(
     match started {
         Ok(s) => Redirect::to(&code_page_url(&s.flow_id, "/account")).into_response(),
         Err(e) => {
-            let status = e.status;
+            let status = e.status();
             let mut page = page;
             page.here = "/register".into();
             let captcha = match captcha_after(&state, &e, &ip.to_string()).await {
@@ -454,7 +454,7 @@ pub async fn signed_in_redirect(
     s: &codes::SignedIn,
     next: &str,
 ) -> AppResult<Response> {
-    crate::cart::merge_at_sign_in(state, headers, &s.customer.id).await?;
+    crate::web::extract::merge_at_sign_in(state, headers, &s.customer.id).await?;
     // A new account opened from these pages: the sign-in and registration forms carry the
     // personal-data consent (152-ФЗ), and its moment is kept.
     if s.created {
@@ -467,7 +467,10 @@ pub async fn signed_in_redirect(
                 header::SET_COOKIE,
                 super::api::session_cookie(state, &s.token),
             ),
-            (header::SET_COOKIE, crate::cart::clear_guest_cookie(state)),
+            (
+                header::SET_COOKIE,
+                crate::web::extract::clear_guest_cookie(state),
+            ),
             (
                 header::LOCATION,
                 axum::http::HeaderValue::from_str(next).map_err(AppError::internal)?,
@@ -526,7 +529,7 @@ async fn rerender(
     let mut p = CodePage::new(page, flow.id, next, view, Some(msg));
     p.captcha = captcha_after(state, &e, ip).await?;
     let mut res = p.into_response();
-    *res.status_mut() = e.status;
+    *res.status_mut() = e.status();
     if let Some(secs) = e.retry_after {
         res.headers_mut().insert(header::RETRY_AFTER, secs.into());
     }

@@ -150,7 +150,7 @@ pub async fn remove_favorite_of(
 
 pub async fn add(state: &AppState, customer_id: &str, product_id: &str) -> AppResult<()> {
     if crate::catalog::get(state, product_id).await?.is_none() {
-        return Err(AppError::new(StatusCode::NOT_FOUND, "product_not_found"));
+        return Err(AppError::missing("product_not_found"));
     }
     sqlx::query(
         "INSERT INTO favorites (customer_id, product_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

@@ -6,11 +6,8 @@ pub mod api;
 pub mod pages;
 
 use crate::app::AppState;
-use crate::auth::sessions::MaybeAuthenticated;
 use crate::catalog::Product;
 use crate::error::{AppError, AppResult};
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use serde::Serialize;
 
 /// Parcels split above this weight (PRODUCT §2).
@@ -154,50 +151,9 @@ pub async fn product_ids(
     Ok(ids.into_iter().collect())
 }
 
-fn guest_owner(token: &str) -> String {
+/// The cart owner key of a guest cart token (its hash: the token itself is never stored).
+pub fn guest_owner(token: &str) -> String {
     format!("guest:{}", &crate::auth::token_hash(token)[..32])
-}
-
-impl FromRequestParts<AppState> for CartOwner {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if let Some(cached) = parts.extensions.get::<CartOwner>() {
-            return Ok(cached.clone());
-        }
-        let auth = MaybeAuthenticated::from_request_parts(parts, state).await?;
-        let guest = guest_token(&parts.headers);
-        let owner = match (auth.0, guest) {
-            (Some(a), guest) => {
-                if let Some(g) = guest {
-                    merge(state, &guest_owner(&g), &a.customer.id).await?;
-                }
-                CartOwner {
-                    owner: a.customer.id.clone(),
-                    customer_id: Some(a.customer.id),
-                    new_cookie: None,
-                }
-            }
-            (None, Some(g)) => CartOwner {
-                owner: guest_owner(&g),
-                customer_id: None,
-                new_cookie: None,
-            },
-            (None, None) => {
-                let token = crate::auth::new_token();
-                CartOwner {
-                    owner: guest_owner(&token),
-                    customer_id: None,
-                    new_cookie: Some(token),
-                }
-            }
-        };
-        parts.extensions.insert(owner.clone());
-        Ok(owner)
-    }
 }
 
 /// Moves a guest cart into the customer's (quantities add up, capped by stock). The guest
@@ -259,28 +215,6 @@ pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResul
     Ok(())
 }
 
-/// Merges the request's guest cart (if any) into the customer's at sign-in; the answer should
-/// then clear the guest cookie ([`clear_guest_cookie`]).
-pub async fn merge_at_sign_in(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    customer_id: &str,
-) -> AppResult<()> {
-    match guest_token(headers) {
-        Some(g) => merge(state, &guest_owner(&g), customer_id).await,
-        None => Ok(()),
-    }
-}
-
-/// The `Set-Cookie` that forgets the guest cart cookie (its lines now belong to an account).
-pub fn clear_guest_cookie(state: &AppState) -> axum::http::HeaderValue {
-    crate::web::set_cookie(state, CART_COOKIE, "", Some(0), false)
-}
-
-fn guest_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    crate::web::cookie(headers, CART_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64)
-}
-
 /// How many items (the sum of quantities) the owner's cart holds, for the header's counter.
 pub async fn item_count(state: &AppState, owner: &CartOwner) -> AppResult<i64> {
     if owner.new_cookie.is_some() {
@@ -306,7 +240,7 @@ pub async fn set_quantity(
     }
     let product = crate::catalog::get(state, product_id)
         .await?
-        .ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "product_not_found"))?;
+        .ok_or_else(|| AppError::missing("product_not_found"))?;
     if quantity == 0 {
         return remove(state, owner, product_id).await;
     }

@@ -124,7 +124,7 @@ async fn respond(
             let cart = super::load(state, &owner.owner, page.l).await?;
             let error = Some(error_message(page.l, &e));
             let mut res = CartPage { page, cart, error }.into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }

@@ -72,7 +72,7 @@ async fn one(State(state): State<AppState>, Path(id): Path<String>) -> AppResult
     super::get(&state, &id)
         .await?
         .map(Json)
-        .ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "product_not_found"))
+        .ok_or_else(|| AppError::missing("product_not_found"))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

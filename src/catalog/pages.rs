@@ -164,13 +164,13 @@ async fn list(
             };
             match super::browse(&state, &b, step * STEP).await {
                 Ok((p, t)) => (p, t, None),
-                Err(e) if e.status.is_client_error() => (Vec::new(), 0, Some(e)),
+                Err(e) if e.is_client_error() => (Vec::new(), 0, Some(e)),
                 Err(e) => return Err(e),
             }
         }
         Err(e) => (Vec::new(), 0, Some(e)),
     };
-    let status = error.as_ref().map(|e| e.status);
+    let status = error.as_ref().map(|e| e.status());
     let error = error.map(|e| crate::web::error_message(page.l, &e));
     let mut res = ListPage {
         q: q.q.unwrap_or_default(),

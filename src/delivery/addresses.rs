@@ -4,7 +4,6 @@
 
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use axum::http::StatusCode;
 use serde::Serialize;
 
 /// The most addresses one customer keeps.
@@ -24,7 +23,7 @@ fn as_bool<S: serde::Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 fn not_found() -> AppError {
-    AppError::new(StatusCode::NOT_FOUND, "address_not_found")
+    AppError::missing("address_not_found")
 }
 
 /// An address as typed: spaces collapsed, 5–300 characters.

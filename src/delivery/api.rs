@@ -202,7 +202,7 @@ async fn remember(
 ) -> AppResult<StatusCode> {
     super::get(&state, &b.pickup_point_id)
         .await?
-        .ok_or_else(|| AppError::new(StatusCode::NOT_FOUND, "pickup_point_not_found"))?;
+        .ok_or_else(|| AppError::missing("pickup_point_not_found"))?;
     super::remember(&state, &auth.customer.id, &b.pickup_point_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

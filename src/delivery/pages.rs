@@ -232,7 +232,7 @@ async fn address_add(
             let mut res = addresses_view(&state, page, &auth, text, Some(msg), None)
                 .await?
                 .into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }

@@ -218,7 +218,7 @@ async fn list(
 }
 
 fn not_found() -> AppError {
-    AppError::new(StatusCode::NOT_FOUND, "order_not_found")
+    AppError::missing("order_not_found")
 }
 
 /// One order with every line, payment, delivery and its timeline. Another customer's is 404.

@@ -108,9 +108,8 @@ async fn resolve_payment(
             .bind(customer)
             .fetch_optional(&state.db)
             .await?;
-            let (brand, last4, m, y) = row.ok_or_else(|| {
-                AppError::new(axum::http::StatusCode::NOT_FOUND, "saved_card_not_found")
-            })?;
+            let (brand, last4, m, y) =
+                row.ok_or_else(|| AppError::missing("saved_card_not_found"))?;
             if (y as i32, m as u32) < now_year_month(now) {
                 return Err(AppError::bad_request("card_expired"));
             }
@@ -177,10 +176,7 @@ pub async fn forget_card(state: &AppState, customer: &str, id: &str) -> AppResul
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(AppError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "saved_card_not_found",
-        ));
+        return Err(AppError::missing("saved_card_not_found"));
     }
     Ok(())
 }
@@ -367,9 +363,7 @@ async fn place_new(
             let p = delivery::get(state, id)
                 .await?
                 .filter(|p| p.kind == kind.as_str())
-                .ok_or_else(|| {
-                    AppError::new(axum::http::StatusCode::NOT_FOUND, "pickup_point_not_found")
-                })?;
+                .ok_or_else(|| AppError::missing("pickup_point_not_found"))?;
             if !p.fits(&delivery::cart_parcels(state, customer).await?) {
                 return Err(AppError::conflict("parcel_does_not_fit"));
             }
@@ -443,10 +437,7 @@ async fn place_new(
     settle(state, &order_id, &reference, outcome).await?;
     if outcome == Outcome::Declined {
         // Nothing was taken: the order is gone, the cart and the stock are as they were.
-        return Err(AppError::new(
-            axum::http::StatusCode::PAYMENT_REQUIRED,
-            "payment_declined",
-        ));
+        return Err(AppError::declined("payment_declined"));
     }
     if let Some(p) = &point_id {
         delivery::remember(state, customer, p).await?;
@@ -466,7 +457,7 @@ async fn place_new(
     // Gone only when the reconciler declined an attempt the acquirer never answered.
     replay(state, customer, key)
         .await?
-        .ok_or_else(|| AppError::new(axum::http::StatusCode::PAYMENT_REQUIRED, "payment_declined"))
+        .ok_or_else(|| AppError::declined("payment_declined"))
 }
 
 /// The answer a request with this key already got, if it finished: the order (201 when paid,
@@ -1473,8 +1464,7 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
             .bind(number)
             .fetch_optional(&state.db)
             .await?;
-    let (id, current) =
-        row.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "order_not_found"))?;
+    let (id, current) = row.ok_or_else(|| AppError::missing("order_not_found"))?;
     if status == "cancelled" {
         return cancel(state, &id).await;
     }

@@ -304,7 +304,7 @@ async fn checkout_submit(
             let mut res = checkout_view(&state, page, &auth, Kept::of(&f), Some(msg))
                 .await?
                 .into_response();
-            *res.status_mut() = e.status;
+            *res.status_mut() = e.status();
             Ok(res)
         }
     }
@@ -698,7 +698,7 @@ async fn purchases_page(
         }
     }
     sellers.sort_by(|a, b| a.1.cmp(&b.1));
-    let status = error.as_ref().map(|e| e.status);
+    let status = error.as_ref().map(|e| e.status());
     let mut res = PurchasesPage {
         error: error.map(|e| error_message(page.l, &e)),
         categories: crate::catalog::categories(&state).await?,

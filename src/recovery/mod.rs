@@ -96,7 +96,7 @@ pub async fn token_account(state: &AppState, token: &str) -> AppResult<String> {
     .bind(now)
     .fetch_optional(&state.db)
     .await?;
-    id.ok_or_else(|| AppError::new(axum::http::StatusCode::NOT_FOUND, "recovery_link_invalid"))
+    id.ok_or_else(|| AppError::missing("recovery_link_invalid"))
 }
 
 /// `POST /recovery/{token}/phone`: a code to the NEW phone, by SMS or call.
@@ -177,10 +177,7 @@ pub async fn complete(
     .await?
     .rows_affected();
     if used != 1 {
-        return Err(AppError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "recovery_link_invalid",
-        ));
+        return Err(AppError::missing("recovery_link_invalid"));
     }
     if let Some(phone) = &new_phone {
         sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")

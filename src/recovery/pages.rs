@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn with_status(mut res: Response, e: &AppError) -> Response {
-    *res.status_mut() = e.status;
+    *res.status_mut() = e.status();
     res
 }
 

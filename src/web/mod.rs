@@ -3,6 +3,8 @@
 
 pub mod csrf;
 pub mod docs;
+pub mod extract;
+mod http_error;
 pub mod layout;
 
 use crate::app::AppState;
@@ -248,18 +250,18 @@ pub async fn render_errors(
         for (k, v) in &err.details {
             body["error"][*k] = serde_json::Value::String(v.clone());
         }
-        let mut out = (err.status, axum::Json(body)).into_response();
+        let mut out = (err.status(), axum::Json(body)).into_response();
         copy_retry_after(&res, &mut out);
         return out;
     }
-    if err.status == StatusCode::UNAUTHORIZED {
+    if err.status() == StatusCode::UNAUTHORIZED {
         let target = format!(
             "/login?next={}",
             url::form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>()
         );
         return axum::response::Redirect::to(&target).into_response();
     }
-    let mut out = layout::error_page(&state, locale, err.status, err.code, &message);
+    let mut out = layout::error_page(&state, locale, err.status(), err.code, &message);
     copy_retry_after(&res, &mut out);
     out
 }
