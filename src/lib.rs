@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod delivery;
+pub mod domain;
 pub mod error;
 pub mod housekeeping;
 pub mod i18n;

@@ -84,7 +84,7 @@ async fn account(
     let mut underway = Vec::new();
     for order in orders
         .into_iter()
-        .filter(|o| !matches!(o.status.as_str(), "received" | "cancelled"))
+        .filter(|o| !o.status.is_finished())
         .take(5)
     {
         let parcels = crate::orders::parcels(&state, &order, page.l).await?;

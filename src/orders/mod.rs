@@ -21,15 +21,7 @@ use serde::Serialize;
 /// Unpaid orders are cancelled after this long.
 pub const PAY_WITHIN_MS: i64 = 30 * 60_000;
 
-pub const STATUSES: &[&str] = &[
-    "awaiting_payment",
-    "paid",
-    "assembling",
-    "shipped",
-    "ready_for_pickup",
-    "received",
-    "cancelled",
-];
+pub use crate::domain::order::OrderStatus;
 
 #[derive(Debug, Clone)]
 pub enum Delivery {
@@ -216,21 +208,53 @@ pub struct OrderLine {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Event {
-    pub status: String,
+    pub status: OrderStatus,
     pub at: String,
+}
+
+/// Where an order goes and who collects it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderDelivery {
+    /// `pickup_point`, `parcel_locker` or `courier`.
+    pub method: String,
+    pub pickup_point_id: Option<String>,
+    pub address: String,
+    pub recipient: OrderRecipient,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderRecipient {
+    pub name: String,
+    pub phone: String,
+}
+
+/// How an order is paid: a card (brand, last digits) or a wallet, and bonuses «Спасибо».
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderPayment {
+    /// `card` or `wallet`.
+    pub method: String,
+    pub card_brand: Option<String>,
+    pub provider: Option<String>,
+    pub card_last4: Option<String>,
+    /// The order total, kopecks.
+    pub amount: i64,
+    /// Paid with bonuses «Спасибо», kopecks.
+    pub spasibo: i64,
+    /// Paid by the card or wallet, kopecks.
+    pub card_amount: i64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Order {
     pub number: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub placed_at: String,
     pub received_at: Option<String>,
     pub goods_total: i64,
     pub delivery_cost: i64,
     pub total: i64,
-    pub delivery: serde_json::Value,
-    pub payment: serde_json::Value,
+    pub delivery: OrderDelivery,
+    pub payment: OrderPayment,
     pub lines: Vec<OrderLine>,
     pub timeline: Vec<Event>,
     /// Where the customer confirms the payment (3-D Secure, wallets), while it waits.
@@ -241,7 +265,7 @@ pub struct Order {
 impl Order {
     /// Whether the money was ever taken (a cancelled order may have been paid and refunded).
     pub fn was_paid(&self) -> bool {
-        self.timeline.iter().any(|e| e.status == "paid")
+        self.timeline.iter().any(|e| e.status == OrderStatus::Paid)
     }
     /// How many items (the sum of quantities) the order holds.
     pub fn items_count(&self) -> i64 {
@@ -250,25 +274,25 @@ impl Order {
     /// «Мир ·· 0004» for a card, the wallet's name for a wallet.
     pub fn paid_with(&self, l: &crate::i18n::Locale) -> String {
         let p = &self.payment;
-        match p["provider"].as_str() {
+        match &p.provider {
             Some(w) => l.t(&format!("wallet-{w}")),
             None => format!(
                 "{}\u{a0}·· {}",
-                crate::payments::brand_name_in(p["card_brand"].as_str().unwrap_or(""), *l),
-                p["card_last4"].as_str().unwrap_or("")
+                crate::payments::brand_name_in(p.card_brand.as_deref().unwrap_or(""), *l),
+                p.card_last4.as_deref().unwrap_or("")
             ),
         }
     }
     pub fn by_courier(&self) -> bool {
-        self.delivery["method"].as_str() == Some("courier")
+        self.delivery.method == "courier"
     }
     /// Bonuses «Спасибо» spent on the order, kopecks.
     pub fn spasibo(&self) -> i64 {
-        self.payment["spasibo"].as_i64().unwrap_or(0)
+        self.payment.spasibo
     }
     /// What the card or wallet pays (the total less bonuses).
     pub fn card_amount(&self) -> i64 {
-        self.payment["card_amount"].as_i64().unwrap_or(self.total)
+        self.payment.card_amount
     }
 }
 
@@ -478,7 +502,7 @@ async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option
         Some("pending") => return Err(AppError::conflict("idempotency_in_progress")),
         // Settled after the order was read: an approval and `paid` commit together, so the
         // order read again is paid (a declined one is gone).
-        Some(_) if row.status == "awaiting_payment" => {
+        Some(_) if row.status == OrderStatus::AwaitingPayment.as_str() => {
             match one_order(state, by_key, &[customer, key]).await? {
                 Some(again) => row = again,
                 None => return Ok(None),
@@ -488,8 +512,8 @@ async fn replay(state: &AppState, customer: &str, key: &str) -> AppResult<Option
     }
     let wallet = row.payment_method == "wallet";
     let mut order = order_of(row)?;
-    let paid = order.status != "awaiting_payment";
-    if order.status == "awaiting_payment" {
+    let paid = order.status != OrderStatus::AwaitingPayment;
+    if order.status == OrderStatus::AwaitingPayment {
         let page = if wallet { "wallet" } else { "3ds" };
         order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
     }
@@ -1136,33 +1160,41 @@ fn order_select(state: &AppState) -> &'static str {
 
 type LineRow = (String, String, String, String, i64, i64, i64);
 
+/// A stored status name as the enum (an unknown one is a bug, not user input).
+fn status_of(s: &str) -> AppResult<OrderStatus> {
+    OrderStatus::parse(s).ok_or_else(|| AppError::internal(format!("unknown order status {s}")))
+}
+
 fn order_of(row: OrderRow) -> AppResult<Order> {
     let bad = |e: serde_json::Error| AppError::internal(format!("order {}: {e}", row.number));
     let lines: Vec<LineRow> = serde_json::from_str(&row.lines_json).map_err(bad)?;
     let timeline: Vec<(String, i64)> = serde_json::from_str(&row.events_json).map_err(bad)?;
     Ok(Order {
         number: row.number,
-        status: row.status,
+        status: status_of(&row.status)?,
         placed_at: crate::clock::rfc3339(row.placed_at),
         received_at: row.received_at.map(crate::clock::rfc3339),
         goods_total: row.goods_total,
         delivery_cost: row.delivery_cost,
         total: row.total,
-        delivery: serde_json::json!({
-            "method": row.delivery_method,
-            "pickup_point_id": row.pickup_point_id,
-            "address": row.delivery_address,
-            "recipient": {"name": row.recipient_name, "phone": row.recipient_phone},
-        }),
-        payment: serde_json::json!({
-            "method": row.payment_method,
-            "card_brand": row.card_brand,
-            "provider": row.payment_provider,
-            "card_last4": row.card_last4,
-            "amount": row.total,
-            "spasibo": row.spasibo_amount,
-            "card_amount": row.total - row.spasibo_amount,
-        }),
+        delivery: OrderDelivery {
+            method: row.delivery_method,
+            pickup_point_id: row.pickup_point_id,
+            address: row.delivery_address,
+            recipient: OrderRecipient {
+                name: row.recipient_name,
+                phone: row.recipient_phone,
+            },
+        },
+        payment: OrderPayment {
+            method: row.payment_method,
+            card_brand: row.card_brand,
+            provider: row.payment_provider,
+            card_last4: row.card_last4,
+            amount: row.total,
+            spasibo: row.spasibo_amount,
+            card_amount: row.total - row.spasibo_amount,
+        },
         lines: lines
             .into_iter()
             .map(
@@ -1181,11 +1213,13 @@ fn order_of(row: OrderRow) -> AppResult<Order> {
             .collect(),
         timeline: timeline
             .into_iter()
-            .map(|(status, at)| Event {
-                status,
-                at: crate::clock::rfc3339(at),
+            .map(|(status, at)| {
+                Ok(Event {
+                    status: status_of(&status)?,
+                    at: crate::clock::rfc3339(at),
+                })
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
         payment_url: None,
     })
 }
@@ -1456,23 +1490,21 @@ async fn move_status(state: &AppState, id: &str, from: &str, to: &str) -> AppRes
 
 /// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
 pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<()> {
-    if !STATUSES.contains(&status) || status == "awaiting_payment" {
-        return Err(AppError::bad_request("invalid_status"));
-    }
+    let to = OrderStatus::parse(status)
+        .filter(|s| *s != OrderStatus::AwaitingPayment)
+        .ok_or_else(|| AppError::bad_request("invalid_status"))?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
             .bind(number)
             .fetch_optional(&state.db)
             .await?;
     let (id, current) = row.ok_or_else(|| AppError::missing("order_not_found"))?;
-    if status == "cancelled" {
+    if to == OrderStatus::Cancelled {
         return cancel(state, &id).await;
     }
-    // Only forward, and never out of a finished order: a cancelled order moved on and
-    // cancelled again would give its stock and bonuses back twice.
-    let step = |s: &str| STATUSES.iter().position(|x| *x == s);
-    let forward = step(status) > step(&current) && current != "cancelled" && current != "received";
-    if !forward || !move_status(state, &id, &current, status).await? {
+    if !status_of(&current)?.can_move_to(to)
+        || !move_status(state, &id, &current, to.as_str()).await?
+    {
         return Err(AppError::conflict("illegal_transition"));
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! Checkout, the sandbox 3-D Secure page, «Мои заказы» and «Купленные товары» pages.
 
-use super::{Delivery, Order, Payment, Purchase, PurchaseFilter};
+use super::{Delivery, Order, OrderStatus, Payment, Purchase, PurchaseFilter};
 use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::cart::Cart;
@@ -320,8 +320,10 @@ struct ThreeDsPage {
 impl ThreeDsPage {
     /// The wallet this payment goes through (none: a card's 3-D Secure).
     fn wallet(&self) -> Option<String> {
-        self.order.payment["provider"]
-            .as_str()
+        self.order
+            .payment
+            .provider
+            .as_ref()
             .map(|w| self.page.t(&format!("wallet-{w}")))
     }
     fn title(&self) -> String {
@@ -332,9 +334,7 @@ impl ThreeDsPage {
     }
     /// What the card or wallet is charged (the order less bonuses «Спасибо»).
     fn to_charge(&self) -> i64 {
-        self.order.payment["card_amount"]
-            .as_i64()
-            .unwrap_or(self.order.total)
+        self.order.card_amount()
     }
 }
 
@@ -352,7 +352,7 @@ async fn three_ds_page(
 ) -> AppResult<Response> {
     let (_, order) = own(&state, &auth, &number).await?;
     // Paid, cancelled or expired: nothing to confirm any more; the order page says what happened.
-    if order.status != "awaiting_payment" {
+    if order.status != OrderStatus::AwaitingPayment {
         return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
     }
     Ok(ThreeDsPage { page, order }.into_response())
@@ -373,7 +373,7 @@ async fn three_ds_submit(
     if d.decision.as_deref() == Some("confirm") {
         super::confirm_payment(&state, &id).await?;
         let (_, order) = own(&state, &auth, &number).await?;
-        if order.status != "awaiting_payment" && order.status != "cancelled" {
+        if order.was_paid() && order.status != OrderStatus::Cancelled {
             return Ok(Redirect::to(&format!("/orders/{number}/thanks")));
         }
     } else {
@@ -391,7 +391,7 @@ struct OrdersPage {
 }
 
 impl OrdersPage {
-    fn status(&self, s: &str) -> String {
+    fn status(&self, s: &OrderStatus) -> String {
         self.page.t(&format!("status-{s}"))
     }
 }
@@ -412,9 +412,9 @@ async fn orders_page(
     let orders = all
         .into_iter()
         .filter(|o| match tab.as_str() {
-            "received" => o.status == "received",
-            "cancelled" => o.status == "cancelled",
-            _ => o.status != "received" && o.status != "cancelled",
+            "received" => o.status == OrderStatus::Received,
+            "cancelled" => o.status == OrderStatus::Cancelled,
+            _ => !o.status.is_finished(),
         })
         .collect();
     Ok(OrdersPage { page, tab, orders })
@@ -433,24 +433,17 @@ impl OrderPage {
     fn phone(&self, e164: &str) -> String {
         crate::auth::format_phone(e164)
     }
-    fn status(&self, s: &str) -> String {
+    fn status(&self, s: &OrderStatus) -> String {
         self.page.t(&format!("status-{s}"))
     }
     fn pay_url(&self) -> String {
-        let via = if self.order.payment["provider"].is_string() {
+        let via = if self.order.payment.provider.is_some() {
             "wallet"
         } else {
             "3ds"
         };
         format!("/pay/{via}/{}", self.order.number)
     }
-}
-
-fn cancellable(order: &Order) -> bool {
-    matches!(
-        order.status.as_str(),
-        "awaiting_payment" | "paid" | "assembling"
-    )
 }
 
 async fn order_page(
@@ -462,7 +455,7 @@ async fn order_page(
     let (_, order) = own(&state, &auth, &number).await?;
     Ok(OrderPage {
         parcels: super::parcels(&state, &order, page.l).await?,
-        cancellable: cancellable(&order),
+        cancellable: order.status.is_cancellable(),
         page,
         order,
     })
@@ -484,7 +477,7 @@ async fn thanks_page(
     Path(number): Path<String>,
 ) -> AppResult<Response> {
     let (_, order) = own(&state, &auth, &number).await?;
-    if !order.was_paid() || order.status == "cancelled" {
+    if !order.was_paid() || order.status == OrderStatus::Cancelled {
         return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
     }
     Ok(ThanksPage {
@@ -520,7 +513,7 @@ async fn cancel_page(
     Path(number): Path<String>,
 ) -> AppResult<Response> {
     let (_, order) = own(&state, &auth, &number).await?;
-    if !cancellable(&order) {
+    if !order.status.is_cancellable() {
         return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
     }
     Ok(CancelPage {
