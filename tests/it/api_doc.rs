@@ -194,3 +194,13 @@ async fn the_reference_page_shows_every_operation_without_javascript() {
         assert!(res.text.contains(needle), "{file}");
     }
 }
+
+/// The whole document as a reviewed snapshot (`tests/it/snapshots/`): every change of the API —
+/// a field, a code, a parameter — shows in the diff of a change. Accept a deliberate one with
+/// `INSTA_UPDATE=always cargo test api_doc` (or `cargo insta review`).
+#[tokio::test]
+async fn the_api_document_changes_only_where_a_change_says_so() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/openapi.json", None).await.expect(200).json();
+    insta::assert_json_snapshot!("openapi", doc);
+}
