@@ -1,0 +1,251 @@
+//! Payment attempts and their answers: settling an approval or a refusal, refunds, and the
+//! reconciler that finishes what a crash left half-way.
+
+use super::*;
+
+/// Writes the acquirer's answer for an attempt: approved → the order is paid in the same
+/// transaction; declined → the order is undone (stock, bonuses and cart back); waiting for the
+/// customer → the attempt says so. An approval for an order that was cancelled meanwhile is
+/// refunded at once. Safe to run twice and on several nodes: every step is conditional.
+pub async fn settle(
+    state: &AppState,
+    order_id: &str,
+    reference: &str,
+    outcome: Outcome,
+) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let (st, id, reference_owned) = (state.clone(), order_id.to_owned(), reference.to_owned());
+    let refund: bool = crate::db::detached(crate::db::retrying(move || {
+        let (st, id, reference) = (st.clone(), id.clone(), reference_owned.clone());
+        async move {
+            let mut tx = crate::db::begin_write(&st.db).await?;
+            let refund = match outcome {
+                Outcome::Approved => {
+                    let moved = move_attempt(
+                        &mut tx,
+                        &reference,
+                        &["pending", "needs_confirmation"],
+                        "approved",
+                        now,
+                    )
+                    .await?;
+                    let paid = moved
+                        && sqlx::query(
+                            "UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment'",
+                        )
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                            == 1;
+                    if paid {
+                        add_event(&mut tx, &id, "paid", now).await?;
+                        false
+                    } else {
+                        // Approved, but the order is no longer waiting (cancelled), or the
+                        // attempt was given up before the approval came: the money is due back.
+                        // Marked in this transaction, given back after it, retried by
+                        // `reconcile`.
+                        let from: &[&str] = if moved {
+                            &["approved"]
+                        } else {
+                            // Not if it was approved already: that is a settle run twice.
+                            &["declined", "voided", "refund_due"]
+                        };
+                        move_attempt(&mut tx, &reference, from, "refund_due", now).await?
+                    }
+                }
+                Outcome::NeedsConfirmation => {
+                    move_attempt(&mut tx, &reference, &["pending"], "needs_confirmation", now)
+                        .await?;
+                    false
+                }
+                Outcome::Declined => {
+                    let from = ["pending", "needs_confirmation"];
+                    if move_attempt(&mut tx, &reference, &from, "declined", now).await? {
+                        undo_order(&mut tx, &id, now).await?;
+                    }
+                    false
+                }
+            };
+            tx.commit().await?;
+            Ok::<bool, sqlx::Error>(refund)
+        }
+    }))
+    .await?;
+    if refund {
+        give_back(state, reference).await?;
+    }
+    Ok(())
+}
+
+/// Moves a payment attempt to `to` if it is in one of `from` (at most four statuses); true
+/// when it moved.
+pub(super) async fn move_attempt(
+    tx: &mut sqlx::AnyConnection,
+    reference: &str,
+    from: &[&str],
+    to: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let any = |i: usize| from.get(i).or(from.first()).copied().unwrap_or("");
+    Ok(sqlx::query(
+        "UPDATE payment_attempts SET status = $2, updated_at = $3 \
+         WHERE reference = $1 AND status IN ($4, $5, $6, $7)",
+    )
+    .bind(reference)
+    .bind(to)
+    .bind(now)
+    .bind(any(0))
+    .bind(any(1))
+    .bind(any(2))
+    .bind(any(3))
+    .execute(tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Gives back the money of an attempt marked `refund_due`: refunds an approved charge (or
+/// drops one still waiting for the customer's confirmation) at the acquirer, then records it.
+/// A charge the acquirer never received is void once it is old enough not to be on its way.
+/// Safe to repeat: the acquirer refunds a reference once.
+pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let status = match payments::sandbox::status(&state.db, reference).await? {
+        Some(Outcome::Approved) => "refunded",
+        Some(_) => "voided",
+        None => {
+            let updated: Option<i64> =
+                sqlx::query_scalar("SELECT updated_at FROM payment_attempts WHERE reference = $1")
+                    .bind(reference)
+                    .fetch_optional(&state.db)
+                    .await?;
+            if updated.is_none_or(|at| at > now - UNANSWERED_MS) {
+                // Maybe still on its way: `reconcile` looks again.
+                return Ok(());
+            }
+            "voided"
+        }
+    };
+    payments::sandbox::refund(&state.db, reference, now).await?;
+    sqlx::query(
+        "UPDATE payment_attempts SET status = $2, updated_at = $3 WHERE reference = $1 AND status = 'refund_due'",
+    )
+    .bind(reference)
+    .bind(status)
+    .bind(now)
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// A declined first payment: the order never happened. Its stock, bonuses and cart lines go
+/// back and the order row goes (its attempt stays on record).
+pub(super) async fn undo_order(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let waiting = sqlx::query(
+        "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !waiting {
+        return Ok(());
+    }
+    release_goods(&mut *tx, id, true, now).await?;
+    for sql in [
+        "DELETE FROM order_events WHERE order_id = $1",
+        "DELETE FROM order_lines WHERE order_id = $1",
+        "DELETE FROM orders WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// An attempt the acquirer has no record of after this long never reached it (a crash before
+/// the call): it is declined. Younger ones may still be on their way.
+pub(super) const UNANSWERED_MS: i64 = 60_000;
+
+/// Finishes payment attempts left half-way — a crash between asking the acquirer and writing
+/// its answer, or a customer who confirmed on the bank's page while we were down: asks the
+/// acquirer about each open attempt and settles what it knows. Run at start-up and by the
+/// housekeeping job. Returns how many attempts were settled.
+pub async fn reconcile(state: &AppState) -> AppResult<usize> {
+    let now = state.clock.now_ms();
+    let open: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT order_id, reference, status, updated_at FROM payment_attempts \
+         WHERE status IN ('pending', 'needs_confirmation', 'refund_due') ORDER BY created_at LIMIT 1000",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let mut settled = 0;
+    for (order_id, reference, status, updated_at) in open {
+        if status == "refund_due" {
+            give_back(state, &reference).await?;
+            settled += 1;
+            continue;
+        }
+        let outcome = match payments::sandbox::status(&state.db, &reference).await? {
+            // Still with the customer (3-D Secure, a wallet page): nothing to do yet.
+            Some(Outcome::NeedsConfirmation) if status == "needs_confirmation" => continue,
+            Some(o) => o,
+            None if updated_at <= now - UNANSWERED_MS => Outcome::Declined,
+            None => continue,
+        };
+        settle(state, &order_id, &reference, outcome).await?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// Cancels orders whose payment did not arrive in time (30 minutes) and releases their stock.
+/// Returns how many were cancelled. Safe to run on several nodes at once.
+pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
+    // An approval that arrived but was not written yet pays its order instead.
+    reconcile(state).await?;
+    let now = state.clock.now_ms();
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE status = 'awaiting_payment' AND pay_deadline < $1",
+    )
+    .bind(now)
+    .fetch_all(&state.db)
+    .await?;
+    let mut n = 0;
+    for id in ids {
+        match cancel(state, &id).await {
+            Ok(()) => n += 1,
+            Err(e) if e.code == "order_not_cancellable" => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The 3-D Secure (or wallet) page's «Подтвердить»: the bank approves the waiting charge, and
+/// the order is paid with the approval in one transaction.
+pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let reference: Option<String> = sqlx::query_scalar(
+        "SELECT a.reference FROM payment_attempts a JOIN orders o ON o.id = a.order_id \
+         WHERE a.order_id = $1 AND a.status = 'needs_confirmation' \
+         AND o.status = 'awaiting_payment' AND o.pay_deadline >= $2",
+    )
+    .bind(order_id)
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(reference) = reference else {
+        return Err(AppError::conflict("payment_not_pending"));
+    };
+    if !payments::sandbox::confirm(&state.db, &reference).await? {
+        return Err(AppError::conflict("payment_not_pending"));
+    }
+    settle(state, order_id, &reference, Outcome::Approved).await
+}
