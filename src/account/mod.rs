@@ -5,6 +5,7 @@ pub mod contacts;
 pub mod pages;
 
 use crate::auth::Contact;
+pub use crate::domain::actor::{Actor, ActorKind};
 use crate::db::{Db, new_id};
 use serde::Serialize;
 
@@ -191,34 +192,6 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// Who did something and from where, for the security log (SECURITY 32).
-#[derive(Debug, Clone, Default)]
-pub struct Actor {
-    pub ip: String,
-    pub user_agent: String,
-    pub kind: ActorKind,
-}
-
-/// Whose hand an event is: the customer (or whoever holds their session or contact), the
-/// shop's staff, or Kabinet itself (housekeeping, reconciliation).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ActorKind {
-    #[default]
-    Customer,
-    Staff,
-    System,
-}
-
-impl ActorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorKind::Customer => "customer",
-            ActorKind::Staff => "staff",
-            ActorKind::System => "system",
-        }
-    }
 }
 
 /// Appends to the security log. The log is append-only: nothing updates or deletes its rows.

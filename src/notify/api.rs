@@ -51,9 +51,9 @@ async fn outbox(
         .dev_outbox()
         .filter(|_| !proxied && (ip.is_loopback() || ip.to_canonical().is_loopback()))
         .ok_or_else(AppError::not_found)?;
-    let key = crate::auth::parse_phone(&q.to, &state.config.allowed_countries)
+    let key = crate::domain::identity::parse_phone(&q.to, &state.config.allowed_countries)
         .ok()
-        .or_else(|| crate::auth::parse_email(&q.to))
+        .or_else(|| crate::domain::identity::parse_email(&q.to))
         .unwrap_or_else(|| q.to.trim().to_owned());
     Ok(Json(OutboxList {
         items: dev.for_recipient(&key),

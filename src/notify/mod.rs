@@ -9,7 +9,7 @@ pub mod api;
 pub mod dev;
 pub mod transports;
 
-use crate::auth::Channel;
+use crate::domain::identity::Channel;
 use crate::clock::Clock;
 use crate::db::{Db, new_id};
 use std::sync::Arc;

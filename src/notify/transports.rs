@@ -2,7 +2,7 @@
 //! usual Russian kind (api key, recipient and text as form parameters). A channel with no
 //! provider configured is served by the dev outbox alone (the tap already has the message).
 
-use crate::auth::Channel;
+use crate::domain::identity::Channel;
 use crate::config::{Sms, Smtp};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;

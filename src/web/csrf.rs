@@ -51,7 +51,7 @@ pub async fn csrf_cookie(
     let (token, fresh) = match (session, existing) {
         (Some(s), _) => (session_bound(&state.keys.csrf, &s), false),
         (None, Some(t)) => (t, false),
-        (None, None) => (crate::auth::new_token(), true),
+        (None, None) => (crate::domain::identity::new_token(), true),
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
@@ -95,7 +95,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| AppError::bad_request("body_too_large"))?;
         let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::bad_request("invalid_body"))?;
-        let ok = expected.is_some_and(|t| crate::auth::same_digest(&t.0, &field.csrf));
+        let ok = expected.is_some_and(|t| crate::domain::identity::same_digest(&t.0, &field.csrf));
         if !ok {
             return Err(AppError::forbidden("csrf_failed"));
         }

@@ -82,7 +82,7 @@ impl Page {
     }
     /// Kopecks as roubles: «1 299 ₽».
     pub fn money(&self, k: impl Num) -> String {
-        crate::catalog::rubles(k.num())
+        crate::domain::money::rubles(k.num())
     }
     /// Grams as kilograms: «10,3 кг».
     pub fn kg(&self, g: impl Num) -> String {

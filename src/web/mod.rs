@@ -99,7 +99,7 @@ impl FromRequestParts<AppState> for ClientIp {
 }
 
 /// Who is acting, for limits and the security log.
-impl FromRequestParts<AppState> for crate::account::Actor {
+impl FromRequestParts<AppState> for crate::domain::actor::Actor {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(
         parts: &mut Parts,
@@ -117,7 +117,7 @@ impl FromRequestParts<AppState> for crate::account::Actor {
         Ok(Self {
             ip,
             user_agent,
-            kind: crate::account::ActorKind::Customer,
+            kind: crate::domain::actor::ActorKind::Customer,
         })
     }
 }

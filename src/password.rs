@@ -285,7 +285,7 @@ pub fn is_common(password: &str) -> bool {
 }
 
 /// The bundled list, see the module docs.
-const COMMON_LIST: &str = include_str!("../../data-src/common-passwords.txt");
+const COMMON_LIST: &str = include_str!("../data-src/common-passwords.txt");
 
 /// The list folded like the input; entries the length rule refuses anyway are left out.
 static COMMON: LazyLock<HashSet<String>> = LazyLock::new(|| {
