@@ -1,4 +1,4 @@
-//! Application state, router assembly, start-up and shutdown.
+//! Router assembly, start-up and shutdown (the state itself is `crate::state`).
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -22,36 +21,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub struct Inner {
-    pub db: Db,
-    pub config: Config,
-    pub clock: Arc<dyn Clock>,
-    /// Keys derived from the server secret, one per purpose (SECURITY 3, 34).
-    pub keys: crate::keys::Keys,
-    pub notifier: Notifier,
-    /// Argon2id with a bounded pool (SECURITY 15).
-    pub hasher: crate::auth::password::Hasher,
-    /// Host of the base URL, for the WebOTP line of SMS texts.
-    pub host: String,
-    /// The configured public URL, without a trailing slash.
-    pub base_url: String,
-    pub cookie_name: &'static str,
-    pub openapi_json: String,
-    /// The shop's time zone: pages and messages show times in it.
-    pub zone: jiff::tz::TimeZone,
-    /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
-    pub points: crate::delivery::PointIndex,
-}
-
-#[derive(Clone)]
-pub struct AppState(pub Arc<Inner>);
-
-impl Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
+pub use crate::state::{AppState, Inner};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -152,7 +122,7 @@ impl Application {
         let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
             .merge(crate::auth::api::router())
             .merge(crate::account::api::router())
-            .merge(crate::notify::api::router())
+            .merge(crate::web::dev_outbox::router())
             .merge(crate::recovery::api::router())
             .merge(crate::catalog::api::router())
             .merge(crate::cart::api::router())

@@ -3,9 +3,9 @@
 //! along, and deletes what has served its time, in batches. Every node reloads its pickup-point
 //! index when the network changed (that is per node, not under the lease).
 
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::limits::{DAY_MS, HOUR_MS};
+use crate::state::AppState;
 use std::time::Duration;
 
 /// A demo order's time at each step (`KABINET_DEMO_DELIVERY=1`).

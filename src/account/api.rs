@@ -2,12 +2,12 @@
 
 use super::contacts::{self, NamesPatch};
 use super::{Actor, Me, SecurityEvent};
-use crate::app::AppState;
 use crate::auth::api::{CodeValue, FlowStarted};
 use crate::auth::sessions::Authenticated;
 use crate::auth::{Channel, credentials};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
+use crate::state::AppState;
 use crate::web::{ApiJson, ClientIp};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -5,7 +5,6 @@
 //! «Это был не я» link (7 days) that puts it back and ends every session.
 
 use super::{Actor, CustomerRow};
-use crate::app::AppState;
 use crate::auth::codes::{self, Extra, Started};
 use crate::auth::credentials::{parse_name, require_fresh};
 use crate::auth::sessions::Authenticated;
@@ -13,6 +12,7 @@ use crate::auth::{Channel, Contact, Purpose, new_token, token_hash};
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
+use crate::state::AppState;
 
 const REVERT_TTL_MS: i64 = 7 * 86_400_000;
 

@@ -5,8 +5,8 @@ pub mod contacts;
 pub mod pages;
 
 use crate::auth::Contact;
-pub use crate::domain::actor::{Actor, ActorKind};
 use crate::db::{Db, new_id};
+pub use crate::domain::actor::{Actor, ActorKind};
 use serde::Serialize;
 
 /// A customer as stored.
@@ -159,7 +159,7 @@ pub async fn find_or_create(
 /// Demo data for an empty database: one customer with a name, so the header greets by name.
 /// Keeps when the customer agreed to the processing of personal data (the first time only).
 pub async fn record_consent(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     customer_id: &str,
 ) -> crate::error::AppResult<()> {
     sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
@@ -263,7 +263,7 @@ pub async fn recent_events(
 /// Sends a short notice about the account (a password changed, a contact replaced): an email
 /// uses `email-<key>-subject` / `email-<key>-body`, an SMS `sms-<key>`.
 pub async fn notify(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     channel: crate::auth::Channel,
     to: &str,
     locale: crate::i18n::Locale,
@@ -274,7 +274,7 @@ pub async fn notify(
 
 /// [`notify`] with message arguments and a link (e.g. «Это был не я»).
 pub async fn notify_with(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     channel: crate::auth::Channel,
     to: &str,
     locale: crate::i18n::Locale,

@@ -1,8 +1,8 @@
 //! «Личный кабинет» and «Безопасность» pages, plus the site's public pages.
 
-use crate::app::AppState;
 use crate::auth::sessions::{self, Authenticated};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::layout::Page;
 use askama::Template;

@@ -76,7 +76,7 @@ const TTL_MS: i64 = 10 * 60_000;
 /// Counted per address (hard cap only) before anything is drawn; drawn on the bounded CPU
 /// pool, so a flood of requests gets 429 or 503 instead of every core.
 pub async fn issue(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     ip: &str,
 ) -> crate::error::AppResult<(String, String)> {
     super::volume::guard(state, super::volume::Volume::Captchas, ip, None).await?;
@@ -105,7 +105,7 @@ pub async fn issue(
 /// Uses up a captcha (a wrong answer burns it too). Wrong, expired, reused and unknown
 /// captchas are all `invalid_captcha`.
 pub async fn redeem(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     id: &str,
     answer: &str,
 ) -> crate::error::AppResult<()> {

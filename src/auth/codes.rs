@@ -9,12 +9,12 @@ use super::{
     Channel, Contact, Purpose, code_hash, new_code, normalize_code, resend_wait_secs, same_digest,
 };
 use crate::account::{self, Actor, CustomerRow};
-use crate::app::AppState;
 use crate::db::{looks_like_id, new_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::{self, DAY_MS, HOUR_MS, Window, ceil_secs};
 use crate::notify::Message;
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Started {

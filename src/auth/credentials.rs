@@ -7,11 +7,11 @@ use super::sessions::Authenticated;
 use super::volume::{self, Volume};
 use super::{Channel, Contact, Purpose, parse_email, parse_phone};
 use crate::account::{self, Actor, CustomerRow};
-use crate::app::AppState;
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::HOUR_MS;
+use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 
 /// A pending registration, kept in its email flow until the code is confirmed.

@@ -4,9 +4,9 @@
 
 use super::{device_name, new_token, token_hash};
 use crate::account::CustomerRow;
-use crate::app::AppState;
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use serde::Serialize;
 
 /// The signed-in customer of this request.

@@ -5,9 +5,9 @@
 //! «антиспам-код». Only far above (the hard cap, 10× by default) does it answer 429.
 //! Each request is counted *before* its work, by [`crate::limits::reserve`].
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::limits::{self, HOUR_MS, Window};
+use crate::state::AppState;
 
 /// What is counted per address and hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

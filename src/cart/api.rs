@@ -1,11 +1,11 @@
 //! JSON API of the cart and favourites.
 
 use super::{Cart, CartOwner};
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::catalog::Product;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
+use crate::state::AppState;
 use crate::web::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};

@@ -5,9 +5,9 @@
 pub mod api;
 pub mod pages;
 
-use crate::app::AppState;
 use crate::catalog::Product;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use serde::Serialize;
 
 /// Parcels split above this weight (PRODUCT §2).

@@ -1,10 +1,10 @@
 //! «Корзина» and «Избранное» pages. Plain forms; the parcel plan is shown before checkout.
 
 use super::{Cart, CartOwner};
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::catalog::{Product, rubles};
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error_message;
 use crate::web::layout::Page;

@@ -1,8 +1,8 @@
 //! JSON API of the catalogue.
 
 use super::{Category, Product};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::web::ApiQuery;
 use axum::Json;
 use axum::extract::{Path, State};

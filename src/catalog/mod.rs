@@ -9,8 +9,8 @@ pub mod demo;
 pub mod import;
 pub mod pages;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use serde::Serialize;
 
 /// Lower case, ё→е, inner whitespace folded: what both stored text and queries become.

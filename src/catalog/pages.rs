@@ -1,8 +1,8 @@
 //! Catalogue pages: the list with search and categories, the product page, pictures.
 
 use super::{Category, Product, rubles};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::ApiQuery;
 use crate::web::layout::Page;
 use askama::Template;

@@ -2,8 +2,8 @@
 //! offers first. Every address a courier order goes to is kept, so a returning customer only
 //! confirms.
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use serde::Serialize;
 
 /// The most addresses one customer keeps.

@@ -2,10 +2,10 @@
 
 use super::addresses::Address;
 use super::{Filter, Kind, Point};
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::cart::CartOwner;
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::web::{ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -14,8 +14,8 @@ pub mod pages;
 
 pub use crate::points::{Kind, ParcelSize, Point, PointIndex, distance_m, index, version};
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Search filters shared by the API and the page.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +50,6 @@ pub async fn nearest(
         .points
         .nearest(lat, lon, limit, |p: &Point| filter.keep(p)))
 }
-
 
 /// A point to store: from the demo generator or an import file (`code` = the shop's own id).
 #[derive(Debug, Clone)]

@@ -2,10 +2,10 @@
 
 use super::Point;
 use super::api::PointQuery;
-use crate::app::AppState;
 use crate::auth::sessions::{Authenticated, MaybeAuthenticated};
 use crate::cart::CartOwner;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::layout::Page;
 use crate::web::{ApiQuery, error_message};

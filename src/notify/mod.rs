@@ -3,15 +3,14 @@
 //! deletes each row once sent, so no code stays at rest (SECURITY 3).
 //!
 //! The dev outbox (PRODUCT §3) is a tap at queue time: every message is logged to the console
-//! and kept in memory for `GET /api/v1/dev/outbox`, never in the database.
+//! and kept in memory for `GET /api/v1/dev/outbox`, never in the database. (Its endpoint lives with the HTTP plumbing: `web::dev_outbox`.)
 
-pub mod api;
 pub mod dev;
 pub mod transports;
 
-use crate::domain::identity::Channel;
 use crate::clock::Clock;
 use crate::db::{Db, new_id};
+use crate::domain::identity::Channel;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;

@@ -2,8 +2,8 @@
 //! usual Russian kind (api key, recipient and text as form parameters). A channel with no
 //! provider configured is served by the dev outbox alone (the tap already has the message).
 
-use crate::domain::identity::Channel;
 use crate::config::{Sms, Smtp};
+use crate::domain::identity::Channel;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};

@@ -1,10 +1,10 @@
 //! JSON API of checkout, orders and purchased items (PRODUCT §3).
 
 use super::{Delivery, Order, Payment, Purchase, PurchaseFilter};
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::delivery::Kind;
 use crate::error::{AppError, AppResult, ErrorBody};
+use crate::state::AppState;
 use crate::web::{ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -23,12 +23,12 @@ pub use settle::*;
 pub use status::*;
 pub use store::*;
 
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::cart;
 use crate::delivery::{self, Kind};
 use crate::error::{AppError, AppResult};
 use crate::payments::{self, Outcome};
+use crate::state::AppState;
 use serde::Serialize;
 
 /// Unpaid orders are cancelled after this long.

@@ -1,11 +1,11 @@
 //! Checkout, the sandbox 3-D Secure page, «Мои заказы» and «Купленные товары» pages.
 
 use super::{Delivery, Order, OrderStatus, Payment, Purchase, PurchaseFilter};
-use crate::app::AppState;
 use crate::auth::sessions::Authenticated;
 use crate::cart::Cart;
 use crate::delivery::{Kind, Point};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::layout::Page;
 use crate::web::{ApiQuery, error_message};

@@ -2,10 +2,10 @@
 
 use super::Evidence;
 use crate::account::Actor;
-use crate::app::AppState;
 use crate::auth::api::{CodeValue, FlowStarted};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
+use crate::state::AppState;
 use crate::web::{ApiJson, ClientIp};
 use axum::Json;
 use axum::extract::{Path, State};

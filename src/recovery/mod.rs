@@ -6,7 +6,6 @@ pub mod api;
 pub mod pages;
 
 use crate::account::{self, Actor};
-use crate::app::AppState;
 use crate::auth::codes::{self, Extra, Started};
 use crate::auth::volume::{self, Volume};
 use crate::auth::{Channel, Contact, Purpose, new_token, parse_email, token_hash};
@@ -14,6 +13,7 @@ use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::notify::Message;
+use crate::state::AppState;
 
 const LINK_TTL_MS: i64 = 3_600_000;
 /// Contact changes wait this long after a recovery (SECURITY 26).

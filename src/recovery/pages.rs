@@ -3,9 +3,9 @@
 
 use super::Evidence;
 use crate::account::Actor;
-use crate::app::AppState;
 use crate::auth::captcha;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::layout::{NoticePage, Page};
 use crate::web::{ApiQuery, ClientIp, error_message};

@@ -4,8 +4,8 @@
 //! (`kabinet_csrf`, `__Host-kabinet_csrf` on https; HttpOnly, SameSite=Strict). Every form
 //! carries the token in a hidden field, and [`CsrfForm`] refuses a body whose field differs.
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use axum::middleware::Next;

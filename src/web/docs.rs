@@ -4,8 +4,8 @@
 //! `static/docs.js` only adds sending a request from the «Попробовать» form.
 
 use super::layout::Page;
-use crate::app::AppState;
 use crate::i18n::Locale;
+use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;

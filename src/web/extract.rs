@@ -2,10 +2,10 @@
 //! cart a request works on (the account's, or a guest cookie's — merged at sign-in). The rules
 //! they call live in `auth` and `cart`; what a request carries is read here.
 
-use crate::app::AppState;
 use crate::auth::sessions::{Authenticated, MaybeAuthenticated, resolve};
 use crate::cart::{CART_COOKIE, CartOwner, guest_owner, merge};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};

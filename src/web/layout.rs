@@ -1,9 +1,9 @@
 //! What every page shares: language, the header's customer, the CSRF token, the footer switch.
 
 use super::csrf::CsrfToken;
-use crate::app::AppState;
 use crate::auth::sessions::MaybeAuthenticated;
 use crate::i18n::Locale;
+use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::FromRequestParts;

@@ -2,14 +2,15 @@
 //! error rendering, security headers, CSRF and cookies.
 
 pub mod csrf;
+pub mod dev_outbox;
 pub mod docs;
 pub mod extract;
 mod http_error;
 pub mod layout;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -1,10 +1,10 @@
 //! `GET /api/v1/dev/outbox` (PRODUCT §3): what would have been sent, for local use and tests.
 //! 404 when the dev outbox is off, and to any client not on this machine.
 
-use super::dev::DevItem;
-use crate::app::AppState;
+use super::{ApiQuery, ClientIp};
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::web::{ApiQuery, ClientIp};
+use crate::notify::dev::DevItem;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
