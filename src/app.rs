@@ -243,6 +243,10 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cart::http::count_for_header,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::csrf::csrf_cookie))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

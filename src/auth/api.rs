@@ -3,7 +3,7 @@
 use super::codes;
 use super::sessions::{self, Authenticated, SessionView};
 use super::{Channel, Purpose};
-use crate::account::{Actor, Me};
+use crate::customers::{Actor, Me};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -308,7 +308,7 @@ async fn logout(
 ) -> AppResult<Response> {
     sessions::end(&state, &auth, &auth.session_id).await?;
     let now = state.clock.now_ms();
-    crate::account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         &actor,
@@ -335,7 +335,7 @@ async fn logout_all(
 ) -> AppResult<Response> {
     sessions::end_all(&state, &auth, false).await?;
     let now = state.clock.now_ms();
-    crate::account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         &actor,
@@ -381,7 +381,7 @@ async fn end_other_sessions(
 ) -> AppResult<StatusCode> {
     sessions::end_all(&state, &auth, true).await?;
     let now = state.clock.now_ms();
-    crate::account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         &actor,
@@ -409,7 +409,7 @@ async fn end_session(
 ) -> AppResult<Response> {
     sessions::end(&state, &auth, &id).await?;
     let now = state.clock.now_ms();
-    crate::account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         &actor,

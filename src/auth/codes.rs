@@ -8,7 +8,7 @@
 use super::{
     Channel, Contact, Purpose, code_hash, new_code, normalize_code, resend_wait_secs, same_digest,
 };
-use crate::account::{self, Actor, CustomerRow};
+use crate::customers::{Actor, CustomerRow};
 use crate::db::{looks_like_id, new_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
@@ -568,9 +568,11 @@ pub async fn check(
 
 /// The customer behind a flow's contact, for the security log.
 async fn customer_of(state: &AppState, flow: &FlowRow) -> AppResult<Option<String>> {
-    Ok(account::by_contact(&state.db, &flow.contact_typed())
-        .await?
-        .map(|c| c.id))
+    Ok(
+        crate::customers::by_contact(&state.db, &flow.contact_typed())
+            .await?
+            .map(|c| c.id),
+    )
 }
 
 /// More than the allowed wrong entries an hour: code entry for this contact stops for an hour.
@@ -593,7 +595,7 @@ async fn lock_contact(
     .execute(&state.db)
     .await?;
     let customer_id = customer_of(state, flow).await?;
-    account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         actor,
@@ -617,7 +619,7 @@ async fn wrong_code(
     actor: &Actor,
 ) -> AppResult<AppError> {
     let customer_id = customer_of(state, flow).await?;
-    account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         actor,
@@ -656,16 +658,16 @@ pub async fn sign_in(
         Purpose::Register => super::credentials::complete_registration(state, &flow, now).await?,
         Purpose::DormantEmail => {
             let id = flow.customer_id.as_deref().unwrap_or("");
-            let c = account::by_id(&state.db, id)
+            let c = crate::customers::by_id(&state.db, id)
                 .await?
                 .ok_or_else(|| AppError::bad_request("code_expired"))?;
-            account::touch(&state.db, &c.id, now).await?;
+            crate::customers::touch(&state.db, &c.id, now).await?;
             (c, false)
         }
         _ => {
             let contact = flow.contact_typed();
             if contact.is_phone()
-                && let Some(old) = account::by_contact(&state.db, &contact).await?
+                && let Some(old) = crate::customers::by_contact(&state.db, &contact).await?
                 && let Some(email) = old
                     .email
                     .clone()
@@ -673,7 +675,7 @@ pub async fn sign_in(
             {
                 return Err(dormant_email_step(state, &old, &email, &flow, actor, locale).await?);
             }
-            account::find_or_create(&state.db, &contact, now).await?
+            crate::customers::find_or_create(&state.db, &contact, now).await?
         }
     };
     start_session(
@@ -700,7 +702,7 @@ async fn start_session(
     super::credentials::reset_failures(state, &customer.id).await?;
     let (token, session_id) =
         super::sessions::create(state, &customer.id, &actor.ip, &actor.user_agent, method).await?;
-    account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         actor,
@@ -785,7 +787,7 @@ pub async fn no_email_access(
         .await?
         .rows_affected();
     if detached == 1 {
-        account::log_event(
+        crate::customers::log_event(
             &state.db,
             now,
             actor,
@@ -795,7 +797,7 @@ pub async fn no_email_access(
             "recycled_number",
         )
         .await?;
-        if let Some(old) = account::by_id(&state.db, &old_id).await?
+        if let Some(old) = crate::customers::by_id(&state.db, &old_id).await?
             && let Some(email) = old.email
         {
             let masked = Contact::Phone(phone.clone()).masked();
@@ -811,7 +813,7 @@ pub async fn no_email_access(
         }
     }
     let (customer, created) =
-        account::find_or_create(&state.db, &Contact::Phone(phone.clone()), now).await?;
+        crate::customers::find_or_create(&state.db, &Contact::Phone(phone.clone()), now).await?;
     start_session(state, customer, created, "sms", &phone, actor).await
 }
 

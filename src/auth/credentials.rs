@@ -6,7 +6,7 @@ use super::codes::{self, Extra, Notice, SignedIn, Started};
 use super::sessions::Authenticated;
 use super::volume::{self, Volume};
 use super::{Channel, Contact, Purpose, parse_email, parse_phone};
-use crate::account::{self, Actor, CustomerRow};
+use crate::customers::{Actor, CustomerRow};
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
@@ -69,7 +69,9 @@ pub async fn register(
     // Hash in both cases, so the answer takes the same time.
     let password_hash = state.hasher.hash(password).await?;
     let contact = Contact::Email(email);
-    let taken = account::by_contact(&state.db, &contact).await?.is_some();
+    let taken = crate::customers::by_contact(&state.db, &contact)
+        .await?
+        .is_some();
     let extra = if taken {
         Extra {
             notice: Some(Notice::RegisterTaken),
@@ -128,7 +130,7 @@ pub async fn complete_registration(
         // Someone confirmed this email in the meantime.
         return Err(AppError::conflict("contact_taken"));
     }
-    let c = account::by_id(&state.db, &id)
+    let c = crate::customers::by_id(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::internal("new customer vanished"))?;
     Ok((c, true))
@@ -171,7 +173,7 @@ pub async fn password_sign_in(
     let now = state.clock.now_ms();
     let contact = parse_login(state, login);
     let customer = match &contact {
-        Some(c) => account::by_contact(&state.db, c).await?,
+        Some(c) => crate::customers::by_contact(&state.db, c).await?,
         None => None,
     };
     let key = failures_key(login, contact.as_ref(), customer.as_ref());
@@ -230,7 +232,7 @@ pub async fn password_sign_in(
             .await?;
         }
         if let (Some(c), Some(known)) = (&contact, &known_id) {
-            account::log_event(
+            crate::customers::log_event(
                 &state.db,
                 now,
                 actor,
@@ -254,7 +256,7 @@ pub async fn password_sign_in(
             .execute(&state.db)
             .await?;
     }
-    account::touch(&state.db, &customer.id, now).await?;
+    crate::customers::touch(&state.db, &customer.id, now).await?;
     let key = contact.as_ref().map_or(login, Contact::as_str);
     let (token, session_id) = super::sessions::create(
         state,
@@ -264,7 +266,7 @@ pub async fn password_sign_in(
         "password",
     )
     .await?;
-    account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         actor,
@@ -297,7 +299,7 @@ pub async fn needs_captcha(state: &AppState, login: &str, ip: &str) -> AppResult
     let now = state.clock.now_ms();
     let contact = parse_login(state, login);
     let customer = match &contact {
-        Some(c) => account::by_contact(&state.db, c).await?,
+        Some(c) => crate::customers::by_contact(&state.db, c).await?,
         None => None,
     };
     let key = failures_key(login, contact.as_ref(), customer.as_ref());
@@ -341,7 +343,7 @@ pub async fn set_password(
         .execute(&state.db)
         .await?;
     super::sessions::end_all(state, auth, true).await?;
-    account::log_event(
+    crate::customers::log_event(
         &state.db,
         now,
         actor,
@@ -357,7 +359,7 @@ pub async fn set_password(
         .clone()
         .filter(|_| auth.customer.email_verified != 0)
     {
-        account::notify(state, Channel::Email, &email, locale, "password-changed").await?;
+        crate::customers::notify(state, Channel::Email, &email, locale, "password-changed").await?;
     }
     Ok(())
 }

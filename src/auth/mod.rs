@@ -8,6 +8,7 @@ pub mod api;
 pub mod captcha;
 pub mod codes;
 pub mod credentials;
+pub mod http;
 pub mod pages;
 pub use crate::password;
 pub mod sessions;

@@ -5,7 +5,7 @@ use super::codes::{self, FlowView};
 use super::sessions::MaybeAuthenticated;
 use super::volume::{self, Volume};
 use super::{Channel, Purpose};
-use crate::account::Actor;
+use crate::customers::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
@@ -454,11 +454,11 @@ pub async fn signed_in_redirect(
     s: &codes::SignedIn,
     next: &str,
 ) -> AppResult<Response> {
-    crate::web::extract::merge_at_sign_in(state, headers, &s.customer.id).await?;
+    crate::cart::http::merge_at_sign_in(state, headers, &s.customer.id).await?;
     // A new account opened from these pages: the sign-in and registration forms carry the
     // personal-data consent (152-ФЗ), and its moment is kept.
     if s.created {
-        crate::account::record_consent(state, &s.customer.id).await?;
+        crate::customers::record_consent(state, &s.customer.id).await?;
     }
     Ok((
         StatusCode::SEE_OTHER,
@@ -469,7 +469,7 @@ pub async fn signed_in_redirect(
             ),
             (
                 header::SET_COOKIE,
-                crate::web::extract::clear_guest_cookie(state),
+                crate::cart::http::clear_guest_cookie(state),
             ),
             (
                 header::LOCATION,
@@ -597,7 +597,7 @@ async fn logout(
     if let Some(auth) = auth.0 {
         super::sessions::end(&state, &auth, &auth.session_id).await?;
         let now = state.clock.now_ms();
-        crate::account::log_event(
+        crate::customers::log_event(
             &state.db,
             now,
             &actor,

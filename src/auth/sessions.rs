@@ -3,23 +3,13 @@
 //! every sign-in; sign-out deletes the row, so every node refuses the token at once.
 
 use super::{device_name, new_token, token_hash};
-use crate::account::CustomerRow;
+use crate::customers::CustomerRow;
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use serde::Serialize;
 
-/// The signed-in customer of this request.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub session_id: String,
-    pub authenticated_at: i64,
-    pub customer: CustomerRow,
-}
-
-/// Like [`Authenticated`], but guests pass too.
-#[derive(Debug, Clone)]
-pub struct MaybeAuthenticated(pub Option<Authenticated>);
+pub use crate::customers::{Authenticated, MaybeAuthenticated};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct SessionRow {

@@ -1,10 +1,10 @@
 //! JSON API of the cart and favourites.
 
 use super::{Cart, CartOwner};
-use crate::auth::sessions::Authenticated;
-use crate::catalog::Product;
+use crate::customers::Authenticated;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
+use crate::products::Product;
 use crate::state::AppState;
 use crate::web::ApiJson;
 use axum::Json;
@@ -149,7 +149,7 @@ pub async fn remove_favorite_of(
 }
 
 pub async fn add(state: &AppState, customer_id: &str, product_id: &str) -> AppResult<()> {
-    if crate::catalog::get(state, product_id).await?.is_none() {
+    if crate::products::get(state, product_id).await?.is_none() {
         return Err(AppError::missing("product_not_found"));
     }
     sqlx::query(
@@ -171,7 +171,7 @@ pub async fn favorites(state: &AppState, customer_id: &str) -> AppResult<Vec<Pro
             .await?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(p) = crate::catalog::get(state, &id).await? {
+        if let Some(p) = crate::products::get(state, &id).await? {
             out.push(p);
         }
     }

@@ -3,10 +3,11 @@
 //! customer's cart at sign-in.
 
 pub mod api;
+pub mod http;
 pub mod pages;
 
-use crate::catalog::Product;
 use crate::error::{AppError, AppResult};
+use crate::products::Product;
 use crate::state::AppState;
 use serde::Serialize;
 
@@ -153,7 +154,10 @@ pub async fn product_ids(
 
 /// The cart owner key of a guest cart token (its hash: the token itself is never stored).
 pub fn guest_owner(token: &str) -> String {
-    format!("guest:{}", &crate::auth::token_hash(token)[..32])
+    format!(
+        "guest:{}",
+        &crate::domain::identity::token_hash(token)[..32]
+    )
 }
 
 /// Moves a guest cart into the customer's (quantities add up, capped by stock). The guest
@@ -238,7 +242,7 @@ pub async fn set_quantity(
     if !(0..=MAX_QUANTITY).contains(&quantity) {
         return Err(AppError::bad_request("invalid_quantity"));
     }
-    let product = crate::catalog::get(state, product_id)
+    let product = crate::products::get(state, product_id)
         .await?
         .ok_or_else(|| AppError::missing("product_not_found"))?;
     if quantity == 0 {

@@ -1,9 +1,9 @@
 //! «Корзина» and «Избранное» pages. Plain forms; the parcel plan is shown before checkout.
 
 use super::{Cart, CartOwner};
-use crate::auth::sessions::Authenticated;
-use crate::catalog::{Product, rubles};
+use crate::customers::Authenticated;
 use crate::error::AppResult;
+use crate::products::{Product, rubles};
 use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
 use crate::web::error_message;

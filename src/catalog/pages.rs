@@ -212,7 +212,7 @@ impl ProductPage {
 async fn product(
     State(state): State<AppState>,
     page: Page,
-    auth: crate::auth::sessions::MaybeAuthenticated,
+    auth: crate::customers::MaybeAuthenticated,
     owner: crate::cart::CartOwner,
     Path(id): Path<String>,
 ) -> AppResult<ProductPage> {

@@ -1,7 +1,7 @@
 //! What every page shares: language, the header's customer, the CSRF token, the footer switch.
 
 use super::csrf::CsrfToken;
-use crate::auth::sessions::MaybeAuthenticated;
+use crate::customers::MaybeAuthenticated;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use askama::Template;
@@ -120,6 +120,11 @@ impl Page {
     }
 }
 
+/// Items in the visitor's cart, put into a page request's extensions by the cart
+/// (`cart::http::count_for_header`) for the header's counter.
+#[derive(Debug, Clone, Copy)]
+pub struct CartCount(pub i64);
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = crate::error::AppError;
 
@@ -128,9 +133,8 @@ impl FromRequestParts<AppState> for Page {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let auth = MaybeAuthenticated::from_request_parts(parts, state).await?;
-        // The cart of the header's counter (merging a guest cart a sign-in left behind).
-        let owner = crate::cart::CartOwner::from_request_parts(parts, state).await?;
-        let cart_count = crate::cart::item_count(state, &owner).await?;
+        // The header's cart counter, counted by the cart's middleware for every page.
+        let cart_count = parts.extensions.get::<CartCount>().map_or(0, |c| c.0);
         Ok(Page {
             privacy_url: state.config.privacy_policy_url.clone(),
             zone: state.zone.clone(),

@@ -4,7 +4,6 @@
 pub mod csrf;
 pub mod dev_outbox;
 pub mod docs;
-pub mod extract;
 mod http_error;
 pub mod layout;
 

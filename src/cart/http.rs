@@ -1,60 +1,13 @@
-//! Request extractors: who is asking (the session of a bearer token or the cookie), and whose
-//! cart a request works on (the account's, or a guest cookie's — merged at sign-in). The rules
-//! they call live in `auth` and `cart`; what a request carries is read here.
+//! The HTTP face of the cart: whose cart a request works on (the account's, or a guest cookie's,
+//! merged at sign-in) and the guest cookie itself.
 
-use crate::auth::sessions::{Authenticated, MaybeAuthenticated, resolve};
-use crate::cart::{CART_COOKIE, CartOwner, guest_owner, merge};
+use super::{CART_COOKIE, CartOwner, guest_owner, merge};
+use crate::customers::MaybeAuthenticated;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
-
-/// The token of a request: `Authorization: Bearer …` (apps) or the session cookie (web).
-pub fn request_token(parts: &Parts, cookie_name: &str) -> Option<String> {
-    if let Some(h) = parts.headers.get(axum::http::header::AUTHORIZATION) {
-        let v = h.to_str().ok()?;
-        let (scheme, token) = v.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_owned());
-    }
-    super::cookie(&parts.headers, cookie_name)
-}
-
-impl FromRequestParts<AppState> for MaybeAuthenticated {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if let Some(cached) = parts.extensions.get::<MaybeAuthenticated>() {
-            return Ok(cached.clone());
-        }
-        let found = match request_token(parts, state.cookie_name) {
-            Some(token) => resolve(state, &token).await?,
-            None => None,
-        };
-        let v = MaybeAuthenticated(found);
-        parts.extensions.insert(v.clone());
-        Ok(v)
-    }
-}
-
-impl FromRequestParts<AppState> for Authenticated {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        MaybeAuthenticated::from_request_parts(parts, state)
-            .await?
-            .0
-            .ok_or_else(AppError::unauthorized)
-    }
-}
 
 impl FromRequestParts<AppState> for CartOwner {
     type Rejection = AppError;
@@ -85,7 +38,7 @@ impl FromRequestParts<AppState> for CartOwner {
                 new_cookie: None,
             },
             (None, None) => {
-                let token = crate::auth::new_token();
+                let token = crate::domain::identity::new_token();
                 CartOwner {
                     owner: guest_owner(&token),
                     customer_id: None,
@@ -113,9 +66,38 @@ pub async fn merge_at_sign_in(
 
 /// The `Set-Cookie` that forgets the guest cart cookie (its lines now belong to an account).
 pub fn clear_guest_cookie(state: &AppState) -> HeaderValue {
-    super::set_cookie(state, CART_COOKIE, "", Some(0), false)
+    crate::web::set_cookie(state, CART_COOKIE, "", Some(0), false)
 }
 
 fn guest_token(headers: &HeaderMap) -> Option<String> {
-    super::cookie(headers, CART_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64)
+    crate::web::cookie(headers, CART_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64)
+}
+
+/// Middleware: counts the visitor's cart for the header of every page (not for the API), so
+/// the layout needs no knowledge of carts. The cart owner it resolves stays in the request for
+/// the handler (and a guest cart a sign-in left behind is merged on the way).
+pub async fn count_for_header(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let counted = async {
+        let owner = CartOwner::from_request_parts(&mut parts, &state).await?;
+        super::item_count(&state, &owner).await
+    }
+    .await;
+    match counted {
+        Ok(n) => {
+            parts.extensions.insert(crate::web::layout::CartCount(n));
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
+        Err(e) => e.into_response(),
+    }
 }

@@ -1,0 +1,320 @@
+//! Customers as stored: who they are and how to reach them, the security log, and who is
+//! signed in (the session types; `auth` resolves them). A floor under the capabilities: sign-in,
+//! the cart and the account pages all build on it.
+
+use crate::db::{Db, new_id};
+pub use crate::domain::actor::{Actor, ActorKind};
+use crate::domain::identity::Contact;
+use serde::Serialize;
+
+/// A customer as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub address_as: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: i64,
+    pub last_seen_at: i64,
+    pub contact_hold_until: i64,
+    pub password_hash: Option<String>,
+}
+
+/// A customer as shown to themselves (`GET /me`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub patronymic: String,
+    pub address_as: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: bool,
+}
+
+impl From<&CustomerRow> for Me {
+    fn from(c: &CustomerRow) -> Self {
+        Self {
+            id: c.id.clone(),
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            patronymic: c.patronymic.clone(),
+            address_as: c.address_as.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            email_verified: c.email_verified != 0,
+        }
+    }
+}
+
+impl CustomerRow {
+    /// How the header and greetings name the customer: the chosen form of address, else the
+    /// first name, else nothing (the page then says «Профиль»).
+    pub fn display_name(&self) -> Option<String> {
+        [&self.address_as, &self.first_name]
+            .into_iter()
+            .map(|s| s.trim())
+            .find(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    pub fn full_name(&self) -> String {
+        [&self.last_name, &self.first_name, &self.patronymic]
+            .into_iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
+         last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Records a sign-in time (what "dormant" is measured from).
+pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
+    const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
+    const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE email = $1";
+    let sql = match contact {
+        Contact::Phone(_) => BY_PHONE,
+        Contact::Email(_) => BY_EMAIL,
+    };
+    sqlx::query_as(sql)
+        .bind(contact.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Finds the account of a confirmed contact or opens a new one. Returns (customer, created).
+/// Safe under races: the unique index decides which insert wins.
+pub async fn find_or_create(
+    db: &Db,
+    contact: &Contact,
+    now: i64,
+) -> Result<(CustomerRow, bool), sqlx::Error> {
+    if let Some(c) = by_contact(db, contact).await? {
+        if let Contact::Email(_) = contact
+            && c.email_verified == 0
+        {
+            sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
+                .bind(&c.id)
+                .execute(db)
+                .await?;
+        }
+        sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&c.id)
+            .execute(db)
+            .await?;
+        let fresh = by_contact(db, contact).await?.unwrap_or(c);
+        return Ok((fresh, false));
+    }
+    let (phone, email, verified) = match contact {
+        Contact::Phone(p) => (Some(p.as_str()), None, 0_i64),
+        Contact::Email(e) => (None, Some(e.as_str()), 1_i64),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO customers (id, phone, email, email_verified, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(phone)
+    .bind(email)
+    .bind(verified)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1;
+    let c = by_contact(db, contact)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok((c, inserted))
+}
+
+/// Demo data for an empty database: one customer with a name, so the header greets by name.
+/// Keeps when the customer agreed to the processing of personal data (the first time only).
+pub async fn record_consent(
+    state: &crate::state::AppState,
+    customer_id: &str,
+) -> crate::error::AppResult<()> {
+    sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
+        .bind(state.clock.now_ms())
+        .bind(customer_id)
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+pub async fn seed_demo(db: &Db, now: i64) -> Result<(), sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(db)
+        .await?;
+    if count > 0 {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO customers (id, first_name, last_name, patronymic, address_as, phone, email, \
+         email_verified, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(new_id())
+    .bind("Игорь")
+    .bind("Демидов")
+    .bind("Валерьянович")
+    .bind("Игорь Валерьянович")
+    .bind("+79990000001")
+    .bind("demo@kabinet.local")
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
+pub async fn log_event(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    customer_id: Option<&str>,
+    contact: Option<&str>,
+    event: &str,
+    result: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(customer_id)
+    .bind(contact)
+    .bind(now)
+    .bind(&actor.ip)
+    .bind(&actor.user_agent)
+    .bind(event)
+    .bind(result)
+    .bind(actor.kind.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SecurityEvent {
+    pub at: String,
+    pub event: String,
+    pub result: String,
+    pub ip: String,
+    pub device: String,
+    /// `customer`, `staff` or `system`.
+    pub actor: String,
+}
+
+/// The last 90 days of the customer's security log, newest first.
+pub async fn recent_events(
+    db: &Db,
+    customer_id: &str,
+    now: i64,
+) -> Result<Vec<SecurityEvent>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT at, event, result, ip, user_agent, actor FROM security_events \
+         WHERE customer_id = $1 AND at > $2 ORDER BY at DESC LIMIT 200",
+    )
+    .bind(customer_id)
+    .bind(now - 90 * 86_400_000)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, event, result, ip, ua, actor)| SecurityEvent {
+            at: crate::clock::rfc3339(at),
+            event,
+            result,
+            ip,
+            device: crate::domain::identity::device_name(&ua),
+            actor,
+        })
+        .collect())
+}
+
+/// Sends a short notice about the account (a password changed, a contact replaced): an email
+/// uses `email-<key>-subject` / `email-<key>-body`, an SMS `sms-<key>`.
+pub async fn notify(
+    state: &crate::state::AppState,
+    channel: crate::domain::identity::Channel,
+    to: &str,
+    locale: crate::i18n::Locale,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    notify_with(state, channel, to, locale, key, &[], None).await
+}
+
+/// [`notify`] with message arguments and a link (e.g. «Это был не я»).
+pub async fn notify_with(
+    state: &crate::state::AppState,
+    channel: crate::domain::identity::Channel,
+    to: &str,
+    locale: crate::i18n::Locale,
+    key: &str,
+    args: &[(&'static str, String)],
+    link: Option<String>,
+) -> Result<(), sqlx::Error> {
+    use crate::domain::identity::Channel;
+    let mut args = args.to_vec();
+    if let Some(l) = &link {
+        args.push(("link", l.clone()));
+    }
+    let (subject, text) = match channel {
+        Channel::Email => (
+            locale.ta(&format!("email-{key}-subject"), &args),
+            locale.ta(&format!("email-{key}-body"), &args),
+        ),
+        Channel::Sms | Channel::Voice => (String::new(), locale.ta(&format!("sms-{key}"), &args)),
+    };
+    let msg = crate::notify::Message {
+        channel: if channel == Channel::Voice {
+            Channel::Sms
+        } else {
+            channel
+        },
+        to: to.to_owned(),
+        subject,
+        text,
+        code: None,
+        link,
+    };
+    state.notifier.send_now(&msg).await
+}
+
+/// The signed-in customer of this request.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub session_id: String,
+    pub authenticated_at: i64,
+    pub customer: CustomerRow,
+}
+
+/// Like [`Authenticated`], but guests pass too.
+#[derive(Debug, Clone)]
+pub struct MaybeAuthenticated(pub Option<Authenticated>);
