@@ -140,6 +140,7 @@ impl Application {
         let zone = config.zone()?;
         let points = crate::delivery::PointIndex::default();
         points.refresh(&db).await?;
+        let payments = Arc::new(crate::payments::sandbox::Sandbox::new(db.clone()));
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -152,6 +153,7 @@ impl Application {
             cookie_name,
             openapi_json,
             zone,
+            payments,
             points,
         }));
         state.hasher.warm_up().await;

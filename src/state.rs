@@ -27,6 +27,8 @@ pub struct Inner {
     pub openapi_json: String,
     /// The shop's time zone: pages and messages show times in it.
     pub zone: jiff::tz::TimeZone,
+    /// The acquirer payments go to (the sandbox unless another provider is configured).
+    pub payments: Arc<dyn crate::payments::PaymentProvider>,
     /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
     pub points: crate::points::PointIndex,
 }

@@ -9,9 +9,6 @@ pub(super) struct Charge {
     provider: Option<String>,
     brand: Option<String>,
     last4: Option<String>,
-    /// What the sandbox acquirer will decide for this card (it is asked only once the order
-    /// and the attempt are on record).
-    decision: Outcome,
     /// A card to save once the order is placed.
     save: Option<payments::Card>,
 }
@@ -38,7 +35,6 @@ pub(super) async fn resolve_payment(
                 provider: None,
                 brand: Some(card.brand.as_str().to_owned()),
                 last4: Some(card.last4.clone()),
-                decision: payments::sandbox_charge(&card.last4),
                 save: save.then_some(card),
             })
         }
@@ -58,7 +54,6 @@ pub(super) async fn resolve_payment(
             Ok(Charge {
                 method: "card",
                 provider: None,
-                decision: payments::sandbox_charge(&last4),
                 brand: Some(brand),
                 last4: Some(last4),
                 save: None,
@@ -73,7 +68,6 @@ pub(super) async fn resolve_payment(
                 provider: Some(provider.clone()),
                 brand: None,
                 last4: None,
-                decision: Outcome::NeedsConfirmation,
                 save: None,
             })
         }
@@ -255,8 +249,21 @@ pub(super) async fn place_new(
         Err(PlaceError::CartChanged) => return Err(AppError::conflict("cart_changed")),
     }
     let amount = goods + delivery_price - spasibo;
-    let outcome =
-        payments::sandbox::charge(&state.db, &reference, amount, charge.decision, now).await?;
+    let instrument = match (&charge.provider, &charge.last4) {
+        (Some(provider), _) => payments::Instrument::Wallet { provider },
+        (None, last4) => payments::Instrument::Card {
+            last4: last4.as_deref().unwrap_or(""),
+        },
+    };
+    let outcome = state
+        .payments
+        .charge(payments::ChargeRequest {
+            reference: &reference,
+            amount,
+            instrument,
+            now,
+        })
+        .await?;
     settle(state, &order_id, &reference, outcome).await?;
     if outcome == Outcome::Declined {
         // Nothing was taken: the order is gone, the cart and the stock are as they were.

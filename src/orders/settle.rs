@@ -112,7 +112,7 @@ pub(super) async fn move_attempt(
 /// Safe to repeat: the acquirer refunds a reference once.
 pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
-    let status = match payments::sandbox::status(&state.db, reference).await? {
+    let status = match state.payments.status(reference).await? {
         Some(Outcome::Approved) => "refunded",
         Some(_) => "voided",
         None => {
@@ -128,7 +128,7 @@ pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()
             "voided"
         }
     };
-    payments::sandbox::refund(&state.db, reference, now).await?;
+    state.payments.refund(reference, None, now).await?;
     sqlx::query(
         "UPDATE payment_attempts SET status = $2, updated_at = $3 WHERE reference = $1 AND status = 'refund_due'",
     )
@@ -192,7 +192,7 @@ pub async fn reconcile(state: &AppState) -> AppResult<usize> {
             settled += 1;
             continue;
         }
-        let outcome = match payments::sandbox::status(&state.db, &reference).await? {
+        let outcome = match state.payments.status(&reference).await? {
             // Still with the customer (3-D Secure, a wallet page): nothing to do yet.
             Some(Outcome::NeedsConfirmation) if status == "needs_confirmation" => continue,
             Some(o) => o,
@@ -244,7 +244,7 @@ pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> 
     let Some(reference) = reference else {
         return Err(AppError::conflict("payment_not_pending"));
     };
-    if !payments::sandbox::confirm(&state.db, &reference).await? {
+    if !state.payments.confirm(&reference).await? {
         return Err(AppError::conflict("payment_not_pending"));
     }
     settle(state, order_id, &reference, Outcome::Approved).await

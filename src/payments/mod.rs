@@ -18,7 +18,7 @@ pub const WALLETS: &[&str] = &["yoomoney", "webmoney", "qiwi", "paypal"];
 
 /// A provider token for a saved card (the sandbox's stand-in for the acquirer's).
 pub fn card_token() -> String {
-    format!("sandbox_tok_{}", crate::auth::new_token())
+    format!("sandbox_tok_{}", crate::domain::identity::new_token())
 }
 
 /// A brand as people know it in `l`: «Мир» (Mir in English), «Visa», «Mastercard»…
@@ -202,72 +202,10 @@ impl Outcome {
     }
 }
 
-/// The sandbox acquirer's side of a payment. Like a real acquirer it keeps its own books by
-/// the reference we send with each charge: a repeated charge gets the first answer, and a
-/// status query after a crash tells what really happened. (Its books live in the table
-/// `sandbox_payments`; a real provider keeps them on its side of an HTTP API.)
-pub mod sandbox {
-    use super::Outcome;
-    use crate::db::Db;
+pub mod provider;
+pub mod sandbox;
 
-    /// Charges `amount` kopecks under `reference`: the acquirer decides (`decision`, by the
-    /// card's number) and writes it down before answering.
-    pub async fn charge(
-        db: &Db,
-        reference: &str,
-        amount: i64,
-        decision: Outcome,
-        now: i64,
-    ) -> Result<Outcome, sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO sandbox_payments (reference, outcome, amount, at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (reference) DO NOTHING",
-        )
-        .bind(reference)
-        .bind(decision.as_str())
-        .bind(amount)
-        .bind(now)
-        .execute(db)
-        .await?;
-        Ok(status(db, reference).await?.unwrap_or(decision))
-    }
-
-    /// What the acquirer knows of `reference`: `None` when the charge never reached it.
-    pub async fn status(db: &Db, reference: &str) -> Result<Option<Outcome>, sqlx::Error> {
-        let outcome: Option<String> =
-            sqlx::query_scalar("SELECT outcome FROM sandbox_payments WHERE reference = $1")
-                .bind(reference)
-                .fetch_optional(db)
-                .await?;
-        Ok(outcome.as_deref().and_then(Outcome::parse))
-    }
-
-    /// The customer confirmed on the bank's page (3-D Secure, a wallet): the waiting charge
-    /// is approved. False when there is no such waiting charge.
-    pub async fn confirm(db: &Db, reference: &str) -> Result<bool, sqlx::Error> {
-        Ok(sqlx::query(
-            "UPDATE sandbox_payments SET outcome = 'approved' \
-             WHERE reference = $1 AND outcome = 'needs_confirmation' AND refunded_at IS NULL",
-        )
-        .bind(reference)
-        .execute(db)
-        .await?
-        .rows_affected()
-            == 1)
-    }
-
-    /// Gives an approved charge back (once), or drops a charge still waiting for the customer.
-    pub async fn refund(db: &Db, reference: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE sandbox_payments SET refunded_at = $2 WHERE reference = $1 AND refunded_at IS NULL",
-        )
-        .bind(reference)
-        .bind(now)
-        .execute(db)
-        .await?;
-        Ok(())
-    }
-}
+pub use provider::{ChargeRequest, Instrument, PaymentProvider, ProviderError};
 
 #[cfg(test)]
 mod tests {

@@ -1073,3 +1073,59 @@ async fn the_recipient_is_the_customer_unless_another_is_given() {
         assert_eq!((r.status.as_u16(), r.code()), (400, code.to_owned()));
     }
 }
+
+#[tokio::test]
+async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
+    use kabinet::payments::{ChargeRequest, Instrument, Outcome};
+    let app = spawn_app().await;
+    let p = &app.state.payments;
+    let charge = |reference: &'static str, last4: &'static str| ChargeRequest {
+        reference,
+        amount: 100_000,
+        instrument: Instrument::Card { last4 },
+        now: 1,
+    };
+    assert_eq!(
+        p.charge(charge("r1", "0004")).await.unwrap(),
+        Outcome::Approved
+    );
+    // The same reference again: the first answer, not a second charge.
+    assert_eq!(
+        p.charge(charge("r1", "0002")).await.unwrap(),
+        Outcome::Approved
+    );
+    let refunded = |r: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_as::<_, (i64, Option<i64>)>(
+                "SELECT refunded, refunded_at FROM sandbox_payments WHERE reference = $1",
+            )
+            .bind(r)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    p.refund("r1", Some(30_000), 2).await.unwrap();
+    assert_eq!(refunded("r1").await, (30_000, None));
+    p.refund("r1", None, 3).await.unwrap();
+    assert_eq!(refunded("r1").await, (100_000, Some(3)));
+    p.refund("r1", None, 4).await.unwrap();
+    assert_eq!(
+        refunded("r1").await,
+        (100_000, Some(3)),
+        "a full refund happens once"
+    );
+    // A wallet waits for the customer; a refund drops it and a late confirmation finds nothing.
+    let wallet = ChargeRequest {
+        reference: "r2",
+        amount: 5_000,
+        instrument: Instrument::Wallet {
+            provider: "yoomoney",
+        },
+        now: 1,
+    };
+    assert_eq!(p.charge(wallet).await.unwrap(), Outcome::NeedsConfirmation);
+    p.refund("r2", None, 2).await.unwrap();
+    assert!(!p.confirm("r2").await.unwrap());
+}
