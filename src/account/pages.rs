@@ -106,7 +106,7 @@ async fn account(
         email: c.email.clone(),
         email_verified: c.email_verified != 0,
         underway,
-        favorites: crate::cart::api::favorites(&state, &c.id).await?,
+        favorites: crate::cart::favorites::list(&state, &c.id).await?,
         cards: crate::orders::saved_cards(&state, &c.id).await?.len(),
         page,
     })

@@ -2,7 +2,7 @@
 
 use super::{Cart, CartOwner};
 use crate::customers::Authenticated;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppResult, ErrorBody};
 use crate::i18n::Locale;
 use crate::products::Product;
 use crate::state::AppState;
@@ -101,7 +101,7 @@ async fn list_favorites(
     auth: Authenticated,
 ) -> AppResult<Json<FavoriteList>> {
     Ok(Json(FavoriteList {
-        items: favorites(&state, &auth.customer.id).await?,
+        items: super::favorites::list(&state, &auth.customer.id).await?,
         next_cursor: None,
     }))
 }
@@ -118,7 +118,7 @@ async fn add_favorite(
     auth: Authenticated,
     Path(product_id): Path<String>,
 ) -> AppResult<StatusCode> {
-    add(&state, &auth.customer.id, &product_id).await?;
+    super::favorites::add(&state, &auth.customer.id, &product_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -131,49 +131,6 @@ async fn remove_favorite(
     auth: Authenticated,
     Path(product_id): Path<String>,
 ) -> AppResult<StatusCode> {
-    remove_favorite_of(&state, &auth.customer.id, &product_id).await?;
+    super::favorites::remove(&state, &auth.customer.id, &product_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-pub async fn remove_favorite_of(
-    state: &AppState,
-    customer_id: &str,
-    product_id: &str,
-) -> AppResult<()> {
-    sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
-        .bind(customer_id)
-        .bind(product_id)
-        .execute(&state.db)
-        .await?;
-    Ok(())
-}
-
-pub async fn add(state: &AppState, customer_id: &str, product_id: &str) -> AppResult<()> {
-    if crate::products::get(state, product_id).await?.is_none() {
-        return Err(AppError::missing("product_not_found"));
-    }
-    sqlx::query(
-        "INSERT INTO favorites (customer_id, product_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(customer_id)
-    .bind(product_id)
-    .bind(state.clock.now_ms())
-    .execute(&state.db)
-    .await?;
-    Ok(())
-}
-
-pub async fn favorites(state: &AppState, customer_id: &str) -> AppResult<Vec<Product>> {
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT product_id FROM favorites WHERE customer_id = $1 ORDER BY added_at DESC, product_id")
-            .bind(customer_id)
-            .fetch_all(&state.db)
-            .await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = crate::products::get(state, &id).await? {
-            out.push(p);
-        }
-    }
-    Ok(out)
 }

@@ -3,6 +3,7 @@
 //! customer's cart at sign-in.
 
 pub mod api;
+pub mod favorites;
 pub mod http;
 pub mod pages;
 
@@ -230,6 +231,18 @@ pub async fn item_count(state: &AppState, owner: &CartOwner) -> AppResult<i64> {
             .fetch_one(&state.db)
             .await?;
     Ok(n.unwrap_or(0))
+}
+
+/// One more of a product in the cart (the «В корзину» buttons).
+pub async fn add_one(state: &AppState, owner: &str, product_id: &str) -> AppResult<()> {
+    let current: i64 =
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND product_id = $2")
+            .bind(owner)
+            .bind(product_id)
+            .fetch_optional(&state.db)
+            .await?
+            .unwrap_or(0);
+    set_quantity(state, owner, product_id, current + 1).await
 }
 
 /// Sets a line's quantity (0 removes it). Quantities are 0–999 and at most the stock.

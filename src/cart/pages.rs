@@ -61,7 +61,7 @@ async fn add(
     owner: CartOwner,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
-    let result = add_one(&state, &owner.owner, &f.product_id).await;
+    let result = super::add_one(&state, &owner.owner, &f.product_id).await;
     let back = f.back.as_deref().and_then(crate::web::local_path);
     respond(
         &state,
@@ -71,18 +71,6 @@ async fn add(
         back.as_deref().unwrap_or("/cart"),
     )
     .await
-}
-
-/// One more of a product in the cart (the «В корзину» buttons).
-async fn add_one(state: &AppState, owner: &str, product_id: &str) -> AppResult<()> {
-    let current: i64 =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE owner = $1 AND product_id = $2")
-            .bind(owner)
-            .bind(product_id)
-            .fetch_optional(&state.db)
-            .await?
-            .unwrap_or(0);
-    super::set_quantity(state, owner, product_id, current + 1).await
 }
 
 #[derive(Deserialize)]
@@ -148,7 +136,7 @@ async fn favorites_page(
     page: Page,
     auth: Authenticated,
 ) -> AppResult<FavoritesPage> {
-    let products = super::api::favorites(&state, &auth.customer.id).await?;
+    let products = super::favorites::list(&state, &auth.customer.id).await?;
     Ok(FavoritesPage { page, products })
 }
 
@@ -157,7 +145,7 @@ async fn favorite_add(
     auth: Authenticated,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Redirect> {
-    super::api::add(&state, &auth.customer.id, &f.product_id).await?;
+    super::favorites::add(&state, &auth.customer.id, &f.product_id).await?;
     Ok(Redirect::to(&format!("/catalog/{}", f.product_id)))
 }
 
@@ -166,7 +154,7 @@ async fn favorite_remove(
     auth: Authenticated,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Redirect> {
-    super::api::remove_favorite_of(&state, &auth.customer.id, &f.product_id).await?;
+    super::favorites::remove(&state, &auth.customer.id, &f.product_id).await?;
     Ok(Redirect::to("/favorites"))
 }
 
@@ -177,6 +165,6 @@ async fn favorite_to_cart(
     _auth: Authenticated,
     CsrfForm(f): CsrfForm<AddForm>,
 ) -> AppResult<Response> {
-    let result = add_one(&state, &owner.owner, &f.product_id).await;
+    let result = super::add_one(&state, &owner.owner, &f.product_id).await;
     respond(&state, page, &owner, result, "/cart").await
 }

@@ -220,16 +220,7 @@ async fn product(
         .await?
         .ok_or_else(AppError::not_found)?;
     let favorite = match auth.0 {
-        Some(a) => {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM favorites WHERE customer_id = $1 AND product_id = $2",
-            )
-            .bind(&a.customer.id)
-            .bind(&p.id)
-            .fetch_one(&state.db)
-            .await?;
-            n > 0
-        }
+        Some(a) => crate::cart::favorites::contains(&state, &a.customer.id, &p.id).await?,
         None => false,
     };
     let in_cart = crate::cart::product_ids(&state, &owner)
