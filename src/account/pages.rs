@@ -197,17 +197,7 @@ async fn end_others(
     actor: crate::account::Actor,
     CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> AppResult<Redirect> {
-    sessions::end_all(&state, &auth, true).await?;
-    super::log_event(
-        &state.db,
-        state.clock.now_ms(),
-        &actor,
-        Some(&auth.customer.id),
-        None,
-        "sessions_ended",
-        "others",
-    )
-    .await?;
+    sessions::sign_out(&state, &auth, &actor, sessions::SignOut::Others).await?;
     Ok(Redirect::to("/account/security"))
 }
 
@@ -217,17 +207,7 @@ async fn logout_all(
     actor: crate::account::Actor,
     CsrfForm(_): CsrfForm<IgnoredAny>,
 ) -> AppResult<Response> {
-    sessions::end_all(&state, &auth, false).await?;
-    super::log_event(
-        &state.db,
-        state.clock.now_ms(),
-        &actor,
-        Some(&auth.customer.id),
-        None,
-        "sign_out_all",
-        "ok",
-    )
-    .await?;
+    sessions::sign_out(&state, &auth, &actor, sessions::SignOut::Everywhere).await?;
     Ok(signed_out(&state))
 }
 

@@ -306,18 +306,7 @@ async fn logout(
     auth: Authenticated,
     actor: Actor,
 ) -> AppResult<Response> {
-    sessions::end(&state, &auth, &auth.session_id).await?;
-    let now = state.clock.now_ms();
-    crate::customers::log_event(
-        &state.db,
-        now,
-        &actor,
-        Some(&auth.customer.id),
-        None,
-        "sign_out",
-        "ok",
-    )
-    .await?;
+    sessions::sign_out(&state, &auth, &actor, sessions::SignOut::This).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, clear_session_cookie(&state))],
@@ -333,18 +322,7 @@ async fn logout_all(
     auth: Authenticated,
     actor: Actor,
 ) -> AppResult<Response> {
-    sessions::end_all(&state, &auth, false).await?;
-    let now = state.clock.now_ms();
-    crate::customers::log_event(
-        &state.db,
-        now,
-        &actor,
-        Some(&auth.customer.id),
-        None,
-        "sign_out_all",
-        "ok",
-    )
-    .await?;
+    sessions::sign_out(&state, &auth, &actor, sessions::SignOut::Everywhere).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, clear_session_cookie(&state))],

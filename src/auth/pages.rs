@@ -595,18 +595,7 @@ async fn logout(
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     if let Some(auth) = auth.0 {
-        super::sessions::end(&state, &auth, &auth.session_id).await?;
-        let now = state.clock.now_ms();
-        crate::customers::log_event(
-            &state.db,
-            now,
-            &actor,
-            Some(&auth.customer.id),
-            None,
-            "sign_out",
-            "ok",
-        )
-        .await?;
+        super::sessions::sign_out(&state, &auth, &actor, super::sessions::SignOut::This).await?;
     }
     Ok((
         StatusCode::SEE_OTHER,

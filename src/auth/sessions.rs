@@ -128,6 +128,52 @@ pub async fn list(state: &AppState, auth: &Authenticated) -> AppResult<Vec<Sessi
 }
 
 /// Ends one of the customer's own sessions; another customer's id is simply not found.
+/// Which sessions a sign-out ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOut {
+    /// This session.
+    This,
+    /// Every session of the customer, this one included.
+    Everywhere,
+    /// Every other session; this one stays.
+    Others,
+}
+
+/// The one sign-out: ends the sessions on the server (their tokens get 401 from then on) and
+/// writes it to the security log. The caller clears the cookie when its own session ended.
+pub async fn sign_out(
+    state: &AppState,
+    auth: &Authenticated,
+    actor: &crate::customers::Actor,
+    which: SignOut,
+) -> AppResult<()> {
+    let (event, result) = match which {
+        SignOut::This => {
+            end(state, auth, &auth.session_id).await?;
+            ("sign_out", "ok")
+        }
+        SignOut::Everywhere => {
+            end_all(state, auth, false).await?;
+            ("sign_out_all", "ok")
+        }
+        SignOut::Others => {
+            end_all(state, auth, true).await?;
+            ("sessions_ended", "others")
+        }
+    };
+    crate::customers::log_event(
+        &state.db,
+        state.clock.now_ms(),
+        actor,
+        Some(&auth.customer.id),
+        None,
+        event,
+        result,
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn end(state: &AppState, auth: &Authenticated, session_id: &str) -> AppResult<()> {
     let n = sqlx::query("DELETE FROM sessions WHERE id = $1 AND customer_id = $2")
         .bind(session_id)

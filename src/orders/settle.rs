@@ -30,16 +30,15 @@ pub async fn settle(
                     )
                     .await?;
                     let paid = moved
-                        && sqlx::query(
-                            "UPDATE orders SET status = 'paid' WHERE id = $1 AND status = 'awaiting_payment'",
+                        && transition(
+                            &mut tx,
+                            &id,
+                            OrderStatus::AwaitingPayment,
+                            OrderStatus::Paid,
+                            now,
                         )
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected()
-                            == 1;
+                        .await?;
                     if paid {
-                        add_event(&mut tx, &id, "paid", now).await?;
                         false
                     } else {
                         // Approved, but the order is no longer waiting (cancelled), or the

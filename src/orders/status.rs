@@ -3,6 +3,34 @@
 
 use super::*;
 
+/// The one way an order's status changes: a conditional update from `from` (so two racing
+/// moves make one) that records its event in the same transaction. False when the order was
+/// not in `from`.
+pub(super) async fn transition(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let received = (to == OrderStatus::Received).then_some(now);
+    let moved = sqlx::query(
+        "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(received)
+    .bind(order_id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if moved {
+        add_event(tx, order_id, to.as_str(), now).await?;
+    }
+    Ok(moved)
+}
+
 pub(super) async fn add_event(
     tx: &mut sqlx::AnyConnection,
     order_id: &str,
@@ -18,8 +46,6 @@ pub(super) async fn add_event(
     Ok(())
 }
 
-/// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
-/// an unpaid order's goods go back to the cart, an approved payment is refunded.
 /// The order's parcels as planned when it was placed: each product's warehouse, the weight
 /// limit, and dates counted from the day of the order (products since removed are left out).
 pub async fn parcels(
@@ -55,6 +81,8 @@ pub async fn note_cancel_reason(state: &AppState, order_id: &str, reason: &str) 
     Ok(())
 }
 
+/// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
+/// an unpaid order's goods go back to the cart, an approved payment is refunded.
 pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
     let (st, id) = (state.clone(), order_id.to_owned());
@@ -63,23 +91,11 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
             let (st, id) = (st.clone(), id.clone());
             async move {
                 let mut tx = crate::db::begin_write(&st.db).await?;
-                let unpaid = sqlx::query(
-                    "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'",
-                )
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
+                use OrderStatus::{Assembling, AwaitingPayment, Cancelled, Paid};
+                let unpaid = transition(&mut tx, &id, AwaitingPayment, Cancelled, now).await?;
                 let changed = unpaid
-                    || sqlx::query(
-                        "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status IN ('paid', 'assembling')",
-                    )
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                        == 1;
+                    || transition(&mut tx, &id, Paid, Cancelled, now).await?
+                    || transition(&mut tx, &id, Assembling, Cancelled, now).await?;
                 if !changed {
                     tx.rollback().await?;
                     return Ok(None);
@@ -98,7 +114,6 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
                 .bind(now)
                 .fetch_all(&mut *tx)
                 .await?;
-                add_event(&mut tx, &id, "cancelled", now).await?;
                 tx.commit().await?;
                 Ok(Some(refunds))
             }
@@ -183,14 +198,16 @@ pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usi
     .await?;
     let mut moved = 0;
     for (id, status, method) in due {
-        let next = match (status.as_str(), method.as_str()) {
-            ("paid", _) => "assembling",
-            ("assembling", _) => "shipped",
-            ("shipped", "courier") => "received",
-            ("shipped", _) => "ready_for_pickup",
-            _ => "received",
+        use OrderStatus::*;
+        let status = status_of(&status)?;
+        let next = match (status, method.as_str()) {
+            (Paid, _) => Assembling,
+            (Assembling, _) => Shipped,
+            (Shipped, "courier") => Received,
+            (Shipped, _) => ReadyForPickup,
+            _ => Received,
         };
-        if move_status(state, &id, &status, next).await? {
+        if move_status(state, &id, status, next).await? {
             moved += 1;
         }
     }
@@ -202,34 +219,17 @@ pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usi
 pub(super) async fn move_status(
     state: &AppState,
     id: &str,
-    from: &str,
-    to: &str,
+    from: OrderStatus,
+    to: OrderStatus,
 ) -> AppResult<bool> {
-    let (st, id, to, from) = (state.clone(), id.to_owned(), to.to_owned(), from.to_owned());
+    let (st, id) = (state.clone(), id.to_owned());
     let now = state.clock.now_ms();
     let moved: Result<bool, sqlx::Error> = crate::db::detached(async move {
         let mut tx = crate::db::begin_write(&st.db).await?;
-        let received = (to == "received").then_some(now);
-        let n = sqlx::query(
-            "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
-        )
-        .bind(&to)
-        .bind(received)
-        .bind(&id)
-        .bind(&from)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
+        if !transition(&mut tx, &id, from, to, now).await? {
             tx.rollback().await?;
             return Ok(false);
         }
-        sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(&to)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(true)
     })
@@ -251,9 +251,8 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     if to == OrderStatus::Cancelled {
         return cancel(state, &id).await;
     }
-    if !status_of(&current)?.can_move_to(to)
-        || !move_status(state, &id, &current, to.as_str()).await?
-    {
+    let current = status_of(&current)?;
+    if !current.can_move_to(to) || !move_status(state, &id, current, to).await? {
         return Err(AppError::conflict("illegal_transition"));
     }
     Ok(())
