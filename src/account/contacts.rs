@@ -158,6 +158,7 @@ pub async fn start_change(
 }
 
 /// `POST /me/email/confirm` and `POST /me/phone/confirm`.
+#[tracing::instrument(skip_all)]
 pub async fn confirm_change(
     state: &AppState,
     auth: &Authenticated,
@@ -247,6 +248,7 @@ pub async fn confirm_change(
 /// «Это был не я»: the old contact comes back (if still free), a password set since the
 /// change is removed, recovery links die and every session ends. True when a password was
 /// removed (the page says so: sign in by code and set a new one).
+#[tracing::instrument(skip_all)]
 pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<bool> {
     let now = state.clock.now_ms();
     let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(

@@ -22,6 +22,7 @@ struct SessionRow {
 /// Only touch `last_seen_at` once a minute: a read must not become a write every time.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     state: &AppState,
     customer_id: &str,
@@ -50,6 +51,7 @@ pub async fn create(
 }
 
 /// Resolves a token to its session and customer, enforcing both expiries.
+#[tracing::instrument(skip_all)]
 pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenticated>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);

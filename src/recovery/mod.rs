@@ -87,6 +87,7 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
 }
 
 /// A valid (unused, unexpired) recovery link → its account id.
+#[tracing::instrument(skip_all)]
 pub async fn token_account(state: &AppState, token: &str) -> AppResult<String> {
     let now = state.clock.now_ms();
     let id: Option<String> = sqlx::query_scalar(
@@ -100,6 +101,7 @@ pub async fn token_account(state: &AppState, token: &str) -> AppResult<String> {
 }
 
 /// `POST /recovery/{token}/phone`: a code to the NEW phone, by SMS or call.
+#[tracing::instrument(skip_all)]
 pub async fn phone_code(
     state: &AppState,
     token: &str,
@@ -135,6 +137,7 @@ pub async fn phone_code(
 
 /// `POST /recovery/{token}/complete`: new password, and the new phone when a code for it is
 /// given. Every session ends, no sign-in follows, the email is told, contact changes wait 72 h.
+#[tracing::instrument(skip_all)]
 pub async fn complete(
     state: &AppState,
     token: &str,

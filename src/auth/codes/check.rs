@@ -5,6 +5,7 @@ use super::*;
 
 /// Checks a code and consumes its flow. Wrong entries count against the flow (5 void it) and
 /// against the contact (more than 10 an hour lock code entry for an hour).
+#[tracing::instrument(skip_all)]
 pub async fn check(
     state: &AppState,
     purposes: &[Purpose],

@@ -11,6 +11,7 @@ pub(super) const NO_EMAIL_WINDOW_MS: i64 = 15 * 60_000;
 
 /// `POST /auth/codes/verify`: a sign-in code, the confirmation of a registration, or the email
 /// step for a dormant account. Finds or opens the account and starts a session.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     state: &AppState,
     flow_id: &str,
@@ -124,6 +125,7 @@ pub(super) async fn dormant_email_step(
 
 /// «Нет доступа к почте»: the proven phone leaves the dormant account (whose owner is told by
 /// email) and opens a new one.
+#[tracing::instrument(skip_all)]
 pub async fn no_email_access(
     state: &AppState,
     flow_id: &str,
