@@ -177,16 +177,7 @@ async fn the_reference_page_shows_every_operation_without_javascript() {
         ("docs.js", "text/javascript", "fetch("),
         ("docs.css", "text/css", "details.op"),
     ] {
-        let res = app
-            .send(
-                Method::GET,
-                &format!("{}/static/{file}", app.base),
-                None,
-                None,
-                &[],
-            )
-            .await
-            .expect(200);
+        let res = get_page(&app, &format!("/static/{file}")).await.expect(200);
         assert!(
             res.header("content-type").unwrap().starts_with(kind),
             "{file}"

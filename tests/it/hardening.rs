@@ -5,11 +5,6 @@ use crate::support::*;
 use reqwest::Method;
 use serde_json::json;
 
-async fn get_page(app: &TestApp, path: &str) -> Resp {
-    app.send(Method::GET, &format!("{}{path}", app.base), None, None, &[])
-        .await
-}
-
 #[tokio::test]
 async fn redirect_targets_never_leave_the_site() {
     let app = spawn_app().await;

@@ -411,16 +411,7 @@ async fn another_customers_cart_and_favourites_are_out_of_reach() {
 #[tokio::test]
 async fn catalogue_and_cart_pages_work_without_javascript() {
     let app = demo().await;
-    let list = app
-        .send(
-            Method::GET,
-            &format!("{}/catalog", app.base),
-            None,
-            None,
-            &[],
-        )
-        .await
-        .expect(200);
+    let list = get_page(&app, "/catalog").await.expect(200);
     assert!(list.text.contains("В корзину") && list.text.contains("data-product="));
     let csrf = {
         let i = list.text.find("name=\"csrf\" value=\"").unwrap() + 19;
@@ -430,25 +421,9 @@ async fn catalogue_and_cart_pages_work_without_javascript() {
         let i = list.text.find("data-product=\"").unwrap() + 14;
         list.text[i..i + 36].to_owned()
     };
-    let product = app
-        .send(
-            Method::GET,
-            &format!("{}/catalog/{id}", app.base),
-            None,
-            None,
-            &[],
-        )
-        .await
-        .expect(200);
+    let product = get_page(&app, &format!("/catalog/{id}")).await.expect(200);
     assert!(product.text.contains("В избранное"));
-    let img = app
-        .send(
-            Method::GET,
-            &format!("{}/catalog/img/{id}.svg", app.base),
-            None,
-            None,
-            &[],
-        )
+    let img = get_page(&app, &format!("/catalog/img/{id}.svg"))
         .await
         .expect(200);
     assert!(img.text.starts_with("<svg"));
@@ -460,10 +435,7 @@ async fn catalogue_and_cart_pages_work_without_javascript() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let cart = app
-        .send(Method::GET, &format!("{}/cart", app.base), None, None, &[])
-        .await
-        .expect(200);
+    let cart = get_page(&app, "/cart").await.expect(200);
     assert!(cart.text.contains(&format!("data-line=\"{id}\"")));
     assert!(cart.text.contains("одной посылкой"));
 }
