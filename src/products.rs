@@ -74,24 +74,23 @@ pub fn search_text(text: &str) -> String {
 }
 
 /// Brings every product's and purchased line's `search_text` to [`SEARCH_VERSION`] (after a
-/// change of the stemming, a demo fill or an import): a thousand rows per transaction, walking
-/// the ids forward so each row is read once.
+/// change of the stemming, a demo fill or an import), a thousand rows per transaction. The rows
+/// still to do are found through the `search_v` indexes, and a done row leaves them, so a start
+/// with nothing to do reads nothing.
 pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
     let mut done = 0;
-    let mut last = String::new();
     loop {
         let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
             "SELECT p.id, p.title, c.name_ru, c.name_en, s.name, p.attributes FROM products p \
              JOIN categories c ON c.id = p.category_id JOIN sellers s ON s.id = p.seller_id \
-             WHERE p.search_v < $1 AND p.id > $2 ORDER BY p.id LIMIT 1000",
+             WHERE p.search_v < $1 LIMIT 1000",
         )
         .bind(SEARCH_VERSION)
-        .bind(&last)
         .fetch_all(db)
         .await?;
-        let Some(end) = rows.last().map(|r| r.0.clone()) else {
+        if rows.is_empty() {
             break;
-        };
+        }
         let mut tx = crate::db::begin_write(db).await?;
         for (id, title, cat_ru, cat_en, seller, attributes) in &rows {
             let attrs: serde_json::Map<String, serde_json::Value> =
@@ -110,24 +109,19 @@ pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
         }
         tx.commit().await?;
         done += rows.len() as u64;
-        last = end;
     }
     // Purchased lines keep their own text (title and seller at the time of the order).
-    let (mut order, mut product) = (String::new(), String::new());
     loop {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT order_id, product_id, title, seller_name FROM order_lines \
-             WHERE search_v < $1 AND (order_id > $2 OR (order_id = $2 AND product_id > $3)) \
-             ORDER BY order_id, product_id LIMIT 1000",
+             WHERE search_v < $1 LIMIT 1000",
         )
         .bind(SEARCH_VERSION)
-        .bind(&order)
-        .bind(&product)
         .fetch_all(db)
         .await?;
-        let Some((o, p, _, _)) = rows.last().cloned() else {
+        if rows.is_empty() {
             break;
-        };
+        }
         let mut tx = crate::db::begin_write(db).await?;
         for (order_id, product_id, title, seller) in &rows {
             sqlx::query(
@@ -142,7 +136,6 @@ pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
         }
         tx.commit().await?;
         done += rows.len() as u64;
-        (order, product) = (o, p);
     }
     Ok(done)
 }
@@ -414,6 +407,16 @@ pub struct Category {
     pub id: String,
     pub name_ru: String,
     pub name_en: String,
+}
+
+impl Category {
+    /// The category's name in the page's language.
+    pub fn name(&self, l: &crate::i18n::Locale) -> &str {
+        match l {
+            crate::i18n::Locale::Ru => &self.name_ru,
+            crate::i18n::Locale::En => &self.name_en,
+        }
+    }
 }
 
 pub async fn categories(state: &AppState) -> AppResult<Vec<Category>> {

@@ -47,12 +47,6 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn category_name(&self, c: &Category) -> String {
-        match self.page.l {
-            crate::i18n::Locale::Ru => c.name_ru.clone(),
-            crate::i18n::Locale::En => c.name_en.clone(),
-        }
-    }
     /// This search with other values of some parameters.
     fn url_with(&self, changes: &[(&str, &str)]) -> String {
         let step = self.step.to_string();
@@ -114,20 +108,6 @@ struct ListQuery {
     step: Option<String>,
 }
 
-/// Whole roubles typed into a price box («1 500», «1500,00») → kopecks.
-fn price_bound(s: Option<&str>) -> Result<Option<i64>, AppError> {
-    let s = s.unwrap_or("").replace([' ', '\u{a0}', '₽'], "");
-    let s = s.split([',', '.']).next().unwrap_or("");
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse::<i64>()
-        .ok()
-        .filter(|r| (0..=100_000_000).contains(r))
-        .map(|r| Some(r * 100))
-        .ok_or_else(|| AppError::bad_request("invalid_price"))
-}
-
 async fn list(
     State(state): State<AppState>,
     page: Page,
@@ -146,8 +126,9 @@ async fn list(
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(1)
         .clamp(1, MAX_SHOWN / STEP);
-    let bounds = price_bound(q.min_price.as_deref())
-        .and_then(|lo| Ok((lo, price_bound(q.max_price.as_deref())?)));
+    let typed =
+        |v: &Option<String>| crate::domain::money::typed_roubles(v.as_deref().unwrap_or(""));
+    let bounds = typed(&q.min_price).and_then(|lo| Ok((lo, typed(&q.max_price)?)));
     let (products, total, error) = match bounds {
         Ok((min_price, max_price)) => {
             // «от 5000 до 1000» means between the two.

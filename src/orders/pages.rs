@@ -332,10 +332,6 @@ impl ThreeDsPage {
             None => self.page.t("three-ds-title"),
         }
     }
-    /// What the card or wallet is charged (the order less bonuses «Спасибо»).
-    fn to_charge(&self) -> i64 {
-        self.order.card_amount()
-    }
 }
 
 async fn own(state: &AppState, auth: &Authenticated, number: &str) -> AppResult<(String, Order)> {
@@ -558,12 +554,6 @@ struct PurchasesPage {
 }
 
 impl PurchasesPage {
-    fn category_name(&self, c: &crate::catalog::Category) -> String {
-        match self.page.l {
-            crate::i18n::Locale::Ru => c.name_ru.clone(),
-            crate::i18n::Locale::En => c.name_en.clone(),
-        }
-    }
     fn filtered(&self) -> bool {
         [
             &self.f.q,
@@ -628,19 +618,6 @@ fn shop_day(state: &AppState, s: &str, end_of_day: bool) -> AppResult<i64> {
     Ok(at)
 }
 
-/// Whole roubles typed into a price box → kopecks.
-fn roubles(s: &str) -> AppResult<i64> {
-    let s = s.replace([' ', '\u{a0}', '₽'], "");
-    s.split([',', '.'])
-        .next()
-        .unwrap_or("")
-        .parse::<i64>()
-        .ok()
-        .filter(|r| (0..=100_000_000).contains(r))
-        .map(|r| r * 100)
-        .ok_or_else(|| AppError::bad_request("invalid_price"))
-}
-
 async fn purchases_page(
     State(state): State<AppState>,
     page: Page,
@@ -656,12 +633,8 @@ async fn purchases_page(
             to: PurchaseSearch::text(&s.to)
                 .map(|d| shop_day(&state, &d, true))
                 .transpose()?,
-            min_price: PurchaseSearch::text(&s.min_price)
-                .map(|p| roubles(&p))
-                .transpose()?,
-            max_price: PurchaseSearch::text(&s.max_price)
-                .map(|p| roubles(&p))
-                .transpose()?,
+            min_price: crate::domain::money::typed_roubles(PurchaseSearch::value(&s.min_price))?,
+            max_price: crate::domain::money::typed_roubles(PurchaseSearch::value(&s.max_price))?,
             category: PurchaseSearch::text(&s.category),
             seller: PurchaseSearch::text(&s.seller),
         })

@@ -69,7 +69,7 @@ async fn demo_products_are_distinct_weigh_what_they_say_and_are_drawn_by_kind() 
     let svg = |p: &Value| {
         let (app, id) = (&app, p["id"].as_str().unwrap().to_owned());
         async move {
-            let r = get_page(&app, &format!("/catalog/img/{id}.svg"))
+            let r = get_page(app, &format!("/catalog/img/{id}.svg"))
                 .await
                 .expect(200);
             assert_eq!(r.header("content-type").as_deref(), Some("image/svg+xml"));

@@ -57,7 +57,7 @@ async fn the_registration_link_confirms_through_a_page() {
         .expect(202);
     let link = app.last_link(&email).await;
     let path = link.trim_start_matches("http://kabinet.test");
-    let page = get_page(&app, &format!("{path}")).await.expect(200);
+    let page = get_page(&app, path).await.expect(200);
     assert!(page.text.contains("Подтвердить"));
     let csrf = {
         let i = page.text.find("name=\"csrf\" value=\"").unwrap() + 19;
