@@ -508,3 +508,87 @@ async fn one_cart_checked_out_a_hundred_times_with_different_keys_is_one_order()
     assert_eq!(charges, 1);
     books_agree(&app, &[&a, &b], 100_000).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_cancels_of_one_paid_order_give_the_stock_and_the_money_back_once() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let (a, _) = two_products(&app).await;
+    let point = moscow_point(&app).await;
+    let token = customers(&app, 1).await.remove(0);
+    put(&app, &token, &a, 3).await;
+    let order = checkout(&app, &token, "k", &checkout_body(&point))
+        .await
+        .expect(201)
+        .json();
+    let number = order["number"].as_str().unwrap().to_owned();
+    let path = format!("/orders/{number}/cancel");
+    let answers = all_at_once(
+        (0..100)
+            .map(|_| app.api(Method::POST, &path, Some(&token), None))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&answers);
+    assert_eq!(
+        answers.iter().filter(|r| r.status.is_success()).count(),
+        1,
+        "one cancel"
+    );
+    assert_eq!(count(&answers, 409, Some("order_not_cancellable")), 99);
+    let events: i64 = app
+        .scalar_i64(
+            "SELECT COUNT(*) FROM order_events e JOIN orders o ON o.id = e.order_id \
+             WHERE o.number = $1 AND e.status = 'cancelled'",
+            &number,
+        )
+        .await;
+    assert_eq!(events, 1, "one «cancelled» in the timeline");
+    let refunded: i64 = app
+        .scalar_i64(
+            "SELECT CAST(COALESCE(SUM(s.refunded), 0) AS BIGINT) FROM sandbox_payments s \
+             JOIN payment_attempts a ON a.reference = s.reference JOIN orders o ON o.id = a.order_id \
+             WHERE o.number = $1",
+            &number,
+        )
+        .await;
+    assert_eq!(
+        refunded,
+        order["total"].as_i64().unwrap(),
+        "the money back once"
+    );
+    books_agree(&app, &[&a], 100_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_partial_refunds_never_give_back_more_than_was_charged() {
+    use kabinet::payments::{ChargeRequest, Instrument};
+    let app = spawn_app().await;
+    let p = app.state.payments.clone();
+    p.charge(ChargeRequest {
+        reference: "big",
+        amount: 50_000,
+        instrument: Instrument::Card { last4: "0004" },
+        now: 1,
+    })
+    .await
+    .unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let p = p.clone();
+            tokio::spawn(async move { p.refund("big", Some(1_000), 10 + i).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let refunded = app
+        .scalar_i64(
+            "SELECT refunded FROM sandbox_payments WHERE reference = $1",
+            "big",
+        )
+        .await;
+    assert_eq!(
+        refunded, 50_000,
+        "50 of the 100 refunds fit; none goes past the charge"
+    );
+}
