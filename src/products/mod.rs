@@ -8,6 +8,8 @@
 //! words are stemmed the same way and matched at word starts, so «чайники» and «чайнику»
 //! find «Чайник» (ARCHITECTURE §3).
 
+pub mod store;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use serde::Serialize;
