@@ -140,7 +140,10 @@ impl Application {
         let zone = config.zone()?;
         let points = crate::delivery::PointIndex::default();
         points.refresh(&db).await?;
-        let payments = Arc::new(crate::payments::sandbox::Sandbox::new(db.clone()));
+        let payments = Arc::new(crate::payments::sandbox::Sandbox::new(
+            db.clone(),
+            &base_url,
+        ));
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -239,6 +242,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::cart::pages::router())
         .merge(crate::delivery::pages::router())
         .merge(crate::orders::pages::router())
+        .merge(crate::acquirer::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

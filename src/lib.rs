@@ -4,6 +4,7 @@
 //! `notify` (outbox and transports), with shared plumbing in `web`, `db`, `error`.
 
 pub mod account;
+pub mod acquirer;
 pub mod app;
 pub mod auth;
 pub mod cart;

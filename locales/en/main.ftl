@@ -555,6 +555,7 @@ wallet-pay-lead = Confirm the payment from your wallet of
 three-ds-lead = Confirm the payment at your bank for
 three-ds-confirm = Confirm
 three-ds-cancel = Cancel
+three-ds-card = Card
 orders-active = Current
 orders-received = Received
 orders-cancelled = Cancelled

@@ -568,6 +568,7 @@ wallet-pay-lead = Подтвердите списание из кошелька 
 three-ds-lead = Подтвердите оплату в банке на сумму
 three-ds-confirm = Подтвердить
 three-ds-cancel = Отменить
+three-ds-card = Карта
 orders-active = Текущие
 orders-received = Полученные
 orders-cancelled = Отменённые

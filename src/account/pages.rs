@@ -107,7 +107,7 @@ async fn account(
         email_verified: c.email_verified != 0,
         underway,
         favorites: crate::cart::favorites::list(&state, &c.id).await?,
-        cards: crate::orders::saved_cards(&state, &c.id).await?.len(),
+        cards: crate::payments::cards::list(&state.db, &c.id).await?.len(),
         page,
     })
 }

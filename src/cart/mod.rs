@@ -6,7 +6,7 @@ pub mod api;
 pub mod favorites;
 pub mod http;
 pub mod pages;
-mod store;
+pub mod store;
 
 pub use store::*;
 

@@ -2,6 +2,7 @@
 //! (capped by stock), and moving a guest's cart into an account.
 
 use super::*;
+use crate::db::Db;
 
 /// Which of the owner's products are in the cart (for «В корзине» marks on product cards).
 /// A guest seen for the first time has no cart yet: no query.
@@ -161,4 +162,104 @@ pub async fn lines(state: &AppState, owner: &str) -> AppResult<Vec<(Product, i64
         out.push((Product::from_row(&row)?, row.try_get::<i64, _>("quantity")?));
     }
     Ok(out)
+}
+
+/// Takes a line out of the cart exactly as it was read (checkout): true when it was there
+/// with that quantity.
+pub async fn take_line(
+    tx: &mut sqlx::AnyConnection,
+    owner: &str,
+    product_id: &str,
+    quantity: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query(
+            "DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2 AND quantity = $3",
+        )
+        .bind(owner)
+        .bind(product_id)
+        .bind(quantity)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1,
+    )
+}
+
+/// How many lines the cart holds.
+pub async fn line_count(tx: &mut sqlx::AnyConnection, owner: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE owner = $1")
+        .bind(owner)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+/// Puts a line back into the cart (an unpaid order cancelled) unless the product is there.
+pub async fn put_back(
+    tx: &mut sqlx::AnyConnection,
+    owner: &str,
+    product_id: &str,
+    quantity: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO cart_lines (owner, product_id, quantity, added_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (owner, product_id) DO NOTHING",
+    )
+    .bind(owner)
+    .bind(product_id)
+    .bind(quantity)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+// ---- «Избранное» ----
+
+pub async fn is_favorite(db: &Db, customer: &str, product_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM favorites WHERE customer_id = $1 AND product_id = $2",
+    )
+    .bind(customer)
+    .bind(product_id)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn remove_favorite(db: &Db, customer: &str, product_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
+        .bind(customer)
+        .bind(product_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_favorite(
+    db: &Db,
+    customer: &str,
+    product_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO favorites (customer_id, product_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(customer)
+    .bind(product_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The customer's favourites, newest first.
+pub async fn favorite_ids(db: &Db, customer: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT product_id FROM favorites WHERE customer_id = $1 ORDER BY added_at DESC, product_id",
+    )
+    .bind(customer)
+    .fetch_all(db)
+    .await
 }

@@ -358,7 +358,7 @@ async fn purchases(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CardList {
-    pub items: Vec<super::SavedCard>,
+    pub items: Vec<crate::payments::SavedCard>,
     pub next_cursor: Option<String>,
 }
 
@@ -371,7 +371,7 @@ pub struct CardList {
 async fn cards(State(state): State<AppState>, auth: Authenticated) -> AppResult<Json<CardList>> {
     crate::auth::credentials::require_fresh(&state, &auth)?;
     Ok(Json(CardList {
-        items: super::saved_cards(&state, &auth.customer.id).await?,
+        items: crate::payments::cards::list(&state.db, &auth.customer.id).await?,
         next_cursor: None,
     }))
 }
@@ -388,6 +388,6 @@ async fn forget_card(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    super::forget_card(&state, &auth.customer.id, &id).await?;
+    crate::payments::cards::forget(&state.db, &auth.customer.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -27,9 +27,14 @@ pub(super) async fn resolve_payment(
             cvc,
             save,
         } => {
-            let card =
-                payments::check_card(number, *exp_month, *exp_year, cvc, now_year_month(now))
-                    .map_err(|e| AppError::bad_request(e.code()))?;
+            let card = payments::check_card(
+                number,
+                *exp_month,
+                *exp_year,
+                cvc,
+                payments::cards::year_month(now),
+            )
+            .map_err(|e| AppError::bad_request(e.code()))?;
             Ok(Charge {
                 method: "card",
                 provider: None,
@@ -39,18 +44,7 @@ pub(super) async fn resolve_payment(
             })
         }
         Payment::SavedCard { id } => {
-            let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-                "SELECT brand, last4, exp_month, exp_year FROM saved_cards WHERE id = $1 AND customer_id = $2",
-            )
-            .bind(id)
-            .bind(customer)
-            .fetch_optional(&state.db)
-            .await?;
-            let (brand, last4, m, y) =
-                row.ok_or_else(|| AppError::missing("saved_card_not_found"))?;
-            if (y as i32, m as u32) < now_year_month(now) {
-                return Err(AppError::bad_request("card_expired"));
-            }
+            let (brand, last4) = payments::cards::usable(&state.db, customer, id, now).await?;
             Ok(Charge {
                 method: "card",
                 provider: None,
@@ -72,34 +66,6 @@ pub(super) async fn resolve_payment(
             })
         }
     }
-}
-
-pub(super) async fn save_card(
-    state: &AppState,
-    customer: &str,
-    card: &payments::Card,
-) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO saved_cards (id, customer_id, token, brand, last4, exp_month, exp_year, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-    )
-    .bind(crate::db::new_id())
-    .bind(customer)
-    .bind(payments::card_token())
-    .bind(card.brand.as_str())
-    .bind(&card.last4)
-    .bind(i64::from(card.exp_month))
-    .bind(i64::from(card.exp_year))
-    .bind(state.clock.now_ms())
-    .execute(&state.db)
-    .await?;
-    Ok(())
-}
-
-pub(super) fn now_year_month(ms: i64) -> (i32, u32) {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    (t.year(), u8::from(t.month()) as u32)
 }
 
 pub async fn checkout(
@@ -216,6 +182,7 @@ pub(super) async fn place_new(
         spasibo,
         recipient: (recipient_name, recipient_phone),
         reference: reference.clone(),
+        tenders: tenders_of(&charge, spasibo, goods + delivery_price),
         now,
     };
     // The order, its reserved stock and bonuses, and the payment attempt are on record before
@@ -261,6 +228,11 @@ pub(super) async fn place_new(
             reference: &reference,
             amount,
             instrument,
+            return_url: &format!(
+                "{}/orders/{}/thanks",
+                state.base_url,
+                number_of(state, &order_id).await?
+            ),
             now,
         })
         .await?;
@@ -282,12 +254,48 @@ pub(super) async fn place_new(
     }
     // A card is saved only when it was accepted.
     if let Some(card) = &charge.save {
-        save_card(state, customer, card).await?;
+        payments::cards::save(&state.db, customer, card, state.clock.now_ms()).await?;
     }
     // Gone only when the reconciler declined an attempt the acquirer never answered.
     replay(state, customer, key)
         .await?
         .ok_or_else(|| AppError::declined("payment_declined"))
+}
+
+/// The parts that pay an order: bonuses «Спасибо» first, the card or wallet the rest.
+fn tenders_of(charge: &Charge, spasibo: i64, total: i64) -> Vec<payments::Tender> {
+    let (brand, last4) = (
+        charge.brand.clone().unwrap_or_default(),
+        charge.last4.clone().unwrap_or_default(),
+    );
+    let outer = total - spasibo;
+    let mut tenders = Vec::with_capacity(2);
+    if spasibo > 0 {
+        tenders.push(payments::Tender::Spasibo {
+            brand: brand.clone(),
+            last4: last4.clone(),
+            amount: spasibo,
+        });
+    }
+    tenders.push(match &charge.provider {
+        Some(provider) => payments::Tender::Wallet {
+            provider: provider.clone(),
+            amount: outer,
+        },
+        None => payments::Tender::Card {
+            brand,
+            last4,
+            amount: outer,
+        },
+    });
+    tenders
+}
+
+/// An order's number by id.
+async fn number_of(state: &AppState, order_id: &str) -> AppResult<String> {
+    store::number_of(&state.db, order_id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("order {order_id} vanished")))
 }
 
 /// The answer a request with this key already got, if it finished: the order (201 when paid,
@@ -302,12 +310,7 @@ pub(super) async fn replay(
     let Some(mut row) = one_order(state, by_key, &[customer, key]).await? else {
         return Ok(None);
     };
-    let attempt: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM payment_attempts WHERE order_id = $1 ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(&row.id)
-    .fetch_optional(&state.db)
-    .await?;
+    let attempt = payments::store::latest_attempt_status(&state.db, &row.id).await?;
     match attempt.as_deref() {
         Some("pending") => return Err(AppError::conflict("idempotency_in_progress")),
         // Settled after the order was read: an approval and `paid` commit together, so the
@@ -332,26 +335,28 @@ pub(super) async fn replay(
 
 #[derive(Clone)]
 pub(super) struct NewOrder {
-    id: String,
-    customer: String,
-    key: String,
-    lines: Vec<cart::Line>,
-    goods: i64,
-    delivery_price: i64,
-    method: String,
-    point_id: Option<String>,
-    address: String,
-    payment_method: String,
-    provider: Option<String>,
-    brand: Option<String>,
-    last4: Option<String>,
+    pub(super) id: String,
+    pub(super) customer: String,
+    pub(super) key: String,
+    pub(super) lines: Vec<cart::Line>,
+    pub(super) goods: i64,
+    pub(super) delivery_price: i64,
+    pub(super) method: String,
+    pub(super) point_id: Option<String>,
+    pub(super) address: String,
+    pub(super) payment_method: String,
+    pub(super) provider: Option<String>,
+    pub(super) brand: Option<String>,
+    pub(super) last4: Option<String>,
     /// Bonuses «Спасибо» spent on this order (kopecks).
-    spasibo: i64,
+    pub(super) spasibo: i64,
     /// Name and E.164 phone.
-    recipient: (String, String),
+    pub(super) recipient: (String, String),
     /// Our reference of the payment attempt, sent to the acquirer.
-    reference: String,
-    now: i64,
+    pub(super) reference: String,
+    /// What pays the order: bonuses first, the card or wallet the rest.
+    pub(super) tenders: Vec<payments::Tender>,
+    pub(super) now: i64,
 }
 
 pub(super) enum PlaceError {
@@ -384,156 +389,49 @@ pub(super) async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError
     // The cart leaves exactly as it was read: a second checkout of the same cart (another tab,
     // another key) or a line changed meanwhile finds it different and orders nothing.
     for l in &o.lines {
-        let taken = sqlx::query(
-            "DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2 AND quantity = $3",
-        )
-        .bind(&o.customer)
-        .bind(&l.product_id)
-        .bind(l.quantity)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if taken != 1 {
+        if !cart::store::take_line(&mut tx, &o.customer, &l.product_id, l.quantity).await? {
             tx.rollback().await?;
             return Err(PlaceError::CartChanged);
         }
     }
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE owner = $1")
-        .bind(&o.customer)
-        .fetch_one(&mut *tx)
-        .await?;
-    if left != 0 {
+    if cart::store::line_count(&mut tx, &o.customer).await? != 0 {
         tx.rollback().await?;
         return Err(PlaceError::CartChanged);
     }
     let mut by_product: Vec<&cart::Line> = o.lines.iter().collect();
     by_product.sort_by(|a, b| a.product_id.cmp(&b.product_id));
     for l in by_product {
-        let reserved =
-            sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
-                .bind(l.quantity)
-                .bind(&l.product_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if reserved != 1 {
-            let left: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-                .bind(&l.product_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        if let Some(left) =
+            crate::products::store::take_stock(&mut tx, &l.product_id, l.quantity).await?
+        {
             tx.rollback().await?;
             return Err(PlaceError::Stock(left));
         }
     }
-    if o.spasibo > 0 {
-        // The sandbox bank's bonus account of this card: spent only if the balance covers it.
-        let (brand, last4) = (
-            o.brand.as_deref().unwrap_or(""),
-            o.last4.as_deref().unwrap_or(""),
-        );
-        sqlx::query(
-            "INSERT INTO spasibo_accounts (customer_id, brand, last4, spent) VALUES ($1, $2, $3, 0) \
-             ON CONFLICT (customer_id, brand, last4) DO NOTHING",
-        )
-        .bind(&o.customer)
-        .bind(brand)
-        .bind(last4)
-        .execute(&mut *tx)
-        .await?;
-        let spent = sqlx::query(
-            "UPDATE spasibo_accounts SET spent = spent + $1 \
-             WHERE customer_id = $2 AND brand = $3 AND last4 = $4 AND spent + $1 <= $5",
-        )
-        .bind(o.spasibo)
-        .bind(&o.customer)
-        .bind(brand)
-        .bind(last4)
-        .bind(payments::SPASIBO_SANDBOX_GRANT)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if spent != 1 {
-            let used: i64 = sqlx::query_scalar(
-                "SELECT spent FROM spasibo_accounts WHERE customer_id = $1 AND brand = $2 AND last4 = $3",
-            )
-            .bind(&o.customer)
-            .bind(brand)
-            .bind(last4)
-            .fetch_one(&mut *tx)
-            .await?;
-            tx.rollback().await?;
-            return Err(PlaceError::Spasibo(payments::SPASIBO_SANDBOX_GRANT - used));
-        }
-    }
-    let number: i64 = sqlx::query_scalar(
-        "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
-         total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
-         payment_provider, spasibo_amount, recipient_name, recipient_phone) \
-         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-    )
-    .bind(&o.id)
-    .bind(number.to_string())
-    .bind(&o.customer)
-    .bind(&o.key)
-    .bind(o.now)
-    .bind(o.goods)
-    .bind(o.delivery_price)
-    .bind(o.goods + o.delivery_price)
-    .bind(&o.method)
-    .bind(&o.point_id)
-        .bind(&o.address)
-    .bind(&o.payment_method)
-    .bind(&o.brand)
-    .bind(&o.last4)
-    .bind(o.now + PAY_WITHIN_MS)
-    .bind(&o.provider)
-    .bind(o.spasibo)
-    .bind(&o.recipient.0)
-    .bind(&o.recipient.1)
-    .execute(&mut *tx)
-    .await?;
+    let number = store::next_number(&mut tx).await?;
+    store::insert_order(&mut tx, &o, number).await?;
     for l in &o.lines {
-        let p = sqlx::query_as::<_, (String, String)>(
-            "SELECT seller_id, category_id FROM products WHERE id = $1",
-        )
-        .bind(&l.product_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, quantity, \
-             line_total, search_text, search_v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&o.id)
-        .bind(&l.product_id)
-        .bind(&l.title)
-        .bind(&p.0)
-        .bind(&l.seller_name)
-        .bind(&p.1)
-        .bind(l.price)
-        .bind(l.quantity)
-        .bind(l.line_total)
-        .bind(crate::catalog::search_text(&format!("{} {}", l.title, l.seller_name)))
-        .bind(crate::catalog::SEARCH_VERSION)
-        .execute(&mut *tx)
-        .await?;
+        let (seller, category) =
+            crate::products::store::seller_and_category(&mut tx, &l.product_id)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?;
+        store::insert_line(&mut tx, &o.id, l, &seller, &category).await?;
     }
-    add_event(&mut tx, &o.id, "awaiting_payment", o.now).await?;
-    sqlx::query(
-        "INSERT INTO payment_attempts (id, order_id, provider, reference, amount, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6)",
+    add_event(&mut tx, &o.id, OrderStatus::AwaitingPayment, o.now).await?;
+    if let Err(payments::Refused::Spasibo { available }) =
+        payments::tenders::hold(&mut tx, &o.id, &o.customer, &o.tenders, o.now).await?
+    {
+        tx.rollback().await?;
+        return Err(PlaceError::Spasibo(available));
+    }
+    payments::store::insert_attempt(
+        &mut tx,
+        &o.id,
+        &format!("sandbox_{}", o.payment_method),
+        &o.reference,
+        o.goods + o.delivery_price - o.spasibo,
+        o.now,
     )
-    .bind(crate::db::new_id())
-    .bind(&o.id)
-    .bind(format!("sandbox_{}", o.payment_method))
-    .bind(&o.reference)
-    .bind(o.goods + o.delivery_price - o.spasibo)
-    .bind(o.now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
@@ -541,12 +439,7 @@ pub(super) async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError
 
 /// The recipient (name, E.164 phone) of the customer's newest order that named one.
 pub async fn last_recipient(state: &AppState, customer: &str) -> AppResult<(String, String)> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT recipient_name, recipient_phone FROM orders WHERE customer_id = $1 AND recipient_name <> '' \
-         ORDER BY placed_at DESC LIMIT 1",
-    )
-    .bind(customer)
-    .fetch_optional(&state.db)
-    .await?;
-    Ok(row.unwrap_or_default())
+    Ok(store::newest_recipient(&state.db, customer)
+        .await?
+        .unwrap_or_default())
 }

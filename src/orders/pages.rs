@@ -1,4 +1,4 @@
-//! Checkout, the sandbox 3-D Secure page, «Мои заказы» and «Купленные товары» pages.
+//! Checkout, the hand-off to the acquirer's confirmation page, «Мои заказы» and «Купленные товары» pages.
 
 use super::{Delivery, Order, OrderStatus, Payment, Purchase, PurchaseFilter};
 use crate::auth::sessions::Authenticated;
@@ -20,14 +20,8 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/checkout", get(checkout_page).post(checkout_submit))
-        .route(
-            "/pay/3ds/{number}",
-            get(three_ds_page).post(three_ds_submit),
-        )
-        .route(
-            "/pay/wallet/{number}",
-            get(three_ds_page).post(three_ds_submit),
-        )
+        .route("/pay/3ds/{number}", get(pay_page))
+        .route("/pay/wallet/{number}", get(pay_page))
         .route("/orders", get(orders_page))
         .route("/orders/{number}", get(order_page))
         .route(
@@ -55,7 +49,7 @@ struct CheckoutPage {
     address: String,
     /// The courier address book, the default first.
     addresses: Vec<crate::delivery::addresses::Address>,
-    cards: Vec<super::SavedCard>,
+    cards: Vec<crate::payments::SavedCard>,
     /// Delivery prices for this cart: to a point, by courier.
     point_cost: i64,
     courier_cost: i64,
@@ -142,7 +136,7 @@ async fn checkout_view(
     let by_courier = Delivery::Courier {
         address: String::new(),
     };
-    let cards = super::saved_cards(state, &auth.customer.id).await?;
+    let cards = crate::payments::cards::list(&state.db, &auth.customer.id).await?;
     let pay = pay.unwrap_or_else(|| match cards.first() {
         Some(c) => format!("saved:{}", c.id),
         None => "new".into(),
@@ -310,70 +304,29 @@ async fn checkout_submit(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "orders/three_ds.html")]
-struct ThreeDsPage {
-    page: Page,
-    order: Order,
-}
-
-impl ThreeDsPage {
-    /// The wallet this payment goes through (none: a card's 3-D Secure).
-    fn wallet(&self) -> Option<String> {
-        self.order
-            .payment
-            .provider
-            .as_ref()
-            .map(|w| self.page.t(&format!("wallet-{w}")))
-    }
-    fn title(&self) -> String {
-        match self.wallet() {
-            Some(w) => self.page.l.ta("wallet-pay-title", &[("wallet", w)]),
-            None => self.page.t("three-ds-title"),
-        }
-    }
-}
-
 async fn own(state: &AppState, auth: &Authenticated, number: &str) -> AppResult<(String, Order)> {
     super::by_number(state, &auth.customer.id, number)
         .await?
         .ok_or_else(AppError::not_found)
 }
 
-async fn three_ds_page(
-    State(state): State<AppState>,
-    page: Page,
-    auth: Authenticated,
-    Path(number): Path<String>,
-) -> AppResult<Response> {
-    let (_, order) = own(&state, &auth, &number).await?;
-    // Paid, cancelled or expired: nothing to confirm any more; the order page says what happened.
-    if order.status != OrderStatus::AwaitingPayment {
-        return Ok(Redirect::to(&format!("/orders/{number}")).into_response());
-    }
-    Ok(ThreeDsPage { page, order }.into_response())
-}
-
-#[derive(Deserialize)]
-struct Decision {
-    decision: Option<String>,
-}
-
-async fn three_ds_submit(
+/// Sends the customer to the acquirer's own page for the order's waiting payment (3-D Secure,
+/// a wallet). Paid, cancelled or expired: nothing to confirm any more; the order page says
+/// what happened.
+async fn pay_page(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(number): Path<String>,
-    CsrfForm(d): CsrfForm<Decision>,
 ) -> AppResult<Redirect> {
-    let (id, _) = own(&state, &auth, &number).await?;
-    if d.decision.as_deref() == Some("confirm") {
-        super::confirm_payment(&state, &id).await?;
-        let (_, order) = own(&state, &auth, &number).await?;
-        if order.was_paid() && order.status != OrderStatus::Cancelled {
-            return Ok(Redirect::to(&format!("/orders/{number}/thanks")));
-        }
-    } else {
-        super::cancel(&state, &id).await?;
+    let (id, order) = own(&state, &auth, &number).await?;
+    if order.status == OrderStatus::AwaitingPayment
+        && let Some(url) = super::confirmation_url(&state, &id).await?
+    {
+        let path = url
+            .strip_prefix(state.base_url.trim_end_matches('/'))
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or(&url);
+        return Ok(Redirect::to(path));
     }
     Ok(Redirect::to(&format!("/orders/{number}")))
 }
@@ -684,7 +637,7 @@ async fn purchases_page(
 #[template(path = "orders/cards.html")]
 struct CardsPage {
     page: Page,
-    cards: Vec<super::SavedCard>,
+    cards: Vec<crate::payments::SavedCard>,
     done: bool,
 }
 
@@ -706,7 +659,7 @@ async fn cards_page(
         return Ok(Redirect::to(CARDS_REAUTH).into_response());
     }
     Ok(CardsPage {
-        cards: super::saved_cards(&state, &auth.customer.id).await?,
+        cards: crate::payments::cards::list(&state.db, &auth.customer.id).await?,
         done: d.done.is_some(),
         page,
     }
@@ -725,6 +678,6 @@ async fn card_delete(
     if crate::auth::credentials::require_fresh(&state, &auth).is_err() {
         return Ok(Redirect::to(CARDS_REAUTH));
     }
-    super::forget_card(&state, &auth.customer.id, &id).await?;
+    crate::payments::cards::forget(&state.db, &auth.customer.id, &id).await?;
     Ok(Redirect::to("/account/payment-methods?done=1"))
 }

@@ -60,9 +60,31 @@ pub async fn settle(
                     false
                 }
                 Outcome::Declined => {
-                    let from = ["pending", "needs_confirmation"];
-                    if move_attempt(&mut tx, &reference, &from, "declined", now).await? {
+                    if move_attempt(&mut tx, &reference, &["pending"], "declined", now).await? {
+                        // Refused at once: the order never happened.
                         undo_order(&mut tx, &id, now).await?;
+                    } else if move_attempt(
+                        &mut tx,
+                        &reference,
+                        &["needs_confirmation"],
+                        "declined",
+                        now,
+                    )
+                    .await?
+                    {
+                        // Refused on the acquirer's page: the customer has seen the order's
+                        // number, so it stays on record, cancelled, its goods back in the cart.
+                        let cancelled = transition(
+                            &mut tx,
+                            &id,
+                            OrderStatus::AwaitingPayment,
+                            OrderStatus::Cancelled,
+                            now,
+                        )
+                        .await?;
+                        if cancelled {
+                            release_goods(&mut tx, &id, true, now).await?;
+                        }
                     }
                     false
                 }
@@ -87,22 +109,7 @@ pub(super) async fn move_attempt(
     to: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let any = |i: usize| from.get(i).or(from.first()).copied().unwrap_or("");
-    Ok(sqlx::query(
-        "UPDATE payment_attempts SET status = $2, updated_at = $3 \
-         WHERE reference = $1 AND status IN ($4, $5, $6, $7)",
-    )
-    .bind(reference)
-    .bind(to)
-    .bind(now)
-    .bind(any(0))
-    .bind(any(1))
-    .bind(any(2))
-    .bind(any(3))
-    .execute(tx)
-    .await?
-    .rows_affected()
-        == 1)
+    payments::store::move_attempt(tx, reference, from, to, now).await
 }
 
 /// Gives back the money of an attempt marked `refund_due`: refunds an approved charge (or
@@ -115,11 +122,7 @@ pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()
         Some(Outcome::Approved) => "refunded",
         Some(_) => "voided",
         None => {
-            let updated: Option<i64> =
-                sqlx::query_scalar("SELECT updated_at FROM payment_attempts WHERE reference = $1")
-                    .bind(reference)
-                    .fetch_optional(&state.db)
-                    .await?;
+            let updated = payments::store::attempt_updated_at(&state.db, reference).await?;
             if updated.is_none_or(|at| at > now - UNANSWERED_MS) {
                 // Maybe still on its way: `reconcile` looks again.
                 return Ok(());
@@ -128,14 +131,7 @@ pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()
         }
     };
     state.payments.refund(reference, None, now).await?;
-    sqlx::query(
-        "UPDATE payment_attempts SET status = $2, updated_at = $3 WHERE reference = $1 AND status = 'refund_due'",
-    )
-    .bind(reference)
-    .bind(status)
-    .bind(now)
-    .execute(&state.db)
-    .await?;
+    payments::store::finish_refund(&state.db, reference, status, now).await?;
     Ok(())
 }
 
@@ -146,26 +142,20 @@ pub(super) async fn undo_order(
     id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let waiting = sqlx::query(
-        "UPDATE orders SET status = 'cancelled' WHERE id = $1 AND status = 'awaiting_payment'",
+    if !store::set_status(
+        tx,
+        id,
+        OrderStatus::AwaitingPayment,
+        OrderStatus::Cancelled,
+        None,
     )
-    .bind(id)
-    .execute(&mut *tx)
     .await?
-    .rows_affected()
-        == 1;
-    if !waiting {
+    {
         return Ok(());
     }
     release_goods(&mut *tx, id, true, now).await?;
-    for sql in [
-        "DELETE FROM order_events WHERE order_id = $1",
-        "DELETE FROM order_lines WHERE order_id = $1",
-        "DELETE FROM orders WHERE id = $1",
-    ] {
-        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
-    }
-    Ok(())
+    payments::tenders::forget(tx, id).await?;
+    store::delete_order(tx, id).await
 }
 
 /// An attempt the acquirer has no record of after this long never reached it (a crash before
@@ -178,12 +168,7 @@ pub(super) const UNANSWERED_MS: i64 = 60_000;
 /// housekeeping job. Returns how many attempts were settled.
 pub async fn reconcile(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now_ms();
-    let open: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT order_id, reference, status, updated_at FROM payment_attempts \
-         WHERE status IN ('pending', 'needs_confirmation', 'refund_due') ORDER BY created_at LIMIT 1000",
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let open = payments::store::open_attempts(&state.db).await?;
     let mut settled = 0;
     for (order_id, reference, status, updated_at) in open {
         if status == "refund_due" {
@@ -210,12 +195,7 @@ pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
     // An approval that arrived but was not written yet pays its order instead.
     reconcile(state).await?;
     let now = state.clock.now_ms();
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE status = 'awaiting_payment' AND pay_deadline < $1",
-    )
-    .bind(now)
-    .fetch_all(&state.db)
-    .await?;
+    let ids = store::overdue(&state.db, now).await?;
     let mut n = 0;
     for id in ids {
         match cancel(state, &id).await {
@@ -227,24 +207,24 @@ pub async fn cancel_overdue(state: &AppState) -> AppResult<usize> {
     Ok(n)
 }
 
-/// The 3-D Secure (or wallet) page's «Подтвердить»: the bank approves the waiting charge, and
-/// the order is paid with the approval in one transaction.
-pub async fn confirm_payment(state: &AppState, order_id: &str) -> AppResult<()> {
-    let now = state.clock.now_ms();
-    let reference: Option<String> = sqlx::query_scalar(
-        "SELECT a.reference FROM payment_attempts a JOIN orders o ON o.id = a.order_id \
-         WHERE a.order_id = $1 AND a.status = 'needs_confirmation' \
-         AND o.status = 'awaiting_payment' AND o.pay_deadline >= $2",
-    )
-    .bind(order_id)
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some(reference) = reference else {
-        return Err(AppError::conflict("payment_not_pending"));
+/// Where the customer confirms an order's waiting payment: the acquirer's own page (3-D
+/// Secure, a wallet), while the order waits for it; `None` when nothing waits.
+pub async fn confirmation_url(state: &AppState, order_id: &str) -> AppResult<Option<String>> {
+    let Some((reference, _)) = payments::store::waiting_attempt(&state.db, order_id).await? else {
+        return Ok(None);
     };
-    if !state.payments.confirm(&reference).await? {
-        return Err(AppError::conflict("payment_not_pending"));
+    Ok(state.payments.confirmation_url(&reference).await?)
+}
+
+/// The acquirer says something happened to a payment (its notification, or the customer back
+/// from its page): Kabinet asks the acquirer itself what it is (a notice is never trusted for
+/// its content) and settles the answer. Unknown references are ignored.
+pub async fn payment_notice(state: &AppState, reference: &str) -> AppResult<()> {
+    let Some(order_id) = payments::store::attempt_order(&state.db, reference).await? else {
+        return Ok(());
+    };
+    match state.payments.status(reference).await? {
+        Some(Outcome::NeedsConfirmation) | None => Ok(()),
+        Some(outcome) => settle(state, &order_id, reference, outcome).await,
     }
-    settle(state, order_id, &reference, Outcome::Approved).await
 }

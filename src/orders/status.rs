@@ -14,19 +14,9 @@ pub(super) async fn transition(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let received = (to == OrderStatus::Received).then_some(now);
-    let moved = sqlx::query(
-        "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
-    )
-    .bind(to.as_str())
-    .bind(received)
-    .bind(order_id)
-    .bind(from.as_str())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
+    let moved = store::set_status(tx, order_id, from, to, received).await?;
     if moved {
-        add_event(tx, order_id, to.as_str(), now).await?;
+        add_event(tx, order_id, to, now).await?;
     }
     Ok(moved)
 }
@@ -34,16 +24,10 @@ pub(super) async fn transition(
 pub(super) async fn add_event(
     tx: &mut sqlx::AnyConnection,
     order_id: &str,
-    status: &str,
+    status: OrderStatus,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
-        .bind(order_id)
-        .bind(status)
-        .bind(at)
-        .execute(tx)
-        .await?;
-    Ok(())
+    store::insert_event(tx, order_id, status, at).await
 }
 
 /// The order's parcels as planned when it was placed: each product's warehouse, the weight
@@ -73,12 +57,7 @@ pub async fn parcels(
 
 /// Keeps why the customer cancelled (one of the page's reasons).
 pub async fn note_cancel_reason(state: &AppState, order_id: &str, reason: &str) -> AppResult<()> {
-    sqlx::query("UPDATE orders SET cancel_reason = $1 WHERE id = $2 AND status = 'cancelled'")
-        .bind(reason)
-        .bind(order_id)
-        .execute(&state.db)
-        .await?;
-    Ok(())
+    Ok(store::set_cancel_reason(&state.db, order_id, reason).await?)
 }
 
 /// Cancels an order that has not shipped, in one transaction: its stock and bonuses return,
@@ -105,15 +84,7 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
                 // Approved money goes back; a confirmation still awaited is void.
                 // Money taken, or possibly being taken, is due back (given back after commit,
                 // retried by `reconcile` if that fails).
-                let refunds: Vec<String> = sqlx::query_scalar(
-                    "UPDATE payment_attempts SET status = 'refund_due', updated_at = $2 \
-                     WHERE order_id = $1 AND status IN ('approved', 'needs_confirmation', 'pending') \
-                     RETURNING reference",
-                )
-                .bind(&id)
-                .bind(now)
-                .fetch_all(&mut *tx)
-                .await?;
+                let refunds = payments::store::mark_refund_due(&mut tx, &id, now).await?;
                 tx.commit().await?;
                 Ok(Some(refunds))
             }
@@ -128,58 +99,28 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Gives back what an order held: its stock, its bonuses «Спасибо» (the sandbox bank's refund)
-/// and, with `to_cart`, its lines into the customer's cart.
+/// Gives back what an order held: its stock, its inner tenders (bonuses «Спасибо») and, with
+/// `to_cart`, its lines into the customer's cart (where a line is not back already).
 pub(super) async fn release_goods(
     tx: &mut sqlx::AnyConnection,
     id: &str,
     to_cart: bool,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    if to_cart {
-        sqlx::query(
-            "INSERT INTO cart_lines (owner, product_id, quantity, added_at) \
-             SELECT o.customer_id, l.product_id, l.quantity, $2 FROM order_lines l JOIN orders o ON o.id = l.order_id \
-             WHERE l.order_id = $1 ON CONFLICT (owner, product_id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let customer = store::customer_of(tx, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     // In product-id order, like the reservation: no lock cycles with checkouts.
-    let lines: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (product, quantity) in lines {
-        sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
-            .bind(quantity)
-            .bind(&product)
-            .execute(&mut *tx)
-            .await?;
+    let lines = store::line_quantities(tx, id).await?;
+    if to_cart {
+        for (product, quantity) in &lines {
+            cart::store::put_back(tx, &customer, product, *quantity, now).await?;
+        }
     }
-    let (customer, brand, last4, spasibo): (String, Option<String>, Option<String>, i64) =
-        sqlx::query_as(
-            "SELECT customer_id, card_brand, card_last4, spasibo_amount FROM orders WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if spasibo > 0 {
-        sqlx::query(
-            "UPDATE spasibo_accounts SET spent = spent - $1 WHERE customer_id = $2 AND brand = $3 AND last4 = $4",
-        )
-        .bind(spasibo)
-        .bind(&customer)
-        .bind(brand.unwrap_or_default())
-        .bind(last4.unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
+    for (product, quantity) in &lines {
+        crate::products::store::return_stock(tx, product, *quantity).await?;
     }
-    Ok(())
+    payments::tenders::release(tx, id, &customer, now).await
 }
 
 /// The demo courier (`KABINET_DEMO_DELIVERY=1`): each order in progress whose last step is at
@@ -188,14 +129,7 @@ pub(super) async fn release_goods(
 /// conditional update, so several nodes running it never move an order twice.
 pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usize> {
     let now = state.clock.now_ms();
-    let due: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT o.id, o.status, o.delivery_method FROM orders o \
-         WHERE o.status IN ('paid', 'assembling', 'shipped', 'ready_for_pickup') \
-         AND (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id) <= $1",
-    )
-    .bind(now - step_ms)
-    .fetch_all(&state.db)
-    .await?;
+    let due = store::in_progress_since(&state.db, now - step_ms).await?;
     let mut moved = 0;
     for (id, status, method) in due {
         use OrderStatus::*;
@@ -242,11 +176,7 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     let to = OrderStatus::parse(status)
         .filter(|s| *s != OrderStatus::AwaitingPayment)
         .ok_or_else(|| AppError::bad_request("invalid_status"))?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
-            .bind(number)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = store::id_and_status(&state.db, number).await?;
     let (id, current) = row.ok_or_else(|| AppError::missing("order_not_found"))?;
     if to == OrderStatus::Cancelled {
         return cancel(state, &id).await;

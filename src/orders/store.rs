@@ -1,45 +1,8 @@
-//! Reading orders, purchased items and saved cards: one row carries a whole order (its lines
-//! and timeline as JSON arrays).
+//! The orders' SQL: writing an order, its lines and timeline, moving its status, and reading
+//! orders and purchased items (one row carries a whole order, its lines and timeline as JSON
+//! arrays).
 
 use super::*;
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct SavedCard {
-    pub id: String,
-    pub brand: String,
-    pub last4: String,
-    pub exp_month: i64,
-    pub exp_year: i64,
-    /// Bank bonuses «Спасибо» left on this card (kopecks; the sandbox bank's answer).
-    pub spasibo_balance: i64,
-}
-
-/// Forgets one of the customer's saved cards (another customer's is simply not found).
-pub async fn forget_card(state: &AppState, customer: &str, id: &str) -> AppResult<()> {
-    let n = sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND customer_id = $2")
-        .bind(id)
-        .bind(customer)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(AppError::missing("saved_card_not_found"));
-    }
-    Ok(())
-}
-
-pub async fn saved_cards(state: &AppState, customer: &str) -> AppResult<Vec<SavedCard>> {
-    Ok(sqlx::query_as(
-        "SELECT c.id, c.brand, c.last4, c.exp_month, c.exp_year, $2 - COALESCE(a.spent, 0) AS spasibo_balance \
-         FROM saved_cards c LEFT JOIN spasibo_accounts a \
-         ON a.customer_id = c.customer_id AND a.brand = c.brand AND a.last4 = c.last4 \
-         WHERE c.customer_id = $1 ORDER BY c.created_at DESC, c.id",
-    )
-    .bind(customer)
-    .bind(payments::SPASIBO_SANDBOX_GRANT)
-    .fetch_all(&state.db)
-    .await?)
-}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct OrderRow {
@@ -318,4 +281,224 @@ pub async fn purchases(
         None
     };
     Ok((rows, next))
+}
+
+// ---- Writing ----
+
+/// The next order number (a counter row, so numbers are short and never repeat).
+pub(super) async fn next_number(tx: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
+    )
+    .fetch_one(&mut *tx)
+    .await
+}
+
+pub(super) async fn insert_order(
+    tx: &mut sqlx::AnyConnection,
+    o: &NewOrder,
+    number: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
+         total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
+         payment_provider, spasibo_amount, recipient_name, recipient_phone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    )
+    .bind(&o.id)
+    .bind(number.to_string())
+    .bind(&o.customer)
+    .bind(&o.key)
+    .bind(OrderStatus::AwaitingPayment.as_str())
+    .bind(o.now)
+    .bind(o.goods)
+    .bind(o.delivery_price)
+    .bind(o.goods + o.delivery_price)
+    .bind(&o.method)
+    .bind(&o.point_id)
+    .bind(&o.address)
+    .bind(&o.payment_method)
+    .bind(&o.brand)
+    .bind(&o.last4)
+    .bind(o.now + PAY_WITHIN_MS)
+    .bind(&o.provider)
+    .bind(o.spasibo)
+    .bind(&o.recipient.0)
+    .bind(&o.recipient.1)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_line(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    l: &cart::Line,
+    seller_id: &str,
+    category_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, quantity, \
+         line_total, search_text, search_v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(order_id)
+    .bind(&l.product_id)
+    .bind(&l.title)
+    .bind(seller_id)
+    .bind(&l.seller_name)
+    .bind(category_id)
+    .bind(l.price)
+    .bind(l.quantity)
+    .bind(l.line_total)
+    .bind(crate::catalog::search_text(&format!("{} {}", l.title, l.seller_name)))
+    .bind(crate::catalog::SEARCH_VERSION)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_event(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    status: OrderStatus,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")
+        .bind(order_id)
+        .bind(status.as_str())
+        .bind(at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves an order from `from` to `to` (one conditional statement; `received` stamps the day
+/// it was received). True when it moved.
+pub(super) async fn set_status(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+    received: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE orders SET status = $1, received_at = COALESCE($2, received_at) WHERE id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(received)
+    .bind(order_id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub(super) async fn set_cancel_reason(
+    db: &crate::db::Db,
+    order_id: &str,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET cancel_reason = $1 WHERE id = $2 AND status = $3")
+        .bind(reason)
+        .bind(order_id)
+        .bind(OrderStatus::Cancelled.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes an order that never happened, with its lines and timeline.
+pub(super) async fn delete_order(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<(), sqlx::Error> {
+    for sql in [
+        "DELETE FROM order_events WHERE order_id = $1",
+        "DELETE FROM order_lines WHERE order_id = $1",
+        "DELETE FROM orders WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+// ---- Reading for the rules ----
+
+pub(super) async fn customer_of(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+}
+
+/// An order's (product, quantity) lines in product-id order.
+pub(super) async fn line_quantities(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await
+}
+
+pub(super) async fn number_of(db: &crate::db::Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT number FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub(super) async fn id_and_status(
+    db: &crate::db::Db,
+    number: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(db)
+        .await
+}
+
+/// Orders waiting for payment past their deadline.
+pub(super) async fn overdue(db: &crate::db::Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE status = $1 AND pay_deadline < $2")
+        .bind(OrderStatus::AwaitingPayment.as_str())
+        .bind(now)
+        .fetch_all(db)
+        .await
+}
+
+/// Orders on their way whose last step is no newer than `before`: (id, status, method).
+pub(super) async fn in_progress_since(
+    db: &crate::db::Db,
+    before: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.status, o.delivery_method FROM orders o \
+         WHERE o.status IN ('paid', 'assembling', 'shipped', 'ready_for_pickup') \
+         AND (SELECT MAX(e.at) FROM order_events e WHERE e.order_id = o.id) <= $1",
+    )
+    .bind(before)
+    .fetch_all(db)
+    .await
+}
+
+/// The recipient (name, phone) of the customer's newest order that named one.
+pub(super) async fn newest_recipient(
+    db: &crate::db::Db,
+    customer: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT recipient_name, recipient_phone FROM orders WHERE customer_id = $1 AND recipient_name <> '' \
+         ORDER BY placed_at DESC LIMIT 1",
+    )
+    .bind(customer)
+    .fetch_optional(db)
+    .await
 }

@@ -202,10 +202,15 @@ impl Outcome {
     }
 }
 
+pub mod cards;
 pub mod provider;
 pub mod sandbox;
+pub mod store;
+pub mod tenders;
 
 pub use provider::{ChargeRequest, Instrument, PaymentProvider, ProviderError};
+pub use store::SavedCard;
+pub use tenders::{Refused, Tender};
 
 #[cfg(test)]
 mod tests {

@@ -26,6 +26,8 @@ pub struct ChargeRequest<'a> {
     /// Kopecks.
     pub amount: i64,
     pub instrument: Instrument<'a>,
+    /// Where the acquirer's confirmation page sends the customer back.
+    pub return_url: &'a str,
     pub now: i64,
 }
 
@@ -53,7 +55,12 @@ pub trait PaymentProvider: Send + Sync {
     fn charge<'a>(&'a self, req: ChargeRequest<'a>) -> Answer<'a, Outcome>;
     /// What the acquirer knows of `reference` (`None`: the charge never reached it).
     fn status<'a>(&'a self, reference: &'a str) -> Answer<'a, Option<Outcome>>;
-    /// The customer confirmed (3-D Secure, a wallet): false when nothing was waiting.
+    /// The acquirer's own page where the customer confirms a charge that waits for them
+    /// (3-D Secure, a wallet's sign-in): Kabinet only sends the customer there, and learns the
+    /// answer from [`PaymentProvider::status`] when the acquirer notifies it.
+    fn confirmation_url<'a>(&'a self, reference: &'a str) -> Answer<'a, Option<String>>;
+    /// Confirms a charge waiting for confirmation on the merchant's side (a two-stage
+    /// payment's capture): false when nothing was waiting.
     fn confirm<'a>(&'a self, reference: &'a str) -> Answer<'a, bool>;
     /// Gives back `amount` kopecks of an approved charge (all of it when `None`), or drops a
     /// charge still waiting; repeating a full refund changes nothing.

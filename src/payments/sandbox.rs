@@ -2,38 +2,74 @@
 //! books by the reference we send with each charge: a repeated charge gets the first answer,
 //! and a status query after a crash tells what really happened. (Its books live in the table
 //! `sandbox_payments`; a real provider keeps them on its side of an HTTP API.) It decides by
-//! the card's last four digits (`SANDBOX_CARDS`); a wallet always waits for confirmation.
+//! the card's last four digits (`SANDBOX_CARDS`); a wallet always waits for confirmation, which
+//! the customer gives on the sandbox bank's own page (`/sandbox-bank/{reference}`, module
+//! `acquirer`), never on a Kabinet page.
 
 use super::provider::{Answer, ChargeRequest, Instrument, PaymentProvider};
+use super::store::{self, SandboxCharge};
 use super::{Outcome, sandbox_charge};
 use crate::db::Db;
 
 pub struct Sandbox {
     db: Db,
+    /// Where the sandbox bank's pages are served (this server, under `/sandbox-bank/`).
+    base_url: String,
 }
 
 impl Sandbox {
-    pub fn new(db: Db) -> Self {
-        Sandbox { db }
+    pub fn new(db: Db, base_url: &str) -> Self {
+        Sandbox {
+            db,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// What the bank's confirmation page shows: amount, instrument (`card:0010`,
+    /// `wallet:yoomoney`), return URL, and whether the charge still waits.
+    pub async fn waiting(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(i64, String, String, bool)>, sqlx::Error> {
+        Ok(store::sandbox_payment(&self.db, reference).await?.map(
+            |(outcome, amount, instrument, back)| {
+                (amount, instrument, back, outcome == "needs_confirmation")
+            },
+        ))
+    }
+
+    /// The customer's answer on the bank's page: approve or refuse the waiting charge. False
+    /// when nothing was waiting.
+    pub async fn decide(&self, reference: &str, approve: bool) -> Result<bool, sqlx::Error> {
+        let outcome = if approve {
+            Outcome::Approved
+        } else {
+            Outcome::Declined
+        };
+        store::sandbox_decide(&self.db, reference, outcome.as_str()).await
     }
 }
 
 impl PaymentProvider for Sandbox {
     fn charge<'a>(&'a self, req: ChargeRequest<'a>) -> Answer<'a, Outcome> {
         Box::pin(async move {
-            let decision = match req.instrument {
-                Instrument::Card { last4 } => sandbox_charge(last4),
-                Instrument::Wallet { .. } => Outcome::NeedsConfirmation,
+            let (decision, instrument) = match req.instrument {
+                Instrument::Card { last4 } => (sandbox_charge(last4), format!("card:{last4}")),
+                Instrument::Wallet { provider } => {
+                    (Outcome::NeedsConfirmation, format!("wallet:{provider}"))
+                }
             };
-            sqlx::query(
-                "INSERT INTO sandbox_payments (reference, outcome, amount, at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (reference) DO NOTHING",
+            store::sandbox_record(
+                &self.db,
+                SandboxCharge {
+                    reference: req.reference,
+                    outcome: decision.as_str(),
+                    amount: req.amount,
+                    instrument: &instrument,
+                    return_url: req.return_url,
+                    now: req.now,
+                },
             )
-            .bind(req.reference)
-            .bind(decision.as_str())
-            .bind(req.amount)
-            .bind(req.now)
-            .execute(&self.db)
             .await?;
             Ok(self.status(req.reference).await?.unwrap_or(decision))
         })
@@ -41,43 +77,30 @@ impl PaymentProvider for Sandbox {
 
     fn status<'a>(&'a self, reference: &'a str) -> Answer<'a, Option<Outcome>> {
         Box::pin(async move {
-            let outcome: Option<String> =
-                sqlx::query_scalar("SELECT outcome FROM sandbox_payments WHERE reference = $1")
-                    .bind(reference)
-                    .fetch_optional(&self.db)
-                    .await?;
-            Ok(outcome.as_deref().and_then(Outcome::parse))
+            let row = store::sandbox_payment(&self.db, reference).await?;
+            Ok(row.and_then(|(outcome, ..)| Outcome::parse(&outcome)))
+        })
+    }
+
+    fn confirmation_url<'a>(&'a self, reference: &'a str) -> Answer<'a, Option<String>> {
+        Box::pin(async move {
+            Ok(match self.status(reference).await? {
+                Some(Outcome::NeedsConfirmation) => {
+                    Some(format!("{}/sandbox-bank/{reference}", self.base_url))
+                }
+                _ => None,
+            })
         })
     }
 
     fn confirm<'a>(&'a self, reference: &'a str) -> Answer<'a, bool> {
-        Box::pin(async move {
-            Ok(sqlx::query(
-                "UPDATE sandbox_payments SET outcome = 'approved' \
-                 WHERE reference = $1 AND outcome = 'needs_confirmation' AND refunded_at IS NULL",
-            )
-            .bind(reference)
-            .execute(&self.db)
-            .await?
-            .rows_affected()
-                == 1)
-        })
+        Box::pin(async move { Ok(self.decide(reference, true).await?) })
     }
 
     fn refund<'a>(&'a self, reference: &'a str, amount: Option<i64>, now: i64) -> Answer<'a, ()> {
         Box::pin(async move {
             // One conditional statement: never more than was charged, `refunded_at` once whole.
-            sqlx::query(
-                "UPDATE sandbox_payments SET \
-                 refunded = CASE WHEN refunded + $3 > amount THEN amount ELSE refunded + $3 END, \
-                 refunded_at = CASE WHEN refunded + $3 >= amount THEN $2 ELSE NULL END \
-                 WHERE reference = $1 AND refunded_at IS NULL",
-            )
-            .bind(reference)
-            .bind(now)
-            .bind(amount.unwrap_or(i64::MAX / 4))
-            .execute(&self.db)
-            .await?;
+            store::sandbox_refund(&self.db, reference, amount.unwrap_or(i64::MAX / 4), now).await?;
             Ok(())
         })
     }

@@ -350,6 +350,17 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         .bind(&phone)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO order_tenders (order_id, kind, account, amount, status, created_at, updated_at) \
+             VALUES ($1, 'card', $2, $3, $4, $5, $5)",
+        )
+        .bind(&order_id)
+        .bind(format!("{}:{}", card.brand.as_str(), card.last4))
+        .bind(goods + delivery_cost)
+        .bind(if status == "cancelled" { "released" } else { "held" })
+        .bind(placed)
+        .execute(&mut *tx)
+        .await?;
         for (p, q) in &lines {
             sqlx::query(
                 "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, price, \

@@ -568,6 +568,7 @@ async fn a_hundred_partial_refunds_never_give_back_more_than_was_charged() {
         reference: "big",
         amount: 50_000,
         instrument: Instrument::Card { last4: "0004" },
+        return_url: "/",
         now: 1,
     })
     .await
@@ -591,4 +592,55 @@ async fn a_hundred_partial_refunds_never_give_back_more_than_was_charged() {
         refunded, 50_000,
         "50 of the 100 refunds fit; none goes past the charge"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_cancels_of_an_order_paid_partly_with_bonuses_give_each_tender_back_once() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let (a, _) = two_products(&app).await;
+    let point = moscow_point(&app).await;
+    let token = customers(&app, 1).await.remove(0);
+    put(&app, &token, &a, 2).await;
+    let mut body = checkout_body(&point);
+    body["payment"]["spasibo"] = json!(50_000);
+    body["payment"]["card"]["save"] = json!(true);
+    let order = checkout(&app, &token, "k", &body).await.expect(201).json();
+    let number = order["number"].as_str().unwrap().to_owned();
+    // The payment is two tenders: the bonuses and the card's rest.
+    let tender = |kind: &'static str| {
+        let (app, number) = (&app, number.clone());
+        async move {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT t.amount, t.status FROM order_tenders t JOIN orders o ON o.id = t.order_id \
+                 WHERE o.number = $1 AND t.kind = $2",
+            )
+            .bind(&number)
+            .bind(kind)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap()
+        }
+    };
+    let total = order["total"].as_i64().unwrap();
+    assert_eq!(tender("spasibo").await, (50_000, "held".into()));
+    assert_eq!(tender("card").await, (total - 50_000, "held".into()));
+    let bonuses = || async {
+        app.get("/me/cards", Some(&token)).await.expect(200).json()["items"][0]["spasibo_balance"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = bonuses().await;
+    let path = format!("/orders/{number}/cancel");
+    let answers = all_at_once(
+        (0..100)
+            .map(|_| app.api(Method::POST, &path, Some(&token), None))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&answers);
+    assert_eq!(answers.iter().filter(|r| r.status.is_success()).count(), 1);
+    assert_eq!(tender("spasibo").await, (50_000, "released".into()));
+    assert_eq!(tender("card").await.1, "released");
+    assert_eq!(bonuses().await, before + 50_000, "the bonuses back once");
+    books_agree(&app, &[&a], 100_000).await;
 }

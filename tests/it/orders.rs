@@ -595,15 +595,19 @@ async fn a_customer_buys_through_the_pages() {
     let r = form("/checkout", pay(key, CARD_3DS)).await.unwrap();
     let three_ds = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(three_ds.starts_with("/pay/3ds/"));
+    // Kabinet hands the customer to the acquirer's own page.
+    let hand_off = page(three_ds.clone()).await.expect(303);
+    let bank = hand_off.headers["location"].to_str().unwrap().to_owned();
+    assert!(bank.starts_with("/sandbox-bank/"), "{bank}");
     assert!(
-        page(three_ds.clone())
+        page(bank.clone())
             .await
             .expect(200)
             .text
             .contains("Подтвердить")
     );
     let r = form(
-        &three_ds,
+        &bank,
         vec![("csrf", csrf.clone()), ("decision", "confirm".into())],
     )
     .await
@@ -1083,6 +1087,7 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         reference,
         amount: 100_000,
         instrument: Instrument::Card { last4 },
+        return_url: "/",
         now: 1,
     };
     assert_eq!(
@@ -1123,9 +1128,15 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         instrument: Instrument::Wallet {
             provider: "yoomoney",
         },
+        return_url: "/",
         now: 1,
     };
     assert_eq!(p.charge(wallet).await.unwrap(), Outcome::NeedsConfirmation);
+    // The customer confirms on the acquirer's own page.
+    assert_eq!(
+        p.confirmation_url("r2").await.unwrap().as_deref(),
+        Some("http://kabinet.test/sandbox-bank/r2")
+    );
     p.refund("r2", None, 2).await.unwrap();
     assert!(!p.confirm("r2").await.unwrap());
 }

@@ -461,7 +461,14 @@ async fn an_order_cancelled_at_3ds_never_says_paid() {
     let (number, r) = order_through_pages(&app, "4000 0000 0000 0010").await;
     let bank = r.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(bank, format!("/pay/3ds/{number}"));
+    // Kabinet hands the customer to the acquirer's own page, which shows only what it holds.
+    let bank = get_page(&app, &bank).await.expect(303).headers["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(bank.starts_with("/sandbox-bank/"), "{bank}");
     let page = app.page(&bank, None).await;
+    assert!(page.contains("··&nbsp;0010"), "{page}");
     assert!(page.contains("3-D Secure") && page.contains("Тестовый банк"));
     let csrf = csrf_of(&page);
     post_form(&app, &bank, &[("csrf", &csrf), ("decision", "cancel")])

@@ -1,0 +1,129 @@
+//! An order's payment as a list of tenders: the parts that pay it, each from its own account.
+//!
+//! Inner tenders (bonuses «Спасибо»; next the customer's points and balance) are taken from
+//! their account inside the checkout transaction by one conditional statement and given back
+//! when the order is cancelled or never happens. The outer tender (a card or a wallet) is what
+//! the acquirer charges once the order is on record; its money moves through payment attempts
+//! (`settle` in orders), and its row here says which instrument pays how much.
+//!
+//! A new tender (points, balance) is one more variant: its `kind`, and one arm each in
+//! [`hold`] and [`release`] calling its account's functions.
+
+use super::store;
+use sqlx::AnyConnection;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tender {
+    /// Bank bonuses «Спасибо» on the paying card (1 bonus = 1 ₽), kopecks.
+    Spasibo {
+        brand: String,
+        last4: String,
+        amount: i64,
+    },
+    /// What the acquirer charges to a card.
+    Card {
+        brand: String,
+        last4: String,
+        amount: i64,
+    },
+    /// What the acquirer charges through an e-wallet.
+    Wallet { provider: String, amount: i64 },
+}
+
+/// An inner tender's account cannot pay its part: how much it has left (kopecks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    Spasibo { available: i64 },
+}
+
+impl Tender {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Tender::Spasibo { .. } => "spasibo",
+            Tender::Card { .. } => "card",
+            Tender::Wallet { .. } => "wallet",
+        }
+    }
+    pub fn amount(&self) -> i64 {
+        match self {
+            Tender::Spasibo { amount, .. }
+            | Tender::Card { amount, .. }
+            | Tender::Wallet { amount, .. } => *amount,
+        }
+    }
+    /// Whose account pays: `brand:last4` for a card and its bonuses, the provider for a wallet.
+    fn account(&self) -> String {
+        match self {
+            Tender::Spasibo { brand, last4, .. } | Tender::Card { brand, last4, .. } => {
+                format!("{brand}:{last4}")
+            }
+            Tender::Wallet { provider, .. } => provider.clone(),
+        }
+    }
+    /// Charged by the acquirer (after the transaction), not taken from an account inside it.
+    pub fn is_outer(&self) -> bool {
+        matches!(self, Tender::Card { .. } | Tender::Wallet { .. })
+    }
+}
+
+/// Holds every tender of an order inside its checkout transaction: inner ones are taken from
+/// their accounts (in the order given; a refusal leaves the transaction to be rolled back) and
+/// every tender is recorded. Tenders of zero are not recorded.
+pub async fn hold(
+    tx: &mut AnyConnection,
+    order_id: &str,
+    customer: &str,
+    tenders: &[Tender],
+    now: i64,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    for t in tenders.iter().filter(|t| t.amount() > 0) {
+        if let Tender::Spasibo {
+            brand,
+            last4,
+            amount,
+        } = t
+            && let Some(available) =
+                store::spend_spasibo(tx, customer, brand, last4, *amount).await?
+        {
+            return Ok(Err(Refused::Spasibo { available }));
+        }
+        store::insert_tender(tx, order_id, t.kind(), &t.account(), t.amount(), now).await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Gives back every tender of an order still held (a cancel, a refused payment), once however
+/// many callers race: the rows move to `released` by one conditional statement and only the
+/// ones this call moved are credited. The outer tender's money goes back through its payment
+/// attempt (a refund at the acquirer), not here.
+pub async fn release(
+    tx: &mut AnyConnection,
+    order_id: &str,
+    customer: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for (kind, account, amount) in store::release_tenders(tx, order_id, now).await? {
+        if kind == "spasibo" {
+            let (brand, last4) = account.split_once(':').unwrap_or((&account, ""));
+            store::return_spasibo(tx, customer, brand, last4, amount).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Forgets the tenders of an order that never happened (released first by the caller).
+pub async fn forget(tx: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::Error> {
+    store::delete_tenders(tx, order_id).await
+}
+
+/// An order's tenders as recorded: (kind, amount, status `held`/`released`).
+pub async fn of_order(
+    db: &crate::db::Db,
+    order_id: &str,
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    Ok(store::tenders(db, order_id)
+        .await?
+        .into_iter()
+        .map(|(kind, _, amount, status)| (kind, amount, status))
+        .collect())
+}
