@@ -40,6 +40,8 @@ struct ConfirmPage {
     wallet: Option<String>,
     /// The card's last four digits.
     last4: String,
+    /// The shop's words: «Заказ № 1024».
+    description: String,
 }
 
 impl ConfirmPage {
@@ -58,22 +60,23 @@ async fn page(
     page: Page,
     Path(reference): Path<String>,
 ) -> AppResult<Response> {
-    let Some((amount, instrument, back, waiting)) = bank(&state).waiting(&reference).await? else {
+    let Some(p) = bank(&state).payment(&reference).await? else {
         return Err(AppError::not_found());
     };
-    if !waiting {
-        return Ok(Redirect::to(&local(&state, &back)).into_response());
+    if p.outcome != "needs_confirmation" {
+        return Ok(Redirect::to(&local(&state, &p.return_url)).into_response());
     }
-    let (wallet, last4) = match instrument.split_once(':') {
+    let (wallet, last4) = match p.instrument.split_once(':') {
         Some(("wallet", w)) => (Some(page.t(&format!("wallet-{w}"))), String::new()),
         Some((_, last4)) => (None, last4.to_owned()),
         None => (None, String::new()),
     };
     Ok(ConfirmPage {
         page,
-        amount,
+        amount: p.amount,
         wallet,
         last4,
+        description: p.description,
     }
     .into_response())
 }
@@ -91,13 +94,13 @@ async fn decide(
     CsrfForm(d): CsrfForm<Decision>,
 ) -> AppResult<Redirect> {
     let bank = bank(&state);
-    let Some((_, _, back, _)) = bank.waiting(&reference).await? else {
+    let Some(p) = bank.payment(&reference).await? else {
         return Err(AppError::not_found());
     };
     bank.decide(&reference, d.decision.as_deref() == Some("confirm"))
         .await?;
     crate::orders::payment_notice(&state, &reference).await?;
-    Ok(Redirect::to(&local(&state, &back)))
+    Ok(Redirect::to(&local(&state, &p.return_url)))
 }
 
 /// A URL of this server as a path (the bank and the shop share one origin in the sandbox).

@@ -222,17 +222,15 @@ pub(super) async fn place_new(
             last4: last4.as_deref().unwrap_or(""),
         },
     };
+    let number = number_of(state, &order_id).await?;
     let outcome = state
         .payments
         .charge(payments::ChargeRequest {
             reference: &reference,
             amount,
             instrument,
-            return_url: &format!(
-                "{}/orders/{}/thanks",
-                state.base_url,
-                number_of(state, &order_id).await?
-            ),
+            description: &format!("Заказ № {number}"),
+            return_url: &format!("{}/orders/{number}/thanks", state.base_url),
             now,
         })
         .await?;

@@ -26,6 +26,8 @@ pub struct ChargeRequest<'a> {
     /// Kopecks.
     pub amount: i64,
     pub instrument: Instrument<'a>,
+    /// What the acquirer shows the customer (the merchant's words: «Заказ № 1024»).
+    pub description: &'a str,
     /// Where the acquirer's confirmation page sends the customer back.
     pub return_url: &'a str,
     pub now: i64,

@@ -7,7 +7,7 @@
 //! `acquirer`), never on a Kabinet page.
 
 use super::provider::{Answer, ChargeRequest, Instrument, PaymentProvider};
-use super::store::{self, SandboxCharge};
+use super::store::{self, SandboxCharge, SandboxPayment};
 use super::{Outcome, sandbox_charge};
 use crate::db::Db;
 
@@ -26,16 +26,9 @@ impl Sandbox {
     }
 
     /// What the bank's confirmation page shows: amount, instrument (`card:0010`,
-    /// `wallet:yoomoney`), return URL, and whether the charge still waits.
-    pub async fn waiting(
-        &self,
-        reference: &str,
-    ) -> Result<Option<(i64, String, String, bool)>, sqlx::Error> {
-        Ok(store::sandbox_payment(&self.db, reference).await?.map(
-            |(outcome, amount, instrument, back)| {
-                (amount, instrument, back, outcome == "needs_confirmation")
-            },
-        ))
+    /// `wallet:yoomoney`), description, return URL, and whether the charge still waits.
+    pub async fn payment(&self, reference: &str) -> Result<Option<SandboxPayment>, sqlx::Error> {
+        store::sandbox_payment(&self.db, reference).await
     }
 
     /// The customer's answer on the bank's page: approve or refuse the waiting charge. False
@@ -66,6 +59,7 @@ impl PaymentProvider for Sandbox {
                     outcome: decision.as_str(),
                     amount: req.amount,
                     instrument: &instrument,
+                    description: req.description,
                     return_url: req.return_url,
                     now: req.now,
                 },
@@ -78,7 +72,7 @@ impl PaymentProvider for Sandbox {
     fn status<'a>(&'a self, reference: &'a str) -> Answer<'a, Option<Outcome>> {
         Box::pin(async move {
             let row = store::sandbox_payment(&self.db, reference).await?;
-            Ok(row.and_then(|(outcome, ..)| Outcome::parse(&outcome)))
+            Ok(row.and_then(|p| Outcome::parse(&p.outcome)))
         })
     }
 

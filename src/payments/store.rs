@@ -360,14 +360,15 @@ pub struct SandboxCharge<'a> {
     pub amount: i64,
     /// `card:0010` or `wallet:yoomoney`.
     pub instrument: &'a str,
+    pub description: &'a str,
     pub return_url: &'a str,
     pub now: i64,
 }
 
 pub async fn sandbox_record(db: &Db, c: SandboxCharge<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sandbox_payments (reference, outcome, amount, at, instrument, return_url) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reference) DO NOTHING",
+        "INSERT INTO sandbox_payments (reference, outcome, amount, at, instrument, return_url, description) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reference) DO NOTHING",
     )
     .bind(c.reference)
     .bind(c.outcome)
@@ -375,18 +376,28 @@ pub async fn sandbox_record(db: &Db, c: SandboxCharge<'_>) -> Result<(), sqlx::E
     .bind(c.now)
     .bind(c.instrument)
     .bind(c.return_url)
+    .bind(c.description)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// What the sandbox knows of a reference: outcome, amount, instrument, return URL.
+/// What the sandbox knows of a reference.
+#[derive(sqlx::FromRow)]
+pub struct SandboxPayment {
+    pub outcome: String,
+    pub amount: i64,
+    pub instrument: String,
+    pub description: String,
+    pub return_url: String,
+}
+
 pub async fn sandbox_payment(
     db: &Db,
     reference: &str,
-) -> Result<Option<(String, i64, String, String)>, sqlx::Error> {
+) -> Result<Option<SandboxPayment>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT outcome, amount, instrument, return_url FROM sandbox_payments WHERE reference = $1",
+        "SELECT outcome, amount, instrument, description, return_url FROM sandbox_payments WHERE reference = $1",
     )
     .bind(reference)
     .fetch_optional(db)

@@ -568,6 +568,7 @@ async fn a_hundred_partial_refunds_never_give_back_more_than_was_charged() {
         reference: "big",
         amount: 50_000,
         instrument: Instrument::Card { last4: "0004" },
+        description: "test",
         return_url: "/",
         now: 1,
     })

@@ -1087,6 +1087,7 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         reference,
         amount: 100_000,
         instrument: Instrument::Card { last4 },
+        description: "test",
         return_url: "/",
         now: 1,
     };
@@ -1128,6 +1129,7 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         instrument: Instrument::Wallet {
             provider: "yoomoney",
         },
+        description: "test",
         return_url: "/",
         now: 1,
     };
