@@ -215,15 +215,7 @@ async fn load_secret(db: &Db, config: &Config) -> anyhow::Result<Vec<u8>> {
         anyhow::ensure!(s.len() >= 32, "secret must be at least 32 characters");
         return Ok(s.as_bytes().to_vec());
     }
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(crate::auth::new_token())
-    .execute(db)
-    .await?;
-    let s: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'secret'")
-        .fetch_one(db)
-        .await?;
+    let s = crate::keys::store::shared_secret(db, &crate::auth::new_token()).await?;
     Ok(s.into_bytes())
 }
 

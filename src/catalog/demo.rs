@@ -806,44 +806,24 @@ pub fn products() -> Vec<DemoProduct> {
 
 /// Fills an empty catalogue: 8 categories, 5 sellers with 7 warehouses, 240 products.
 pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products")
-        .fetch_one(db)
-        .await?;
-    if count > 0 {
+    use crate::products::store;
+    if store::count(db).await? > 0 {
         return Ok(());
     }
     let mut tx = crate::db::begin_write(db).await?;
     for (i, (id, ru, en)) in CATEGORIES.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO categories (id, name_ru, name_en, position) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(*id)
-        .bind(*ru)
-        .bind(*en)
-        .bind(i as i64)
-        .execute(&mut *tx)
-        .await?;
+        store::insert_category(&mut tx, id, ru, en, i as i64).await?;
     }
     // (seller id, [warehouse id])
     let mut sellers = Vec::new();
     for (name, warehouses) in SELLERS {
         let seller_id = new_id();
-        sqlx::query("INSERT INTO sellers (id, name) VALUES ($1, $2)")
-            .bind(&seller_id)
-            .bind(*name)
-            .execute(&mut *tx)
-            .await?;
+        store::insert_seller(&mut tx, &seller_id, name).await?;
         let mut ws = Vec::new();
         for (city, lead) in *warehouses {
             let wid = new_id();
-            sqlx::query("INSERT INTO warehouses (id, seller_id, name, city, lead_days) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&wid)
-                .bind(&seller_id)
-                .bind(format!("Склад «{name}», {city}"))
-                .bind(*city)
-                .bind(*lead)
-                .execute(&mut *tx)
-                .await?;
+            let warehouse = format!("Склад «{name}», {city}");
+            store::insert_warehouse(&mut tx, &wid, &seller_id, &warehouse, city, *lead).await?;
             ws.push(wid);
         }
         sellers.push((seller_id, ws));
@@ -858,29 +838,23 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
             category_name(p.category),
             SELLERS[p.seller].0
         ));
-        sqlx::query(
-            "INSERT INTO products (id, seller_id, origin_id, category_id, title, description, price, old_price, \
-             weight_g, length_mm, width_mm, height_mm, stock, attributes, search_text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(new_id())
-        .bind(seller_id)
-        .bind(&warehouses[p.warehouse])
-        .bind(p.category)
-        .bind(&p.title)
-        .bind(&p.description)
-        .bind(p.price)
-        .bind(p.old_price)
-        .bind(p.weight_g)
-        .bind(p.size_mm.0)
-        .bind(p.size_mm.1)
-        .bind(p.size_mm.2)
-        .bind(p.stock)
-        .bind(&p.attributes)
-        .bind(search)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let row = store::NewRow {
+            id: &new_id(),
+            seller_id,
+            origin_id: &warehouses[p.warehouse],
+            category_id: p.category,
+            title: &p.title,
+            description: &p.description,
+            price: p.price,
+            old_price: p.old_price,
+            weight_g: p.weight_g,
+            dims_mm: [p.size_mm.0, p.size_mm.1, p.size_mm.2],
+            stock: p.stock,
+            attributes: &p.attributes,
+            search_text: &search,
+            created_at: now,
+        };
+        store::insert(&mut tx, &row).await?;
     }
     tx.commit().await
 }

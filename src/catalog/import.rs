@@ -10,6 +10,7 @@
 use super::normalize;
 use crate::db::{Db, new_id};
 use crate::import::{Num, RowError, roubles_to_kopecks};
+use crate::products::store;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
@@ -153,26 +154,16 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
     let mut tx = crate::db::begin_write(db).await?;
     let mut written = 0;
     // Read once; the ones this file creates are added as they come.
-    let mut categories: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, name_ru, name_en FROM categories")
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut sellers: HashMap<String, String> = sqlx::query_as("SELECT name, id FROM sellers")
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    let mut categories: Vec<(String, String, String)> = store::all_categories(&mut tx).await?;
+    let mut sellers: HashMap<String, String> =
+        store::all_sellers(&mut tx).await?.into_iter().collect();
     let mut warehouses: HashMap<(String, String), String> = HashMap::new();
     for p in products {
         let seller_id: String = match sellers.get(&p.seller) {
             Some(id) => id.clone(),
             None => {
                 let id = new_id();
-                sqlx::query("INSERT INTO sellers (id, name) VALUES ($1, $2)")
-                    .bind(&id)
-                    .bind(&p.seller)
-                    .execute(&mut *tx)
-                    .await?;
+                store::insert_seller(&mut tx, &id, &p.seller).await?;
                 sellers.insert(p.seller.clone(), id.clone());
                 id
             }
@@ -180,26 +171,22 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
         let key = (seller_id.clone(), p.warehouse_city.clone());
         let known = match warehouses.get(&key) {
             Some(id) => Some(id.clone()),
-            None => sqlx::query_scalar::<_, String>(
-                "SELECT id FROM warehouses WHERE seller_id = $1 AND city = $2 ORDER BY id LIMIT 1",
-            )
-            .bind(&seller_id)
-            .bind(&p.warehouse_city)
-            .fetch_optional(&mut *tx)
-            .await?,
+            None => store::warehouse_in(&mut tx, &seller_id, &p.warehouse_city).await?,
         };
         let origin_id: String = match known {
             Some(id) => id,
             None => {
                 let id = new_id();
-                sqlx::query("INSERT INTO warehouses (id, seller_id, name, city, lead_days) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(&id)
-                    .bind(&seller_id)
-                    .bind(format!("Склад «{}», {}", p.seller, p.warehouse_city))
-                    .bind(&p.warehouse_city)
-                    .bind(p.lead_days)
-                    .execute(&mut *tx)
-                    .await?;
+                let name = format!("Склад «{}», {}", p.seller, p.warehouse_city);
+                store::insert_warehouse(
+                    &mut tx,
+                    &id,
+                    &seller_id,
+                    &name,
+                    &p.warehouse_city,
+                    p.lead_days,
+                )
+                .await?;
                 id
             }
         };
@@ -212,13 +199,14 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
             Some((id, ru, _)) => (id.clone(), ru.clone()),
             None => {
                 let id = new_id();
-                sqlx::query(
-                    "INSERT INTO categories (id, name_ru, name_en, position) VALUES ($1, $2, $2, $3)",
+                // A new category is named the same in both languages.
+                store::insert_category(
+                    &mut tx,
+                    &id,
+                    &p.category,
+                    &p.category,
+                    categories.len() as i64,
                 )
-                .bind(&id)
-                .bind(&p.category)
-                .bind(categories.len() as i64)
-                .execute(&mut *tx)
                 .await?;
                 categories.push((id.clone(), p.category.clone(), p.category.clone()));
                 (id, p.category.clone())
@@ -235,36 +223,24 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
             p.seller,
             attribute_words.join(" ")
         ));
-        written += sqlx::query(
-            "INSERT INTO products (id, sku, seller_id, origin_id, category_id, title, description, price, old_price, \
-             weight_g, length_mm, width_mm, height_mm, stock, attributes, search_text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-             ON CONFLICT (sku) DO UPDATE SET seller_id = excluded.seller_id, origin_id = excluded.origin_id, \
-             category_id = excluded.category_id, title = excluded.title, description = excluded.description, \
-             price = excluded.price, old_price = excluded.old_price, weight_g = excluded.weight_g, \
-             length_mm = excluded.length_mm, width_mm = excluded.width_mm, height_mm = excluded.height_mm, \
-             stock = excluded.stock, attributes = excluded.attributes, search_text = excluded.search_text, search_v = 0",
-        )
-        .bind(new_id())
-        .bind(&p.sku)
-        .bind(&seller_id)
-        .bind(&origin_id)
-        .bind(&category_id)
-        .bind(&p.title)
-        .bind(&p.description)
-        .bind(p.price)
-        .bind(p.old_price)
-        .bind(p.weight_g)
-        .bind(p.dims_mm[0])
-        .bind(p.dims_mm[1])
-        .bind(p.dims_mm[2])
-        .bind(p.stock)
-        .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
-        .bind(search)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let attributes = serde_json::Value::Object(p.attributes.clone()).to_string();
+        let row = store::NewRow {
+            id: &new_id(),
+            seller_id: &seller_id,
+            origin_id: &origin_id,
+            category_id: &category_id,
+            title: &p.title,
+            description: &p.description,
+            price: p.price,
+            old_price: p.old_price,
+            weight_g: p.weight_g,
+            dims_mm: p.dims_mm,
+            stock: p.stock,
+            attributes: &attributes,
+            search_text: &search,
+            created_at: now,
+        };
+        written += store::upsert_by_sku(&mut tx, &p.sku, &row).await?;
     }
     tx.commit().await?;
     Ok(written)

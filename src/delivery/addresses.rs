@@ -2,6 +2,7 @@
 //! offers first. Every address a courier order goes to is kept, so a returning customer only
 //! confirms.
 
+use super::store;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use serde::Serialize;
@@ -38,27 +39,16 @@ pub fn clean(address: &str) -> AppResult<String> {
 
 /// The default first, then the newest.
 pub async fn list(state: &AppState, customer: &str) -> AppResult<Vec<Address>> {
-    Ok(sqlx::query_as(
-        "SELECT id, address, is_default FROM addresses WHERE customer_id = $1 \
-         ORDER BY is_default DESC, created_at DESC, id",
-    )
-    .bind(customer)
-    .fetch_all(&state.db)
-    .await?)
+    Ok(store::addresses(&state.db, customer).await?)
 }
 
 pub async fn get(state: &AppState, customer: &str, id: &str) -> AppResult<Address> {
     if !crate::db::looks_like_id(id) {
         return Err(not_found());
     }
-    sqlx::query_as(
-        "SELECT id, address, is_default FROM addresses WHERE id = $1 AND customer_id = $2",
-    )
-    .bind(id)
-    .bind(customer)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(not_found)
+    store::address(&state.db, customer, id)
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// Keeps an address (the same text twice is one address); the first one becomes the default,
@@ -76,21 +66,9 @@ pub async fn add(
         let mut tx = crate::db::begin_write(&st.db).await?;
         // One address-book write per customer at a time (the customer's row is the lock), so
         // the same address twice is one row and the book never passes its limit.
-        sqlx::query("UPDATE customers SET last_seen_at = last_seen_at WHERE id = $1")
-            .bind(&customer)
-            .execute(&mut *tx)
-            .await?;
-        let existing: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM addresses WHERE customer_id = $1 AND address = $2",
-        )
-        .bind(&customer)
-        .bind(&address)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE customer_id = $1")
-            .bind(&customer)
-            .fetch_one(&mut *tx)
-            .await?;
+        store::lock_customer(&mut tx, &customer).await?;
+        let existing = store::address_id_by_text(&mut tx, &customer, &address).await?;
+        let count = store::count_addresses(&mut tx, &customer).await?;
         let id = match existing {
             Some(id) => id,
             None if count >= MAX_ADDRESSES => {
@@ -99,21 +77,12 @@ pub async fn add(
             }
             None => {
                 let id = crate::db::new_id();
-                sqlx::query(
-                    "INSERT INTO addresses (id, customer_id, address, is_default, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&id)
-                .bind(&customer)
-                .bind(&address)
-                .bind(i64::from(count == 0))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                store::insert_address(&mut tx, &id, &customer, &address, count == 0, now).await?;
                 id
             }
         };
         if make_default {
-            set_default_in(&mut tx, &customer, &id).await?;
+            store::set_default(&mut tx, &customer, &id).await?;
         }
         tx.commit().await?;
         Ok(Ok(id))
@@ -123,26 +92,13 @@ pub async fn add(
     get(state, &owner, &id).await
 }
 
-async fn set_default_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    customer: &str,
-    id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE addresses SET is_default = CASE WHEN id = $2 THEN 1 ELSE 0 END WHERE customer_id = $1")
-        .bind(customer)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Makes one of the customer's addresses the default (404 for anyone else's).
 pub async fn set_default(state: &AppState, customer: &str, id: &str) -> AppResult<()> {
     get(state, customer, id).await?;
     let (st, customer, id) = (state.clone(), customer.to_owned(), id.to_owned());
     crate::db::detached(async move {
         let mut tx = crate::db::begin_write(&st.db).await?;
-        set_default_in(&mut tx, &customer, &id).await?;
+        store::set_default(&mut tx, &customer, &id).await?;
         tx.commit().await
     })
     .await?;
@@ -155,27 +111,11 @@ pub async fn remove(state: &AppState, customer: &str, id: &str) -> AppResult<()>
     let (st, customer, id) = (state.clone(), customer.to_owned(), id.to_owned());
     crate::db::detached(async move {
         let mut tx = crate::db::begin_write(&st.db).await?;
-        sqlx::query("DELETE FROM addresses WHERE id = $1 AND customer_id = $2")
-            .bind(&id)
-            .bind(&customer)
-            .execute(&mut *tx)
-            .await?;
-        let has_default: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM addresses WHERE customer_id = $1 AND is_default = 1",
-        )
-        .bind(&customer)
-        .fetch_one(&mut *tx)
-        .await?;
-        if has_default == 0 {
-            let newest: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM addresses WHERE customer_id = $1 ORDER BY created_at DESC, id LIMIT 1",
-            )
-            .bind(&customer)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(n) = newest {
-                set_default_in(&mut tx, &customer, &n).await?;
-            }
+        store::delete_address(&mut tx, &customer, &id).await?;
+        if !store::has_default(&mut tx, &customer).await?
+            && let Some(n) = store::newest_address(&mut tx, &customer).await?
+        {
+            store::set_default(&mut tx, &customer, &n).await?;
         }
         tx.commit().await
     })

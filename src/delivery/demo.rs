@@ -990,9 +990,7 @@ fn streets_of(index: usize, city: &City) -> Vec<Street> {
 
 /// Inserts `count` generated points into an empty table.
 pub async fn seed(db: &Db, count: usize) -> Result<(), sqlx::Error> {
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pickup_points")
-        .fetch_one(db)
-        .await?;
+    let existing = crate::points::store::count(db).await?;
     if existing > 0 || count == 0 {
         return Ok(());
     }

@@ -11,10 +11,12 @@ pub mod api;
 pub mod demo;
 pub mod import;
 pub mod pages;
+pub mod store;
 
 pub use crate::points::{Kind, ParcelSize, Point, PointIndex, distance_m, index, version};
 
 use crate::error::{AppError, AppResult};
+use crate::points::store as points_store;
 use crate::state::AppState;
 
 /// Search filters shared by the API and the page.
@@ -72,52 +74,32 @@ pub async fn store(db: &crate::db::Db, points: &[NewPoint]) -> Result<u64, sqlx:
     // faster than its rows (500 rows: 7.6 s, 50: 2.5 s), and PostgreSQL answered statements of
     // 50 rows and more ~40 ms late; 40 is quick on both.
     const BATCH: usize = 40;
-    const COLS: usize = 11;
     let mut tx = crate::db::begin_write(db).await?;
     let mut written = 0;
     for chunk in points.chunks(BATCH) {
-        let mut sql = String::from(
-            "INSERT INTO pickup_points (id, code, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm, \
-             search_text) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for c in 0..COLS {
-                if c > 0 {
-                    sql.push_str(", ");
+        let rows = chunk
+            .iter()
+            .map(|p| {
+                let address = p.address.split_whitespace().collect::<Vec<_>>().join(" ");
+                let search_text = crate::catalog::normalize(&format!("{} {address}", p.city));
+                points_store::NewRow {
+                    id: crate::db::new_id(),
+                    code: p.code.clone(),
+                    kind: p.kind.as_str(),
+                    city: p.city.clone(),
+                    address,
+                    lat: p.lat,
+                    lon: p.lon,
+                    hours: p.hours.clone(),
+                    max_weight_g: p.max_weight_g,
+                    max_side_mm: p.max_side_mm,
+                    search_text,
                 }
-                sql.push_str(&format!("${}", i * COLS + c + 1));
-            }
-            sql.push(')');
-        }
-        sql.push_str(
-            " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, city = excluded.city, \
-             address = excluded.address, lat = excluded.lat, lon = excluded.lon, hours = excluded.hours, \
-             max_weight_g = excluded.max_weight_g, max_side_mm = excluded.max_side_mm, \
-             search_text = excluded.search_text",
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for p in chunk {
-            let address = p.address.split_whitespace().collect::<Vec<_>>().join(" ");
-            let search_text = crate::catalog::normalize(&format!("{} {address}", p.city));
-            q = q
-                .bind(crate::db::new_id())
-                .bind(p.code.clone())
-                .bind(p.kind.as_str())
-                .bind(p.city.clone())
-                .bind(address)
-                .bind(p.lat)
-                .bind(p.lon)
-                .bind(p.hours.clone())
-                .bind(p.max_weight_g)
-                .bind(p.max_side_mm)
-                .bind(search_text);
-        }
-        written += q.execute(&mut *tx).await?.rows_affected();
+            })
+            .collect();
+        written += points_store::upsert(&mut tx, rows).await?;
     }
-    sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'pickup_points'")
-        .execute(&mut *tx)
-        .await?;
+    points_store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(written)
 }
@@ -136,17 +118,7 @@ pub async fn by_text(
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
     let (w1, w2, w3) = (next(), next(), next());
-    let rows: Vec<Point> = sqlx::query_as(
-        "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
-         WHERE search_text LIKE $1 ESCAPE '\\' AND search_text LIKE $2 ESCAPE '\\' AND search_text LIKE $3 ESCAPE '\\' \
-         ORDER BY id LIMIT $4",
-    )
-    .bind(w1)
-    .bind(w2)
-    .bind(w3)
-    .bind((limit * 4) as i64)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = points_store::by_text(&state.db, [w1, w2, w3], (limit * 4) as i64).await?;
     Ok(rows
         .into_iter()
         .filter(|p| filter.keep(p))
@@ -158,12 +130,7 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<Option<Point>> {
     if !crate::db::looks_like_id(id) {
         return Ok(None);
     }
-    Ok(sqlx::query_as(
-        "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?)
+    Ok(points_store::get(&state.db, id).await?)
 }
 
 /// The parcels of a customer's cart, as sizes to fit into a point.
@@ -186,20 +153,12 @@ pub async fn cart_parcels(state: &AppState, owner: &str) -> AppResult<Vec<Parcel
 
 /// Remembers the customer's choice for the next checkout.
 pub async fn remember(state: &AppState, customer_id: &str, point_id: &str) -> AppResult<()> {
-    sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
-        .bind(point_id)
-        .bind(customer_id)
-        .execute(&state.db)
-        .await?;
+    store::set_remembered_point(&state.db, customer_id, point_id).await?;
     Ok(())
 }
 
 pub async fn remembered(state: &AppState, customer_id: &str) -> AppResult<Option<Point>> {
-    let id: Option<Option<String>> =
-        sqlx::query_scalar("SELECT pickup_point_id FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_optional(&state.db)
-            .await?;
+    let id = store::remembered_point(&state.db, customer_id).await?;
     match id.flatten() {
         Some(id) => get(state, &id).await,
         None => Ok(None),

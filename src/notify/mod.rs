@@ -6,6 +6,7 @@
 //! and kept in memory for `GET /api/v1/dev/outbox`, never in the database. (Its endpoint lives with the HTTP plumbing: `web::dev_outbox`.)
 
 pub mod dev;
+pub mod store;
 pub mod transports;
 
 use crate::clock::Clock;
@@ -84,18 +85,15 @@ impl Notifier {
         msg: &Message,
     ) -> Result<(), sqlx::Error> {
         let now = self.clock.now_ms();
-        sqlx::query(
-            "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        store::insert(
+            tx,
+            &new_id(),
+            msg.channel.as_str(),
+            &msg.to,
+            &msg.subject,
+            &seal(&self.key, &msg.text),
+            now,
         )
-        .bind(new_id())
-        .bind(msg.channel.as_str())
-        .bind(&msg.to)
-        .bind(&msg.subject)
-        .bind(seal(&self.key, &msg.text))
-        .bind(now)
-        .bind(now)
-        .execute(&mut **tx)
         .await?;
         if let Some(dev) = &self.dev {
             dev.record(msg, now);
@@ -145,24 +143,18 @@ impl Notifier {
     /// One pass: claim due rows, send, delete or reschedule. Returns how many were handled.
     pub async fn deliver_due(&self, transports: &Transports) -> Result<usize, sqlx::Error> {
         let now = self.clock.now_ms();
-        let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT id, channel, recipient, subject, body, attempts FROM outbox \
-             WHERE next_attempt_at <= $1 AND claimed_until < $1 ORDER BY next_attempt_at LIMIT 32",
-        )
-        .bind(now)
-        .fetch_all(&self.db)
-        .await?;
+        let rows = store::due(&self.db, now).await?;
         let mut handled = 0;
-        for (id, channel, to, subject, body, attempts) in rows {
-            let claimed = sqlx::query(
-                "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND claimed_until < $3",
-            )
-            .bind(now + CLAIM_MS)
-            .bind(&id)
-            .bind(now)
-            .execute(&self.db)
-            .await?;
-            if claimed.rows_affected() != 1 {
+        for row in rows {
+            let store::Queued {
+                id,
+                channel,
+                recipient: to,
+                subject,
+                body,
+                attempts,
+            } = row;
+            if !store::claim(&self.db, &id, now + CLAIM_MS, now).await? {
                 continue;
             }
             handled += 1;
@@ -174,29 +166,16 @@ impl Notifier {
             };
             match &result {
                 Ok(()) => {
-                    sqlx::query("DELETE FROM outbox WHERE id = $1")
-                        .bind(&id)
-                        .execute(&self.db)
-                        .await?;
+                    store::delete(&self.db, &id).await?;
                 }
                 Err(e) if attempts + 1 >= MAX_ATTEMPTS => {
                     tracing::error!(error = %e, channel = channel.as_str(), "message dropped after retries");
-                    sqlx::query("DELETE FROM outbox WHERE id = $1")
-                        .bind(&id)
-                        .execute(&self.db)
-                        .await?;
+                    store::delete(&self.db, &id).await?;
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, channel = channel.as_str(), attempt = attempts + 1, "send failed, will retry");
                     let backoff = 2_000 * (1_i64 << attempts.clamp(0, 10));
-                    sqlx::query(
-                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = 0, last_error = $2 WHERE id = $3",
-                    )
-                    .bind(now + backoff)
-                    .bind(e.to_string())
-                    .bind(&id)
-                    .execute(&self.db)
-                    .await?;
+                    store::reschedule(&self.db, &id, now + backoff, &e.to_string()).await?;
                 }
             }
             // Announced after the row is gone or rescheduled, so observers see the final state.

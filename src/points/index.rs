@@ -54,13 +54,7 @@ impl PointIndex {
         // One connection for every page (each SQLite connection has its own page cache).
         let mut conn = db.acquire().await?;
         loop {
-            let page: Vec<Point> = sqlx::query_as(
-                "SELECT id, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm FROM pickup_points \
-                 WHERE id > $1 ORDER BY id LIMIT 5000",
-            )
-            .bind(&after)
-            .fetch_all(&mut *conn)
-            .await?;
+            let page = super::store::page_after(&mut conn, &after).await?;
             let Some(last) = page.last() else { break };
             after = last.id.clone();
             entries.extend(

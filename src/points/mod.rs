@@ -1,10 +1,12 @@
-//! The pickup network's points as data: a point, its kind, what fits into it, distances, and the
-//! in-memory R-tree every node keeps for nearest search ([`index`]). No HTTP; `delivery` builds
-//! the customer's choices on top.
+//! The pickup network's points as data: a point, its kind, what fits into it, distances, the
+//! in-memory R-tree every node keeps for nearest search ([`index`]) and the table the points
+//! are kept in ([`store`]). No HTTP; `delivery` builds the customer's choices on top.
 
 pub mod index;
+pub mod store;
 
 pub use index::PointIndex;
+pub use store::version;
 
 use serde::Serialize;
 
@@ -73,11 +75,4 @@ impl Point {
             .iter()
             .all(|p| p.weight_g <= self.max_weight_g && p.longest_side_mm <= self.max_side_mm)
     }
-}
-
-/// The version of the pickup network: bumped by every change, read by [`PointIndex::refresh`].
-pub async fn version(db: &crate::db::Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT value FROM counters WHERE name = 'pickup_points'")
-        .fetch_one(db)
-        .await
 }

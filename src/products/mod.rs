@@ -82,58 +82,44 @@ pub fn search_text(text: &str) -> String {
 pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
     let mut done = 0;
     loop {
-        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
-            "SELECT p.id, p.title, c.name_ru, c.name_en, s.name, p.attributes FROM products p \
-             JOIN categories c ON c.id = p.category_id JOIN sellers s ON s.id = p.seller_id \
-             WHERE p.search_v < $1 LIMIT 1000",
-        )
-        .bind(SEARCH_VERSION)
-        .fetch_all(db)
-        .await?;
+        let rows = store::products_to_index(db, SEARCH_VERSION).await?;
         if rows.is_empty() {
             break;
         }
         let mut tx = crate::db::begin_write(db).await?;
-        for (id, title, cat_ru, cat_en, seller, attributes) in &rows {
+        for p in &rows {
             let attrs: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(attributes).unwrap_or_default();
+                serde_json::from_str(&p.attributes).unwrap_or_default();
             let attr_words: Vec<&str> = attrs.values().filter_map(|v| v.as_str()).collect();
             let text = search_text(&format!(
-                "{title} {cat_ru} {cat_en} {seller} {}",
+                "{} {} {} {} {}",
+                p.title,
+                p.category_ru,
+                p.category_en,
+                p.seller,
                 attr_words.join(" ")
             ));
-            sqlx::query("UPDATE products SET search_text = $1, search_v = $2 WHERE id = $3")
-                .bind(text)
-                .bind(SEARCH_VERSION)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            store::set_product_search_text(&mut tx, &p.id, &text, SEARCH_VERSION).await?;
         }
         tx.commit().await?;
         done += rows.len() as u64;
     }
     // Purchased lines keep their own text (title and seller at the time of the order).
     loop {
-        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT order_id, product_id, title, seller_name FROM order_lines \
-             WHERE search_v < $1 LIMIT 1000",
-        )
-        .bind(SEARCH_VERSION)
-        .fetch_all(db)
-        .await?;
+        let rows = store::order_lines_to_index(db, SEARCH_VERSION).await?;
         if rows.is_empty() {
             break;
         }
         let mut tx = crate::db::begin_write(db).await?;
-        for (order_id, product_id, title, seller) in &rows {
-            sqlx::query(
-                "UPDATE order_lines SET search_text = $1, search_v = $2 WHERE order_id = $3 AND product_id = $4",
+        for l in &rows {
+            let text = search_text(&format!("{} {}", l.title, l.seller));
+            store::set_order_line_search_text(
+                &mut tx,
+                &l.order_id,
+                &l.product_id,
+                &text,
+                SEARCH_VERSION,
             )
-            .bind(search_text(&format!("{title} {seller}")))
-            .bind(SEARCH_VERSION)
-            .bind(order_id)
-            .bind(product_id)
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -261,15 +247,7 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<Option<Product>> {
     if !crate::db::looks_like_id(id) {
         return Ok(None);
     }
-    const SQL: &str = "SELECT p.id, p.title, p.description, p.price, p.old_price, c.name_ru AS category, \
-        p.category_id, p.seller_id, s.name AS seller_name, p.origin_id, w.city AS origin_city, p.weight_g, \
-        p.length_mm, p.width_mm, p.height_mm, p.stock, p.attributes, w.lead_days \
-        FROM products p JOIN sellers s ON s.id = p.seller_id JOIN warehouses w ON w.id = p.origin_id \
-        JOIN categories c ON c.id = p.category_id WHERE p.id = $1";
-    Ok(sqlx::query_as(SQL)
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?)
+    Ok(store::get(&state.db, id).await?)
 }
 
 /// A page of products, by id order, filtered by words of `q` and a category.
@@ -285,26 +263,14 @@ pub async fn search(
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
     let (w1, w2, w3, w4, w5) = (next(), next(), next(), next(), next());
-    const SQL: &str = "SELECT p.id, p.title, p.description, p.price, p.old_price, c.name_ru AS category, \
-        p.category_id, p.seller_id, s.name AS seller_name, p.origin_id, w.city AS origin_city, p.weight_g, \
-        p.length_mm, p.width_mm, p.height_mm, p.stock, p.attributes, w.lead_days \
-        FROM products p JOIN sellers s ON s.id = p.seller_id JOIN warehouses w ON w.id = p.origin_id \
-        JOIN categories c ON c.id = p.category_id \
-        WHERE p.id > $1 AND ($2 = '' OR p.category_id = $2) \
-        AND p.search_text LIKE $3 ESCAPE '\\' AND p.search_text LIKE $4 ESCAPE '\\' \
-        AND p.search_text LIKE $5 ESCAPE '\\' AND p.search_text LIKE $6 ESCAPE '\\' \
-        AND p.search_text LIKE $7 ESCAPE '\\' ORDER BY p.id LIMIT $8";
-    let mut rows: Vec<Product> = sqlx::query_as(SQL)
-        .bind(after.unwrap_or(""))
-        .bind(category.unwrap_or(""))
-        .bind(w1)
-        .bind(w2)
-        .bind(w3)
-        .bind(w4)
-        .bind(w5)
-        .bind(limit + 1)
-        .fetch_all(&state.db)
-        .await?;
+    let mut rows = store::page_by_id(
+        &state.db,
+        after.unwrap_or(""),
+        category.unwrap_or(""),
+        [w1, w2, w3, w4, w5],
+        limit + 1,
+    )
+    .await?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|p| encode_cursor(&p.id))
@@ -337,14 +303,6 @@ impl Sort {
             Sort::New => "new",
         }
     }
-    fn order_by(self) -> &'static str {
-        match self {
-            Sort::Popular => "p.id",
-            Sort::PriceAsc => "p.price, p.id",
-            Sort::PriceDesc => "p.price DESC, p.id",
-            Sort::New => "p.created_at DESC, p.id",
-        }
-    }
 }
 
 /// What the catalogue page asks for: words, a category, a price range (kopecks), an order.
@@ -363,44 +321,14 @@ pub async fn browse(state: &AppState, b: &Browse, shown: i64) -> AppResult<(Vec<
     let mut w = words.into_iter();
     let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
     let (w1, w2, w3, w4, w5) = (next(), next(), next(), next(), next());
-    const FILTER: &str = "FROM products p JOIN sellers s ON s.id = p.seller_id JOIN warehouses w ON w.id = p.origin_id \
-        JOIN categories c ON c.id = p.category_id \
-        WHERE ($1 = '' OR p.category_id = $1) AND p.price >= $2 AND p.price <= $3 \
-        AND p.search_text LIKE $4 ESCAPE '\\' AND p.search_text LIKE $5 ESCAPE '\\' \
-        AND p.search_text LIKE $6 ESCAPE '\\' AND p.search_text LIKE $7 ESCAPE '\\' \
-        AND p.search_text LIKE $8 ESCAPE '\\'";
-    let category = b.category.clone().unwrap_or_default();
-    let (lo, hi) = (b.min_price.unwrap_or(0), b.max_price.unwrap_or(i64::MAX));
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FILTER}")))
-        .bind(&category)
-        .bind(lo)
-        .bind(hi)
-        .bind(&w1)
-        .bind(&w2)
-        .bind(&w3)
-        .bind(&w4)
-        .bind(&w5)
-        .fetch_one(&state.db)
-        .await?;
-    let sql = format!(
-        "SELECT p.id, p.title, p.description, p.price, p.old_price, c.name_ru AS category, \
-         p.category_id, p.seller_id, s.name AS seller_name, p.origin_id, w.city AS origin_city, p.weight_g, \
-         p.length_mm, p.width_mm, p.height_mm, p.stock, p.attributes, w.lead_days {FILTER} \
-         ORDER BY {} LIMIT $9",
-        b.sort.order_by()
-    );
-    let rows: Vec<Product> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(&category)
-        .bind(lo)
-        .bind(hi)
-        .bind(w1)
-        .bind(w2)
-        .bind(w3)
-        .bind(w4)
-        .bind(w5)
-        .bind(shown)
-        .fetch_all(&state.db)
-        .await?;
+    let filter = store::BrowseFilter {
+        category: b.category.clone().unwrap_or_default(),
+        min_price: b.min_price.unwrap_or(0),
+        max_price: b.max_price.unwrap_or(i64::MAX),
+        words: [w1, w2, w3, w4, w5],
+    };
+    let total = store::browse_count(&state.db, &filter).await?;
+    let rows = store::browse_page(&state.db, &filter, b.sort, shown).await?;
     Ok((rows, total))
 }
 
@@ -422,11 +350,7 @@ impl Category {
 }
 
 pub async fn categories(state: &AppState) -> AppResult<Vec<Category>> {
-    Ok(
-        sqlx::query_as("SELECT id, name_ru, name_en FROM categories ORDER BY position")
-            .fetch_all(&state.db)
-            .await?,
-    )
+    Ok(store::categories(&state.db).await?)
 }
 
 #[cfg(test)]

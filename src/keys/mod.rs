@@ -1,6 +1,8 @@
 //! Keys derived from the one server secret, one per purpose (SECURITY 3, 34): a key that
 //! leaks from one use (say, the message queue) says nothing about another (code hashes).
 
+pub mod store;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

@@ -3,10 +3,13 @@
 //! along, and deletes what has served its time, in batches. Every node reloads its pickup-point
 //! index when the network changed (that is per node, not under the lease).
 
+pub mod store;
+
 use crate::error::AppResult;
 use crate::limits::{DAY_MS, HOUR_MS};
 use crate::state::AppState;
 use std::time::Duration;
+use store::Expiring;
 
 /// A demo order's time at each step (`KABINET_DEMO_DELIVERY=1`).
 const DEMO_DELIVERY_STEP_MS: i64 = 60_000;
@@ -43,23 +46,8 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
 /// nodes exactly one holds it until it lapses.
 pub async fn take_lease(state: &AppState, name: &str, holder: &str) -> AppResult<bool> {
     let now = state.clock.now_ms();
-    sqlx::query(
-        "INSERT INTO leases (name, holder, until) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .execute(&state.db)
-    .await?;
-    let taken = sqlx::query(
-        "UPDATE leases SET holder = $1, until = $2 WHERE name = $3 AND (until < $4 OR holder = $1)",
-    )
-    .bind(holder)
-    .bind(now + LEASE_MS)
-    .bind(name)
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    Ok(taken == 1)
+    store::ensure_lease(&state.db, name).await?;
+    Ok(store::take_lease(&state.db, name, holder, now + LEASE_MS, now).await?)
 }
 
 /// One pass of the job (the lease already held).
@@ -90,31 +78,24 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
     let idle_session = now - c.limits.session_idle_days * DAY_MS;
     let guest_cart = now - c.guest_cart_days * DAY_MS;
     let log = now - c.security_log_days * DAY_MS;
-    // (table, key column, condition with $1 = the cut-off)
-    let jobs: [(&str, &str, &str, i64); 10] = [
+    // (what, rows older than this go)
+    let jobs: [(Expiring, i64); 10] = [
         // Used and expired code flows (a sign-up's payload holds an Argon2 hash).
-        ("auth_flows", "id", "expires_at < $1", now - HOUR_MS),
-        ("captchas", "id", "expires_at < $1", now),
-        ("sessions", "id", "expires_at < $1", now),
-        ("sessions", "id", "last_seen_at < $1", idle_session),
-        ("recovery_tokens", "id", "expires_at < $1", now),
-        ("contact_changes", "id", "expires_at < $1", now),
-        ("rate_gates", "key", "until < $1", now),
-        ("login_failures", "login", "last_at < $1", now - HOUR_MS),
-        ("contact_locks", "contact", "locked_until < $1", now),
-        ("security_events", "id", "at < $1", log),
+        (Expiring::AuthFlows, now - HOUR_MS),
+        (Expiring::Captchas, now),
+        (Expiring::SessionsExpired, now),
+        (Expiring::SessionsIdle, idle_session),
+        (Expiring::RecoveryTokens, now),
+        (Expiring::ContactChanges, now),
+        (Expiring::RateGates, now),
+        (Expiring::LoginFailures, now - HOUR_MS),
+        (Expiring::ContactLocks, now),
+        (Expiring::SecurityEvents, log),
     ];
     let mut removed = 0;
-    for (table, key, cond, cutoff) in jobs {
-        let sql = format!(
-            "DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {cond} LIMIT {BATCH})"
-        );
+    for (what, cutoff) in jobs {
         loop {
-            let n = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(cutoff)
-                .execute(&state.db)
-                .await?
-                .rows_affected();
+            let n = store::delete_expired(&state.db, what, cutoff, BATCH).await?;
             removed += n;
             if n < BATCH as u64 {
                 break;
@@ -123,24 +104,13 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
     }
     // Guest carts none of whose lines was touched for the configured days (a cart goes whole).
     loop {
-        let n = sqlx::query(
-            "DELETE FROM cart_lines WHERE owner IN (SELECT owner FROM cart_lines \
-             WHERE owner NOT IN (SELECT id FROM customers) GROUP BY owner HAVING MAX(added_at) < $1 LIMIT 1000)",
-        )
-        .bind(guest_cart)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
+        let n = store::delete_stale_guest_carts(&state.db, guest_cart).await?;
         removed += n;
         if n == 0 {
             break;
         }
     }
     // Counters of windows that have ended (several rows per key: no single-column key).
-    removed += sqlx::query("DELETE FROM rate_counters WHERE expires_at < $1")
-        .bind(now)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
+    removed += store::delete_ended_rate_counters(&state.db, now).await?;
     Ok(removed)
 }

@@ -1,0 +1,104 @@
+//! The outbox's SQL: queued messages (bodies sealed), claimed by a conditional update before
+//! they are sent, deleted once sent or given up, rescheduled otherwise.
+
+use crate::db::Db;
+
+/// Queues a message (inside the caller's transaction), due at once.
+pub async fn insert(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+    channel: &str,
+    recipient: &str,
+    subject: &str,
+    sealed_body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(channel)
+    .bind(recipient)
+    .bind(subject)
+    .bind(sealed_body)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A queued message as read for delivery (the body still sealed).
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Up to 32 messages due at `now` and claimed by no one, the longest waiting first.
+pub async fn due(db: &Db, now: i64) -> Result<Vec<Queued>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, channel, recipient, subject, body, attempts FROM outbox \
+         WHERE next_attempt_at <= $1 AND claimed_until < $1 ORDER BY next_attempt_at LIMIT 32",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, channel, recipient, subject, body, attempts)| Queued {
+            id,
+            channel,
+            recipient,
+            subject,
+            body,
+            attempts,
+        })
+        .collect())
+}
+
+/// Claims a message until `until` if no one holds a claim at `now` (one conditional
+/// statement, so of several workers exactly one gets it). Returns whether this one did.
+pub async fn claim(db: &Db, id: &str, until: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let claimed =
+        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND claimed_until < $3")
+            .bind(until)
+            .bind(id)
+            .bind(now)
+            .execute(db)
+            .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// Removes a message (sent, or given up on).
+pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM outbox WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Counts a failed attempt, releases the claim and makes the message due again at
+/// `next_attempt_at`.
+pub async fn reschedule(
+    db: &Db,
+    id: &str,
+    next_attempt_at: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = 0, last_error = $2 WHERE id = $3",
+    )
+    .bind(next_attempt_at)
+    .bind(error)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
