@@ -102,6 +102,9 @@ impl Application {
         // Products whose search text predates the current stemming (or was just written by the
         // demo fill) are indexed before the first search.
         crate::catalog::reindex(&db).await?;
+        crate::orders::reindex_purchases(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("re-indexing purchases failed: {}", e.code))?;
         let dev = config
             .dev_outbox_on()
             .then(|| Arc::new(DevOutbox::default()));

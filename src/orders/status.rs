@@ -187,3 +187,30 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     }
     Ok(())
 }
+
+/// Purchased lines keep their own search text (title and seller at the time of the order):
+/// lines whose text predates the current stemming are indexed again, a thousand at a time.
+pub async fn reindex_purchases(db: &crate::db::Db) -> AppResult<u64> {
+    let mut done = 0;
+    loop {
+        let rows = store::lines_to_index(db, crate::catalog::SEARCH_VERSION).await?;
+        if rows.is_empty() {
+            break;
+        }
+        let mut tx = crate::db::begin_write(db).await?;
+        for (order_id, product_id, title, seller) in &rows {
+            let text = crate::catalog::search_text(&format!("{title} {seller}"));
+            store::set_line_search_text(
+                &mut tx,
+                order_id,
+                product_id,
+                &text,
+                crate::catalog::SEARCH_VERSION,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        done += rows.len() as u64;
+    }
+    Ok(done)
+}

@@ -502,3 +502,39 @@ pub(super) async fn newest_recipient(
     .fetch_optional(db)
     .await
 }
+
+// ---- Search text of purchased lines ----
+
+/// Up to a thousand purchased lines whose search text is older than `version`.
+pub(super) async fn lines_to_index(
+    db: &crate::db::Db,
+    version: i64,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT order_id, product_id, title, seller_name FROM order_lines \
+         WHERE search_v < $1 LIMIT 1000",
+    )
+    .bind(version)
+    .fetch_all(db)
+    .await
+}
+
+/// Stores a purchased line's search text, made at `version`.
+pub(super) async fn set_line_search_text(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    product_id: &str,
+    text: &str,
+    version: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE order_lines SET search_text = $1, search_v = $2 WHERE order_id = $3 AND product_id = $4",
+    )
+    .bind(text)
+    .bind(version)
+    .bind(order_id)
+    .bind(product_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

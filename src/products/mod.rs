@@ -104,27 +104,6 @@ pub async fn reindex(db: &crate::db::Db) -> anyhow::Result<u64> {
         tx.commit().await?;
         done += rows.len() as u64;
     }
-    // Purchased lines keep their own text (title and seller at the time of the order).
-    loop {
-        let rows = store::order_lines_to_index(db, SEARCH_VERSION).await?;
-        if rows.is_empty() {
-            break;
-        }
-        let mut tx = crate::db::begin_write(db).await?;
-        for l in &rows {
-            let text = search_text(&format!("{} {}", l.title, l.seller));
-            store::set_order_line_search_text(
-                &mut tx,
-                &l.order_id,
-                &l.product_id,
-                &text,
-                SEARCH_VERSION,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        done += rows.len() as u64;
-    }
     Ok(done)
 }
 

@@ -110,55 +110,6 @@ pub async fn set_product_search_text(
     Ok(())
 }
 
-/// A purchased line's own words: its title and seller at the time of the order.
-#[derive(Debug, Clone)]
-pub struct LineWords {
-    pub order_id: String,
-    pub product_id: String,
-    pub title: String,
-    pub seller: String,
-}
-
-/// Up to a thousand purchased lines whose search text is older than `version`.
-pub async fn order_lines_to_index(db: &Db, version: i64) -> Result<Vec<LineWords>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT order_id, product_id, title, seller_name FROM order_lines \
-         WHERE search_v < $1 LIMIT 1000",
-    )
-    .bind(version)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(order_id, product_id, title, seller)| LineWords {
-            order_id,
-            product_id,
-            title,
-            seller,
-        })
-        .collect())
-}
-
-/// Stores a purchased line's search text, made at `version`.
-pub async fn set_order_line_search_text(
-    tx: &mut sqlx::AnyConnection,
-    order_id: &str,
-    product_id: &str,
-    text: &str,
-    version: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE order_lines SET search_text = $1, search_v = $2 WHERE order_id = $3 AND product_id = $4",
-    )
-    .bind(text)
-    .bind(version)
-    .bind(order_id)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 // ---- finding products -------------------------------------------------------------------------
 
 /// One product by id.
