@@ -67,6 +67,30 @@ impl OrderStatus {
     }
 }
 
+/// An order's number as the customer sees it («№ 1024»): digits only, at most 18, parsed once
+/// where it comes in (a path, a command line), so the store never sees anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderNumber(String);
+
+impl OrderNumber {
+    pub fn parse(s: &str) -> Option<Self> {
+        let ok = !s.is_empty()
+            && s.len() <= 18
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && !s.starts_with('0');
+        ok.then(|| OrderNumber(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl std::fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -83,6 +107,14 @@ impl PartialEq<&str> for OrderStatus {
 mod tests {
     use super::OrderStatus::*;
     use super::*;
+
+    #[test]
+    fn order_numbers_are_digits_parsed_once() {
+        assert_eq!(OrderNumber::parse("1024").unwrap().as_str(), "1024");
+        for bad in ["", "0", "01", "12a", "1 2", "../1", "1234567890123456789"] {
+            assert!(OrderNumber::parse(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn names_round_trip() {

@@ -233,7 +233,7 @@ async fn one(
     auth: Authenticated,
     Path(number): Path<String>,
 ) -> AppResult<Json<Order>> {
-    let (_, order) = super::by_number(&state, &auth.customer.id, &number)
+    let (_, order) = super::by_number(&state, &auth.customer.id, &number_of(&number)?)
         .await?
         .ok_or_else(not_found)?;
     Ok(Json(order))
@@ -252,11 +252,11 @@ async fn cancel(
     auth: Authenticated,
     Path(number): Path<String>,
 ) -> AppResult<Json<Order>> {
-    let (id, _) = super::by_number(&state, &auth.customer.id, &number)
+    let (id, _) = super::by_number(&state, &auth.customer.id, &number_of(&number)?)
         .await?
         .ok_or_else(not_found)?;
     super::cancel(&state, &id).await?;
-    let (_, order) = super::by_number(&state, &auth.customer.id, &number)
+    let (_, order) = super::by_number(&state, &auth.customer.id, &number_of(&number)?)
         .await?
         .ok_or_else(not_found)?;
     Ok(Json(order))
@@ -390,4 +390,9 @@ async fn forget_card(
 ) -> AppResult<StatusCode> {
     crate::payments::cards::forget(&state.db, &auth.customer.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// An order number from the path; anything but digits is no order of anyone's.
+fn number_of(s: &str) -> AppResult<super::OrderNumber> {
+    super::OrderNumber::parse(s).ok_or_else(not_found)
 }

@@ -2,6 +2,7 @@
 //! updates, one order per `Idempotency-Key`), then the payment is asked for.
 
 use super::*;
+use crate::domain::money::Kopecks;
 
 /// A payment, resolved and checked, before the order exists.
 pub(super) struct Charge {
@@ -266,13 +267,13 @@ fn tenders_of(charge: &Charge, spasibo: i64, total: i64) -> Vec<payments::Tender
         charge.brand.clone().unwrap_or_default(),
         charge.last4.clone().unwrap_or_default(),
     );
-    let outer = total - spasibo;
+    let outer = Kopecks::new(total - spasibo);
     let mut tenders = Vec::with_capacity(2);
     if spasibo > 0 {
         tenders.push(payments::Tender::Spasibo {
             brand: brand.clone(),
             last4: last4.clone(),
-            amount: spasibo,
+            amount: Kopecks::new(spasibo),
         });
     }
     tenders.push(match &charge.provider {
@@ -420,7 +421,7 @@ pub(super) async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError
         payments::tenders::hold(&mut tx, &o.id, &o.customer, &o.tenders, o.now).await?
     {
         tx.rollback().await?;
-        return Err(PlaceError::Spasibo(available));
+        return Err(PlaceError::Spasibo(available.get()));
     }
     payments::store::insert_attempt(
         &mut tx,

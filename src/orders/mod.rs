@@ -34,7 +34,7 @@ use serde::Serialize;
 /// Unpaid orders are cancelled after this long.
 pub const PAY_WITHIN_MS: i64 = 30 * 60_000;
 
-pub use crate::domain::order::OrderStatus;
+pub use crate::domain::order::{OrderNumber, OrderStatus};
 
 #[derive(Debug, Clone)]
 pub enum Delivery {

@@ -305,7 +305,8 @@ async fn checkout_submit(
 }
 
 async fn own(state: &AppState, auth: &Authenticated, number: &str) -> AppResult<(String, Order)> {
-    super::by_number(state, &auth.customer.id, number)
+    let number = super::OrderNumber::parse(number).ok_or_else(AppError::not_found)?;
+    super::by_number(state, &auth.customer.id, &number)
         .await?
         .ok_or_else(AppError::not_found)
 }

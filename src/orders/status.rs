@@ -176,7 +176,8 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     let to = OrderStatus::parse(status)
         .filter(|s| *s != OrderStatus::AwaitingPayment)
         .ok_or_else(|| AppError::bad_request("invalid_status"))?;
-    let row = store::id_and_status(&state.db, number).await?;
+    let number = OrderNumber::parse(number).ok_or_else(|| AppError::missing("order_not_found"))?;
+    let row = store::id_and_status(&state.db, &number).await?;
     let (id, current) = row.ok_or_else(|| AppError::missing("order_not_found"))?;
     if to == OrderStatus::Cancelled {
         return cancel(state, &id).await;

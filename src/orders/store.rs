@@ -143,12 +143,12 @@ pub(super) async fn one_order(
 pub async fn by_number(
     state: &AppState,
     customer: &str,
-    number: &str,
+    number: &OrderNumber,
 ) -> AppResult<Option<(String, Order)>> {
     match one_order(
         state,
         "customer_id = $1 AND number = $2",
-        &[customer, number],
+        &[customer, number.as_str()],
     )
     .await?
     {
@@ -457,10 +457,10 @@ pub(super) async fn number_of(db: &crate::db::Db, id: &str) -> Result<Option<Str
 
 pub(super) async fn id_and_status(
     db: &crate::db::Db,
-    number: &str,
+    number: &OrderNumber,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
-        .bind(number)
+        .bind(number.as_str())
         .fetch_optional(db)
         .await
 }

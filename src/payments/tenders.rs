@@ -10,30 +10,31 @@
 //! [`hold`] and [`release`] calling its account's functions.
 
 use super::store;
+use crate::domain::money::Kopecks;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tender {
-    /// Bank bonuses «Спасибо» on the paying card (1 bonus = 1 ₽), kopecks.
+    /// Bank bonuses «Спасибо» on the paying card (1 bonus = 1 ₽).
     Spasibo {
         brand: String,
         last4: String,
-        amount: i64,
+        amount: Kopecks,
     },
     /// What the acquirer charges to a card.
     Card {
         brand: String,
         last4: String,
-        amount: i64,
+        amount: Kopecks,
     },
     /// What the acquirer charges through an e-wallet.
-    Wallet { provider: String, amount: i64 },
+    Wallet { provider: String, amount: Kopecks },
 }
 
-/// An inner tender's account cannot pay its part: how much it has left (kopecks).
+/// An inner tender's account cannot pay its part: how much it has left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    Spasibo { available: i64 },
+    Spasibo { available: Kopecks },
 }
 
 impl Tender {
@@ -44,7 +45,7 @@ impl Tender {
             Tender::Wallet { .. } => "wallet",
         }
     }
-    pub fn amount(&self) -> i64 {
+    pub fn amount(&self) -> Kopecks {
         match self {
             Tender::Spasibo { amount, .. }
             | Tender::Card { amount, .. }
@@ -76,18 +77,20 @@ pub async fn hold(
     tenders: &[Tender],
     now: i64,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
-    for t in tenders.iter().filter(|t| t.amount() > 0) {
+    for t in tenders.iter().filter(|t| t.amount().is_positive()) {
         if let Tender::Spasibo {
             brand,
             last4,
             amount,
         } = t
             && let Some(available) =
-                store::spend_spasibo(tx, customer, brand, last4, *amount).await?
+                store::spend_spasibo(tx, customer, brand, last4, amount.get()).await?
         {
-            return Ok(Err(Refused::Spasibo { available }));
+            return Ok(Err(Refused::Spasibo {
+                available: Kopecks::new(available),
+            }));
         }
-        store::insert_tender(tx, order_id, t.kind(), &t.account(), t.amount(), now).await?;
+        store::insert_tender(tx, order_id, t.kind(), &t.account(), t.amount().get(), now).await?;
     }
     Ok(Ok(()))
 }
@@ -120,10 +123,10 @@ pub async fn forget(tx: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::
 pub async fn of_order(
     db: &crate::db::Db,
     order_id: &str,
-) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+) -> Result<Vec<(String, Kopecks, String)>, sqlx::Error> {
     Ok(store::tenders(db, order_id)
         .await?
         .into_iter()
-        .map(|(kind, _, amount, status)| (kind, amount, status))
+        .map(|(kind, _, amount, status)| (kind, Kopecks::new(amount), status))
         .collect())
 }

@@ -580,11 +580,14 @@ async fn a_3ds_answer_lost_in_a_crash_still_lets_the_customer_confirm() {
         .unwrap();
     kabinet::orders::reconcile(&app.state).await.unwrap();
     assert_eq!(attempt_of(&app, number).await.1, "needs_confirmation");
-    let (id, _) =
-        kabinet::orders::by_number(&app.state, &order_customer(&app, number).await, number)
-            .await
-            .unwrap()
-            .unwrap();
+    let (id, _) = kabinet::orders::by_number(
+        &app.state,
+        &order_customer(&app, number).await,
+        &kabinet::orders::OrderNumber::parse(number).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // The customer confirms on the bank's page; the bank's notice settles the order.
     let url = kabinet::orders::confirmation_url(&app.state, &id)
         .await
