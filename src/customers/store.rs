@@ -1,0 +1,167 @@
+//! The customers' SQL: the `customers` rows and the security log (`security_events`). Other
+//! capabilities read and change a customer only through these functions.
+
+use super::{Actor, CustomerRow};
+use crate::db::{Db, new_id};
+use crate::domain::identity::Contact;
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
+         last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The customer whose phone or email (by the contact's kind) this is.
+pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
+    const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
+    const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE email = $1";
+    let sql = match contact {
+        Contact::Phone(_) => BY_PHONE,
+        Contact::Email(_) => BY_EMAIL,
+    };
+    sqlx::query_as(sql)
+        .bind(contact.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Records a sign-in time (what "dormant" is measured from).
+pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks the customer's email as confirmed.
+pub async fn mark_email_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Opens an account with just a contact, unless the phone or email is taken (the unique
+/// indexes decide). True when this insert made the row.
+pub async fn insert_with_contact(
+    db: &Db,
+    phone: Option<&str>,
+    email: Option<&str>,
+    email_verified: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO customers (id, phone, email, email_verified, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(phone)
+    .bind(email)
+    .bind(i64::from(email_verified))
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Keeps `now` as the time of consent unless one is kept already.
+pub async fn set_consent_once(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How many customers there are.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(db)
+        .await
+}
+
+/// A customer as the demo data has it: names, a phone and a confirmed email.
+pub struct DemoCustomer<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub patronymic: &'a str,
+    pub address_as: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+}
+
+pub async fn insert_demo(db: &Db, c: &DemoCustomer<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customers (id, first_name, last_name, patronymic, address_as, phone, email, \
+         email_verified, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(new_id())
+    .bind(c.first_name)
+    .bind(c.last_name)
+    .bind(c.patronymic)
+    .bind(c.address_as)
+    .bind(c.phone)
+    .bind(c.email)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
+pub async fn log_event(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    customer_id: Option<&str>,
+    contact: Option<&str>,
+    event: &str,
+    result: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(customer_id)
+    .bind(contact)
+    .bind(now)
+    .bind(&actor.ip)
+    .bind(&actor.user_agent)
+    .bind(event)
+    .bind(result)
+    .bind(actor.kind.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A security log row: (at, event, result, ip, user agent, actor).
+pub type EventRow = (i64, String, String, String, String, String);
+
+/// The customer's security log after `since`, newest first, at most 200 rows.
+pub async fn events_since(
+    db: &Db,
+    customer_id: &str,
+    since: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT at, event, result, ip, user_agent, actor FROM security_events \
+         WHERE customer_id = $1 AND at > $2 ORDER BY at DESC LIMIT 200",
+    )
+    .bind(customer_id)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
