@@ -74,6 +74,74 @@ pub async fn insert_with_contact(
         == 1)
 }
 
+/// An account opened by a confirmed registration: names, the email (confirmed) and a password.
+pub struct Registration<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Opens the account of a registration unless its email is taken (the unique index decides).
+/// The new customer's id when this insert made the row.
+pub async fn insert_registered(
+    db: &Db,
+    r: &Registration<'_>,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO customers (id, first_name, last_name, email, email_verified, password_hash, \
+         password_changed_at, created_at, last_seen_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $6, $6) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(r.first_name)
+    .bind(r.last_name)
+    .bind(r.email)
+    .bind(r.password_hash)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(id))
+}
+
+/// Replaces the stored hash of the same password (a rehash with newer parameters): the time
+/// the password changed stays.
+pub async fn set_password_hash(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password, changed at `now`.
+pub async fn set_password(db: &Db, id: &str, hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes `phone` from the customer if it is still theirs. True when it was.
+pub async fn detach_phone(db: &Db, id: &str, phone: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2")
+            .bind(id)
+            .bind(phone)
+            .execute(db)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
 /// Keeps `now` as the time of consent unless one is kept already.
 pub async fn set_consent_once(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
