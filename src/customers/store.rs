@@ -142,6 +142,152 @@ pub async fn detach_phone(db: &Db, id: &str, phone: &str) -> Result<bool, sqlx::
     )
 }
 
+/// Removes `email` from the customer (and its confirmation) if it is still theirs. True when
+/// it was.
+pub async fn detach_email(db: &Db, id: &str, email: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE customers SET email = NULL, email_verified = 0 WHERE id = $1 AND email = $2",
+    )
+    .bind(id)
+    .bind(email)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn set_names(
+    db: &Db,
+    id: &str,
+    first_name: &str,
+    last_name: &str,
+    patronymic: &str,
+    address_as: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET first_name = $1, last_name = $2, patronymic = $3, address_as = $4 WHERE id = $5")
+        .bind(first_name)
+        .bind(last_name)
+        .bind(patronymic)
+        .bind(address_as)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the customer's phone. A phone another customer has fails on the unique index.
+pub async fn set_phone(db: &Db, id: &str, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1 WHERE id = $2")
+        .bind(phone)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the customer's email, confirmed. An email another customer has fails on the unique
+/// index.
+pub async fn set_confirmed_email(db: &Db, id: &str, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email = $1, email_verified = 1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Puts `replacement` in place of the customer's phone if it is still `current`. Fails on the
+/// unique index when another customer has `replacement`.
+pub async fn replace_phone(
+    db: &Db,
+    id: &str,
+    current: &str,
+    replacement: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1 WHERE id = $2 AND phone = $3")
+        .bind(replacement)
+        .bind(id)
+        .bind(current)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Puts `replacement` in place of the customer's email if it is still `current` (its
+/// confirmation stays as it is). Fails on the unique index when another customer has
+/// `replacement`.
+pub async fn replace_email(
+    db: &Db,
+    id: &str,
+    current: &str,
+    replacement: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email = $1 WHERE id = $2 AND email = $3")
+        .bind(replacement)
+        .bind(id)
+        .bind(current)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes the customer's password if it was set after `since`, noting `now` as the time the
+/// password changed. True when one was removed.
+pub async fn remove_password_set_after(
+    db: &Db,
+    id: &str,
+    since: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE customers SET password_hash = NULL, password_changed_at = $3 \
+         WHERE id = $1 AND password_hash IS NOT NULL AND password_changed_at > $2",
+    )
+    .bind(id)
+    .bind(since)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Sets the customer's phone and holds contact changes until `hold_until`.
+pub async fn set_phone_and_hold(
+    db: &Db,
+    id: &str,
+    phone: &str,
+    hold_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")
+        .bind(phone)
+        .bind(hold_until)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password, changed at `now`, and holds contact changes until `hold_until`.
+pub async fn set_password_and_hold(
+    db: &Db,
+    id: &str,
+    hash: &str,
+    now: i64,
+    hold_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customers SET password_hash = $1, password_changed_at = $2, contact_hold_until = $3 WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(hold_until)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Keeps `now` as the time of consent unless one is kept already.
 pub async fn set_consent_once(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
