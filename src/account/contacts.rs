@@ -4,12 +4,13 @@
 //! contact; the old one stays until then, and afterwards receives a notice with an
 //! «Это был не я» link (7 days) that puts it back and ends every session.
 
+use super::store::{self, NewContactChange};
 use super::{Actor, CustomerRow};
 use crate::auth::codes::{self, Extra, Started};
 use crate::auth::credentials::{parse_name, require_fresh};
 use crate::auth::sessions::Authenticated;
 use crate::auth::{Channel, Contact, Purpose, new_token, token_hash};
-use crate::db::new_id;
+use crate::customers;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -64,14 +65,7 @@ pub async fn update_names(
     let last = pick(&patch.last_name, &c.last_name)?;
     let patronymic = pick(&patch.patronymic, &c.patronymic)?;
     let address_as = pick(&patch.address_as, &c.address_as)?;
-    sqlx::query("UPDATE customers SET first_name = $1, last_name = $2, patronymic = $3, address_as = $4 WHERE id = $5")
-        .bind(&first)
-        .bind(&last)
-        .bind(&patronymic)
-        .bind(&address_as)
-        .bind(&c.id)
-        .execute(&state.db)
-        .await?;
+    customers::store::set_names(&state.db, &c.id, &first, &last, &patronymic, &address_as).await?;
     let now = state.clock.now_ms();
     super::log_event(
         &state.db,
@@ -185,16 +179,11 @@ pub async fn confirm_change(
         ("email", c.email.clone())
     };
     let now = state.clock.now_ms();
-    let sql = if phone {
-        "UPDATE customers SET phone = $1 WHERE id = $2"
+    let updated = if phone {
+        customers::store::set_phone(&state.db, &c.id, &flow.contact).await
     } else {
-        "UPDATE customers SET email = $1, email_verified = 1 WHERE id = $2"
+        customers::store::set_confirmed_email(&state.db, &c.id, &flow.contact).await
     };
-    let updated = sqlx::query(sql)
-        .bind(&flow.contact)
-        .bind(&c.id)
-        .execute(&state.db)
-        .await;
     match updated {
         Ok(_) => {}
         // The unique index: taken by someone else since the code was sent.
@@ -204,20 +193,16 @@ pub async fn confirm_change(
         Err(e) => return Err(e.into()),
     }
     let token = new_token();
-    sqlx::query(
-        "INSERT INTO contact_changes (id, customer_id, kind, old_value, new_value, revert_token_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(new_id())
-    .bind(&c.id)
-    .bind(kind)
-    .bind(&old)
-    .bind(&flow.contact)
-    .bind(token_hash(&token))
-    .bind(now)
-    .bind(now + REVERT_TTL_MS)
-    .execute(&state.db)
-    .await?;
+    let change = NewContactChange {
+        customer_id: &c.id,
+        kind,
+        old_value: old.as_deref(),
+        new_value: &flow.contact,
+        revert_token_hash: &token_hash(&token),
+        created_at: now,
+        expires_at: now + REVERT_TTL_MS,
+    };
+    store::insert_change(&state.db, &change).await?;
     super::log_event(
         &state.db,
         now,
@@ -251,85 +236,38 @@ pub async fn confirm_change(
 #[tracing::instrument(skip_all)]
 pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<bool> {
     let now = state.clock.now_ms();
-    let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT id, customer_id, kind, old_value, new_value FROM contact_changes \
-         WHERE revert_token_hash = $1 AND reverted_at IS NULL AND expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
+    let row = store::revertible_by_token_hash(&state.db, &token_hash(token), now).await?;
     let Some((id, customer_id, kind, old, new)) = row else {
         return Err(AppError::missing("revert_link_invalid"));
     };
-    let claimed = sqlx::query(
-        "UPDATE contact_changes SET reverted_at = $1 WHERE id = $2 AND reverted_at IS NULL",
-    )
-    .bind(now)
-    .bind(&id)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
+    if !store::claim_revert(&state.db, &id, now).await? {
         return Err(AppError::missing("revert_link_invalid"));
     }
-    let sql = if kind == "phone" {
-        "UPDATE customers SET phone = $1 WHERE id = $2 AND phone = $3"
+    let restored = if kind == "phone" {
+        customers::store::replace_phone(&state.db, &customer_id, &new, old.as_deref()).await
     } else {
-        "UPDATE customers SET email = $1 WHERE id = $2 AND email = $3"
+        customers::store::replace_email(&state.db, &customer_id, &new, old.as_deref()).await
     };
-    let restored = sqlx::query(sql)
-        .bind(&old)
-        .bind(&customer_id)
-        .bind(&new)
-        .execute(&state.db)
-        .await;
     if let Err(sqlx::Error::Database(e)) = &restored {
         if e.is_unique_violation() {
             // The old contact went to another account meanwhile: at least remove the new one.
-            let clear = if kind == "phone" {
-                "UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2"
+            if kind == "phone" {
+                customers::store::detach_phone(&state.db, &customer_id, &new).await?;
             } else {
-                "UPDATE customers SET email = NULL, email_verified = 0 WHERE id = $1 AND email = $2"
-            };
-            sqlx::query(clear)
-                .bind(&customer_id)
-                .bind(&new)
-                .execute(&state.db)
-                .await?;
+                customers::store::detach_email(&state.db, &customer_id, &new).await?;
+            }
         }
     } else {
         restored?;
     }
     // Whoever made the change may also have set a password and asked for recovery links:
     // a password set since the change goes, open links die, every session ends.
-    let (changed_at,): (i64,) =
-        sqlx::query_as("SELECT created_at FROM contact_changes WHERE id = $1")
-            .bind(&id)
-            .fetch_one(&state.db)
+    let changed_at = store::change_created_at(&state.db, &id).await?;
+    let password_removed =
+        customers::store::remove_password_set_after(&state.db, &customer_id, changed_at, now)
             .await?;
-    let password_removed = sqlx::query(
-        "UPDATE customers SET password_hash = NULL, password_changed_at = $3 \
-         WHERE id = $1 AND password_hash IS NOT NULL AND password_changed_at > $2",
-    )
-    .bind(&customer_id)
-    .bind(changed_at)
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .rows_affected()
-        == 1;
-    sqlx::query(
-        "UPDATE recovery_tokens SET used_at = $2 WHERE customer_id = $1 AND used_at IS NULL",
-    )
-    .bind(&customer_id)
-    .bind(now)
-    .execute(&state.db)
-    .await?;
-    sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
-        .bind(&customer_id)
-        .execute(&state.db)
-        .await?;
+    crate::recovery::store::void_tokens_of(&state.db, &customer_id, now).await?;
+    crate::auth::store::delete_sessions_of(&state.db, &customer_id).await?;
     if password_removed {
         super::log_event(
             &state.db,

@@ -4,5 +4,6 @@
 pub mod api;
 pub mod contacts;
 pub mod pages;
+pub mod store;
 
 pub use crate::customers::*;

@@ -1,5 +1,6 @@
-//! The «антиспам-код» picture (PRODUCT §3 `GET /captcha`). No database here: the caller
-//! stores [`answer_hash`] under a fresh captcha id and compares it when the form comes back.
+//! The «антиспам-код» picture (PRODUCT §3 `GET /captcha`): [`issue`] stores [`answer_hash`]
+//! under a fresh captcha id (`store::insert_captcha`) and [`redeem`] compares it when the form
+//! comes back.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -83,12 +84,8 @@ pub async fn issue(
     let (answer, image) = state.hasher.run(generate).await?;
     let id = crate::db::new_id();
     let now = state.clock.now_ms();
-    sqlx::query("INSERT INTO captchas (id, answer_hash, expires_at) VALUES ($1, $2, $3)")
-        .bind(&id)
-        .bind(answer_hash(&state.keys.captcha, &id, &answer))
-        .bind(now + TTL_MS)
-        .execute(&state.db)
-        .await?;
+    let hash = answer_hash(&state.keys.captcha, &id, &answer);
+    super::store::insert_captcha(&state.db, &id, &hash, now + TTL_MS).await?;
     if let Some(dev) = state.notifier.dev_outbox() {
         dev.push(crate::notify::dev::DevItem {
             channel: "captcha".into(),
@@ -114,13 +111,7 @@ pub async fn redeem(
         return Err(invalid());
     }
     let now = state.clock.now_ms();
-    let stored: Option<String> = sqlx::query_scalar(
-        "UPDATE captchas SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1 RETURNING answer_hash",
-    )
-    .bind(now)
-    .bind(id)
-    .fetch_optional(&state.db)
-    .await?;
+    let stored = super::store::use_captcha(&state.db, id, now).await?;
     let given = answer_hash(&state.keys.captcha, id, answer);
     match stored {
         Some(h) if crate::auth::same_digest(&h, &given) => Ok(()),

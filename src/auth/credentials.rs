@@ -4,10 +4,10 @@
 
 use super::codes::{self, Extra, Notice, SignedIn, Started};
 use super::sessions::Authenticated;
+use super::store;
 use super::volume::{self, Volume};
 use super::{Channel, Contact, Purpose, parse_email, parse_phone};
-use crate::customers::{Actor, CustomerRow};
-use crate::db::new_id;
+use crate::customers::{self, Actor, CustomerRow};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::HOUR_MS;
@@ -111,25 +111,16 @@ pub async fn complete_registration(
         .as_deref()
         .and_then(|p| serde_json::from_str(p).ok())
         .ok_or_else(|| AppError::bad_request("code_expired"))?;
-    let id = new_id();
-    let inserted = sqlx::query(
-        "INSERT INTO customers (id, first_name, last_name, email, email_verified, password_hash, \
-         password_changed_at, created_at, last_seen_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $6, $6) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(&id)
-    .bind(&pending.first_name)
-    .bind(&pending.last_name)
-    .bind(&flow.contact)
-    .bind(&pending.password_hash)
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if inserted != 1 {
+    let registration = customers::store::Registration {
+        first_name: &pending.first_name,
+        last_name: &pending.last_name,
+        email: &flow.contact,
+        password_hash: &pending.password_hash,
+    };
+    let Some(id) = customers::store::insert_registered(&state.db, &registration, now).await? else {
         // Someone confirmed this email in the meantime.
         return Err(AppError::conflict("contact_taken"));
-    }
+    };
     let c = crate::customers::by_id(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::internal("new customer vanished"))?;
@@ -178,20 +169,8 @@ pub async fn password_sign_in(
     };
     let key = failures_key(login, contact.as_ref(), customer.as_ref());
     let fade = now - HOUR_MS;
-    let account_ok: bool = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO login_failures (login, failures, last_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (login) DO UPDATE SET \
-         failures = CASE WHEN login_failures.last_at <= $3 THEN 1 ELSE login_failures.failures + 1 END, \
-         last_at = $2 \
-         WHERE login_failures.last_at <= $3 OR login_failures.failures < $4 RETURNING failures",
-    )
-    .bind(&key)
-    .bind(now)
-    .bind(fade)
-    .bind(state.config.limits.password_failures_before_captcha)
-    .fetch_optional(&state.db)
-    .await?
-    .is_some();
+    let cap = state.config.limits.password_failures_before_captcha;
+    let account_ok = store::count_password_try(&state.db, &key, now, fade, cap).await?;
     let address_ok = volume::count(state, Volume::PasswordFailures, &actor.ip).await?;
     if !account_ok || !address_ok {
         volume::solve(state, captcha).await?;
@@ -208,12 +187,7 @@ pub async fn password_sign_in(
         Err(busy) => {
             // Not checked at all (503): the try counts as nothing.
             if account_ok {
-                sqlx::query(
-                    "UPDATE login_failures SET failures = failures - 1 WHERE login = $1 AND failures > 0",
-                )
-                .bind(&key)
-                .execute(&state.db)
-                .await?;
+                store::uncount_password_try(&state.db, &key).await?;
             }
             volume::release(state, Volume::PasswordFailures, &actor.ip).await?;
             return Err(busy.into());
@@ -223,13 +197,7 @@ pub async fn password_sign_in(
     let Some(customer) = customer.filter(|_| verified.ok) else {
         if !account_ok {
             // A try past the captcha threshold: still a failure of this account.
-            sqlx::query(
-                "UPDATE login_failures SET failures = failures + 1, last_at = $2 WHERE login = $1",
-            )
-            .bind(&key)
-            .bind(now)
-            .execute(&state.db)
-            .await?;
+            store::add_password_failure(&state.db, &key, now).await?;
         }
         if let (Some(c), Some(known)) = (&contact, &known_id) {
             crate::customers::log_event(
@@ -250,11 +218,7 @@ pub async fn password_sign_in(
     volume::release(state, Volume::PasswordFailures, &actor.ip).await?;
     if verified.needs_rehash {
         let fresh = state.hasher.hash(password).await?;
-        sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
-            .bind(fresh)
-            .bind(&customer.id)
-            .execute(&state.db)
-            .await?;
+        customers::store::set_password_hash(&state.db, &customer.id, &fresh).await?;
     }
     crate::customers::touch(&state.db, &customer.id, now).await?;
     let key = contact.as_ref().map_or(login, Contact::as_str);
@@ -286,10 +250,7 @@ pub async fn password_sign_in(
 
 /// Forgets an account's failed password sign-ins (a success, a code sign-in, a recovery).
 pub async fn reset_failures(state: &AppState, customer_id: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM login_failures WHERE login = $1")
-        .bind(format!("account:{customer_id}"))
-        .execute(&state.db)
-        .await?;
+    store::clear_password_failures(&state.db, &format!("account:{customer_id}")).await?;
     Ok(())
 }
 
@@ -303,11 +264,7 @@ pub async fn needs_captcha(state: &AppState, login: &str, ip: &str) -> AppResult
         None => None,
     };
     let key = failures_key(login, contact.as_ref(), customer.as_ref());
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT failures, last_at FROM login_failures WHERE login = $1")
-            .bind(&key)
-            .fetch_optional(&state.db)
-            .await?;
+    let row = store::password_failures(&state.db, &key).await?;
     let account = row.is_some_and(|(n, at)| {
         at > now - HOUR_MS && n >= state.config.limits.password_failures_before_captcha
     });
@@ -336,12 +293,7 @@ pub async fn set_password(
     policy(state, password)?;
     let hash = state.hasher.hash(password).await?;
     let now = state.clock.now_ms();
-    sqlx::query("UPDATE customers SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(now)
-        .bind(&auth.customer.id)
-        .execute(&state.db)
-        .await?;
+    customers::store::set_password(&state.db, &auth.customer.id, &hash, now).await?;
     super::sessions::end_all(state, auth, true).await?;
     crate::customers::log_event(
         &state.db,

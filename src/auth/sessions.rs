@@ -2,22 +2,14 @@
 //! the web cookie and as `Authorization: Bearer`. Absolute and idle expiry; a new token at
 //! every sign-in; sign-out deletes the row, so every node refuses the token at once.
 
+use super::store::{self, NewSession};
 use super::{device_name, new_token, token_hash};
-use crate::customers::CustomerRow;
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use serde::Serialize;
 
 pub use crate::customers::{Authenticated, MaybeAuthenticated};
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct SessionRow {
-    session_id: String,
-    authenticated_at: i64,
-    session_seen_at: i64,
-    expires_at: i64,
-}
 
 /// Only touch `last_seen_at` once a minute: a read must not become a write every time.
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -33,20 +25,17 @@ pub async fn create(
     let now = state.clock.now_ms();
     let token = new_token();
     let id = new_id();
-    sqlx::query(
-        "INSERT INTO sessions (id, token_hash, customer_id, created_at, authenticated_at, last_seen_at, \
-         expires_at, ip, user_agent, method) VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(token_hash(&token))
-    .bind(customer_id)
-    .bind(now)
-    .bind(now + state.config.limits.session_days * 86_400_000)
-    .bind(ip)
-    .bind(user_agent)
-    .bind(method)
-    .execute(&state.db)
-    .await?;
+    let session = NewSession {
+        id: &id,
+        token_hash: &token_hash(&token),
+        customer_id,
+        now,
+        expires_at: now + state.config.limits.session_days * 86_400_000,
+        ip,
+        user_agent,
+        method,
+    };
+    store::insert_session(&state.db, &session).await?;
     Ok((token, id))
 }
 
@@ -56,32 +45,18 @@ pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenti
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    const SQL: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at AS session_seen_at, s.expires_at, \
-        c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified, \
-        c.last_seen_at, c.contact_hold_until, c.password_hash FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
-    let row: Option<sqlx::any::AnyRow> = sqlx::query(SQL)
-        .bind(token_hash(token))
-        .fetch_optional(&state.db)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    use sqlx::FromRow;
-    let s = SessionRow::from_row(&row)?;
-    let customer = CustomerRow::from_row(&row)?;
+    let found = store::session_by_token_hash(&state.db, &token_hash(token)).await?;
+    let Some((s, customer)) = found else {
+        return Ok(None);
+    };
     let now = state.clock.now_ms();
     let idle_ms = state.config.limits.session_idle_days * 86_400_000;
     if now >= s.expires_at || now >= s.session_seen_at + idle_ms {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(&s.session_id)
-            .execute(&state.db)
-            .await?;
+        store::delete_session(&state.db, &s.session_id).await?;
         return Ok(None);
     }
     if now - s.session_seen_at > TOUCH_EVERY_MS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&s.session_id)
-            .execute(&state.db)
-            .await?;
+        store::touch_session(&state.db, &s.session_id, now).await?;
     }
     Ok(Some(Authenticated {
         session_id: s.session_id,
@@ -106,13 +81,7 @@ pub struct SessionView {
 }
 
 pub async fn list(state: &AppState, auth: &Authenticated) -> AppResult<Vec<SessionView>> {
-    let rows: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, created_at, last_seen_at, ip, user_agent, method FROM sessions \
-         WHERE customer_id = $1 ORDER BY last_seen_at DESC, id",
-    )
-    .bind(&auth.customer.id)
-    .fetch_all(&state.db)
-    .await?;
+    let rows = store::sessions_of(&state.db, &auth.customer.id).await?;
     Ok(rows
         .into_iter()
         .map(|(id, created, seen, ip, ua, method)| SessionView {
@@ -177,12 +146,7 @@ pub async fn sign_out(
 }
 
 pub async fn end(state: &AppState, auth: &Authenticated, session_id: &str) -> AppResult<()> {
-    let n = sqlx::query("DELETE FROM sessions WHERE id = $1 AND customer_id = $2")
-        .bind(session_id)
-        .bind(&auth.customer.id)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
+    let n = store::delete_own_session(&state.db, session_id, &auth.customer.id).await?;
     if n == 0 {
         return Err(AppError::not_found());
     }
@@ -196,11 +160,5 @@ pub async fn end_all(state: &AppState, auth: &Authenticated, keep_current: bool)
     } else {
         ""
     };
-    let n = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id <> $2")
-        .bind(&auth.customer.id)
-        .bind(keep)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    Ok(n)
+    Ok(store::delete_sessions_except(&state.db, &auth.customer.id, keep).await?)
 }

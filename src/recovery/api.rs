@@ -1,8 +1,8 @@
 //! JSON API of recovery (PRODUCT §3).
 
 use super::Evidence;
-use crate::account::Actor;
 use crate::auth::api::{CodeValue, FlowStarted};
+use crate::customers::Actor;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::i18n::Locale;
 use crate::state::AppState;

@@ -4,11 +4,12 @@
 
 pub mod api;
 pub mod pages;
+pub mod store;
 
-use crate::account::{self, Actor};
 use crate::auth::codes::{self, Extra, Started};
 use crate::auth::volume::{self, Volume};
 use crate::auth::{Channel, Contact, Purpose, new_token, parse_email, token_hash};
+use crate::customers::{self, Actor};
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
@@ -36,21 +37,18 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
         return Ok(());
     }
     let now = state.clock.now_ms();
-    let msg = match account::by_contact(&state.db, &contact).await? {
+    let msg = match customers::by_contact(&state.db, &contact).await? {
         Some(c) => {
             let token = new_token();
-            sqlx::query(
-                "INSERT INTO recovery_tokens (id, token_hash, customer_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            store::insert_token(
+                &state.db,
+                &token_hash(&token),
+                &c.id,
+                now,
+                now + LINK_TTL_MS,
             )
-            .bind(new_id())
-            .bind(token_hash(&token))
-            .bind(&c.id)
-            .bind(now)
-            .bind(now + LINK_TTL_MS)
-            .execute(&state.db)
             .await?;
-            account::log_event(
+            customers::log_event(
                 &state.db,
                 now,
                 &Actor {
@@ -90,13 +88,7 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
 #[tracing::instrument(skip_all)]
 pub async fn token_account(state: &AppState, token: &str) -> AppResult<String> {
     let now = state.clock.now_ms();
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT customer_id FROM recovery_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
+    let id = store::token_customer(&state.db, &token_hash(token), now).await?;
     id.ok_or_else(|| AppError::missing("recovery_link_invalid"))
 }
 
@@ -161,55 +153,32 @@ pub async fn complete(
     };
     let hash = state.hasher.hash(password).await?;
     let now = state.clock.now_ms();
-    let before = account::by_id(&state.db, &customer_id)
+    let before = customers::by_id(&state.db, &customer_id)
         .await?
         .ok_or_else(AppError::not_found)?;
     // A number that belongs to another account is refused before the link is spent.
     if let Some(phone) = &new_phone {
-        let taken = account::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
+        let taken = customers::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
         if taken.is_some_and(|c| c.id != customer_id) {
             return Err(AppError::conflict("contact_taken"));
         }
     }
-    let used = sqlx::query(
-        "UPDATE recovery_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(token_hash(token))
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if used != 1 {
+    if !store::use_token(&state.db, &token_hash(token), now).await? {
         return Err(AppError::missing("recovery_link_invalid"));
     }
     if let Some(phone) = &new_phone {
-        sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")
-            .bind(phone)
-            .bind(now + HOLD_MS)
-            .bind(&customer_id)
-            .execute(&state.db)
-            .await?;
+        customers::store::set_phone_and_hold(&state.db, &customer_id, phone, now + HOLD_MS).await?;
     }
-    sqlx::query(
-        "UPDATE customers SET password_hash = $1, password_changed_at = $2, contact_hold_until = $3 WHERE id = $4",
-    )
-    .bind(&hash)
-    .bind(now)
-    .bind(now + HOLD_MS)
-    .bind(&customer_id)
-    .execute(&state.db)
-    .await?;
-    sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
-        .bind(&customer_id)
-        .execute(&state.db)
+    customers::store::set_password_and_hold(&state.db, &customer_id, &hash, now, now + HOLD_MS)
         .await?;
+    crate::auth::store::delete_sessions_of(&state.db, &customer_id).await?;
     crate::auth::credentials::reset_failures(state, &customer_id).await?;
     let event = if new_phone.is_some() {
         "recovery_phone_replaced"
     } else {
         "recovery_password_set"
     };
-    account::log_event(
+    customers::log_event(
         &state.db,
         now,
         actor,
@@ -226,12 +195,12 @@ pub async fn complete(
         } else {
             "recovery-password-set"
         };
-        account::notify(state, Channel::Email, &email, locale, key).await?;
+        customers::notify(state, Channel::Email, &email, locale, key).await?;
     }
     if new_phone.is_none()
         && let Some(phone) = before.phone
     {
-        account::notify(state, Channel::Sms, &phone, locale, "recovery-password-set").await?;
+        customers::notify(state, Channel::Sms, &phone, locale, "recovery-password-set").await?;
     }
     Ok(())
 }
@@ -298,7 +267,7 @@ pub async fn open_case(
         return Err(AppError::too_many("too_many_requests", wait));
     }
     let now = state.clock.now_ms();
-    let matched = account::by_contact(&state.db, &Contact::Email(old_email.clone()))
+    let matched = customers::by_contact(&state.db, &Contact::Email(old_email.clone()))
         .await?
         .map(|c| c.id);
     let id = new_id();
@@ -308,26 +277,27 @@ pub async fn open_case(
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(300).collect::<String>())
     };
-    sqlx::query(
-        "INSERT INTO recovery_cases (id, full_name, old_email, new_contact, order_number, delivery_address, \
-         card_last4, comment, ip, created_at, status, matched_customer_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11)",
-    )
-    .bind(&id)
-    .bind(full_name)
-    .bind(&old_email)
-    .bind(new_contact.as_str())
-    .bind(trim(&evidence.order_number))
-    .bind(trim(&evidence.delivery_address))
-    .bind(trim(&evidence.card_last4))
-    .bind(comment.trim())
-    .bind(ip)
-    .bind(now)
-    .bind(&matched)
-    .execute(&state.db)
-    .await?;
+    let (order_number, delivery_address, card_last4) = (
+        trim(&evidence.order_number),
+        trim(&evidence.delivery_address),
+        trim(&evidence.card_last4),
+    );
+    let case = store::NewCase {
+        id: &id,
+        full_name,
+        old_email: &old_email,
+        new_contact: new_contact.as_str(),
+        order_number: order_number.as_deref(),
+        delivery_address: delivery_address.as_deref(),
+        card_last4: card_last4.as_deref(),
+        comment: comment.trim(),
+        ip,
+        created_at: now,
+        matched_customer_id: matched.as_deref(),
+    };
+    store::insert_case(&state.db, &case).await?;
     if let Some(cid) = &matched {
-        account::log_event(
+        customers::log_event(
             &state.db,
             now,
             &Actor {

@@ -2,8 +2,8 @@
 //! телефона»), and the support form for those who lost their email too.
 
 use super::Evidence;
-use crate::account::Actor;
 use crate::auth::captcha;
+use crate::customers::Actor;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::csrf::CsrfForm;

@@ -21,11 +21,7 @@ pub async fn check(
         .filter(|(p, _)| purposes.contains(p))
         .ok_or_else(|| AppError::bad_request("code_expired"))?;
 
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT locked_until FROM contact_locks WHERE contact = $1")
-            .bind(&flow.contact)
-            .fetch_optional(&state.db)
-            .await?;
+    let until = store::locked_until(&state.db, &flow.contact).await?;
     if let Some(until) = until.filter(|&u| u > now) {
         return Err(AppError::too_many(
             "code_entry_locked",
@@ -33,15 +29,7 @@ pub async fn check(
         ));
     }
     // Reserve this comparison against the code (5 at most)…
-    let attempt: Option<i64> = sqlx::query_scalar(
-        "UPDATE auth_flows SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 \
-         AND consumed_at IS NULL AND voided = 0 AND expires_at > $3 RETURNING attempts",
-    )
-    .bind(&flow.id)
-    .bind(limits.code_max_attempts)
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
+    let attempt = store::take_attempt(&state.db, &flow.id, limits.code_max_attempts, now).await?;
     let Some(attempt) = attempt else {
         return Err(AppError::bad_request("code_expired"));
     };
@@ -71,15 +59,7 @@ pub async fn check(
     }
     // A right code is no failure: its reservation goes back.
     limits::release(&state.db, &failures_key, HOUR_MS, now).await?;
-    let consumed = sqlx::query(
-        "UPDATE auth_flows SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL AND voided = 0",
-    )
-    .bind(now)
-    .bind(&flow.id)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if consumed != 1 {
+    if !store::consume_flow(&state.db, &flow.id, now).await? {
         return Err(AppError::bad_request("code_expired"));
     }
     // The customer receives codes: signing in on another device need not wait.
@@ -105,16 +85,7 @@ pub(super) async fn lock_contact(
 ) -> AppResult<AppError> {
     let limits = &state.config.limits;
     let until = now + limits.contact_lock_secs * 1000;
-    sqlx::query(
-        "INSERT INTO contact_locks (contact, locked_until) VALUES ($1, $2) \
-         ON CONFLICT (contact) DO UPDATE SET locked_until = excluded.locked_until \
-         WHERE contact_locks.locked_until <= $3",
-    )
-    .bind(&flow.contact)
-    .bind(until)
-    .bind(now)
-    .execute(&state.db)
-    .await?;
+    store::lock_contact(&state.db, &flow.contact, until, now).await?;
     let customer_id = customer_of(state, flow).await?;
     crate::customers::log_event(
         &state.db,

@@ -8,6 +8,7 @@
 mod check;
 mod send;
 mod sign_in;
+pub mod store;
 
 pub use check::*;
 pub use send::*;
@@ -95,13 +96,7 @@ pub async fn flow(state: &AppState, flow_id: &str) -> AppResult<Option<FlowRow>>
     if !looks_like_id(flow_id) {
         return Ok(None);
     }
-    Ok(sqlx::query_as(
-        "SELECT id, purpose, channel, contact, code_hash, created_at, expires_at, attempts, consumed_at, voided, \
-         customer_id, payload FROM auth_flows WHERE id = $1",
-    )
-    .bind(flow_id)
-    .fetch_optional(&state.db)
-    .await?)
+    Ok(store::flow_by_id(&state.db, flow_id).await?)
 }
 
 /// What a code-entry page needs to know about its flow.

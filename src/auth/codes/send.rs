@@ -188,15 +188,8 @@ pub async fn start_with(
 
     // A voice call only after an unconfirmed SMS at least a minute old (SECURITY 10).
     if channel == Channel::Voice {
-        let sms_at: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(created_at) FROM auth_flows WHERE contact = $1 AND purpose = $2 \
-             AND channel = 'sms' AND consumed_at IS NULL AND created_at > $3",
-        )
-        .bind(contact.as_str())
-        .bind(purpose.as_str())
-        .bind(now - HOUR_MS)
-        .fetch_one(&state.db)
-        .await?;
+        let sms_at =
+            store::last_open_sms_at(&state.db, contact.as_str(), purpose, now - HOUR_MS).await?;
         match sms_at {
             None => return Err(AppError::conflict("voice_needs_sms")),
             Some(at) if now < at + limits.voice_after_sms_secs * 1000 => {
@@ -307,29 +300,20 @@ pub(super) async fn record_send(state: AppState, s: NewSend) -> Result<i64, Refu
             return Err(e);
         }
     };
-    sqlx::query(
-        "UPDATE auth_flows SET voided = 1 WHERE contact = $1 AND purpose = $2 AND voided = 0 AND consumed_at IS NULL",
-    )
-    .bind(&s.contact)
-    .bind(s.purpose.as_str())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip, \
-         customer_id, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&s.flow_id)
-    .bind(s.purpose.as_str())
-    .bind(s.channel.as_str())
-    .bind(&s.contact)
-    .bind(&s.code_hash)
-    .bind(s.now)
-    .bind(s.expires_at)
-    .bind(&s.ip)
-    .bind(&s.customer_id)
-    .bind(&s.payload)
-    .execute(&mut *tx)
-    .await?;
+    store::void_open_flows(&mut tx, &s.contact, s.purpose).await?;
+    let flow = store::NewFlow {
+        id: &s.flow_id,
+        purpose: s.purpose,
+        channel: s.channel,
+        contact: &s.contact,
+        code_hash: &s.code_hash,
+        created_at: s.now,
+        expires_at: s.expires_at,
+        ip: &s.ip,
+        customer_id: s.customer_id.as_deref(),
+        payload: s.payload.as_deref(),
+    };
+    store::insert_flow(&mut tx, &flow).await?;
     state.notifier.enqueue(&mut tx, &s.msg).await?;
     tx.commit().await?;
     Ok(sends)

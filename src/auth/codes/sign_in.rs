@@ -142,23 +142,10 @@ pub async fn no_email_access(
     let (Some(old_id), Some(phone)) = (flow.customer_id.clone(), flow.payload.clone()) else {
         return Err(AppError::bad_request("code_expired"));
     };
-    let taken = sqlx::query(
-        "UPDATE auth_flows SET voided = 1 WHERE id = $1 AND voided = 0 AND consumed_at IS NULL",
-    )
-    .bind(&flow.id)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if taken != 1 {
+    if !store::void_flow(&state.db, &flow.id).await? {
         return Err(AppError::bad_request("code_expired"));
     }
-    let detached = sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2")
-        .bind(&old_id)
-        .bind(&phone)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
-    if detached == 1 {
+    if crate::customers::store::detach_phone(&state.db, &old_id, &phone).await? {
         crate::customers::log_event(
             &state.db,
             now,

@@ -14,6 +14,8 @@
 //! Windows are fixed (an hour starts on the hour, a day at 00:00 UTC): a window's end is the
 //! `Retry-After`.
 
+pub mod store;
+
 use crate::db::Db;
 use sqlx::{Any, Executor};
 use std::net::IpAddr;
@@ -64,17 +66,7 @@ where
         return Ok(None);
     }
     let w = Window::of(now, len);
-    sqlx::query_scalar(
-        "INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3) \
-         ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 \
-         WHERE rate_counters.n < $4 RETURNING n",
-    )
-    .bind(key)
-    .bind(w.start)
-    .bind(w.end())
-    .bind(cap)
-    .fetch_optional(db)
-    .await
+    store::increment_below(db, key, w.start, w.end(), cap).await
 }
 
 /// Gives back one unit reserved by [`reserve`] in the same window.
@@ -82,26 +74,14 @@ pub async fn release<'e, E>(db: E, key: &str, len: i64, now: i64) -> Result<(), 
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
-        "UPDATE rate_counters SET n = n - 1 WHERE key = $1 AND window_start = $2 AND n > 0",
-    )
-    .bind(key)
-    .bind(Window::of(now, len).start)
-    .execute(db)
-    .await?;
-    Ok(())
+    store::decrement(db, key, Window::of(now, len).start).await
 }
 
 /// How many units of `key` are taken in the current window (for display, never for deciding).
 pub async fn taken(db: &Db, key: &str, len: i64, now: i64) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT n FROM rate_counters WHERE key = $1 AND window_start = $2")
-            .bind(key)
-            .bind(Window::of(now, len).start)
-            .fetch_optional(db)
-            .await?
-            .unwrap_or(0),
-    )
+    Ok(store::counter(db, key, Window::of(now, len).start)
+        .await?
+        .unwrap_or(0))
 }
 
 /// Passes the gate of `key` if it is open at `now`, closing it until `until`. `Ok(None)`:
@@ -112,43 +92,21 @@ pub async fn pass_gate(
     now: i64,
     until: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let passed: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO rate_gates (key, until) VALUES ($1, $3) ON CONFLICT (key) DO UPDATE \
-         SET until = $3 WHERE rate_gates.until <= $2 RETURNING until",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(until)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if passed.is_some() {
+    if store::close_gate_if_open(&mut *conn, key, now, until).await? {
         return Ok(None);
     }
-    let closed: Option<i64> = sqlx::query_scalar("SELECT until FROM rate_gates WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let closed = store::gate(&mut *conn, key).await?;
     Ok(Some(closed.unwrap_or(now)))
 }
 
 /// When the gate of `key` opens (0 when it is open or was never closed).
 pub async fn gate_until(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar("SELECT until FROM rate_gates WHERE key = $1")
-            .bind(key)
-            .fetch_optional(db)
-            .await?
-            .unwrap_or(0),
-    )
+    Ok(store::gate(db, key).await?.unwrap_or(0))
 }
 
 /// Opens the gate of `key` now (e.g. a used code: the next sign-in need not wait).
 pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE rate_gates SET until = 0 WHERE key = $1")
-        .bind(key)
-        .execute(db)
-        .await?;
-    Ok(())
+    store::open_gate(db, key).await
 }
 
 /// A client address as limits count it: IPv4 as is (an IPv4-mapped IPv6 address too), IPv6

@@ -2,7 +2,9 @@
 //! signed in (the session types; `auth` resolves them). A floor under the capabilities: sign-in,
 //! the cart and the account pages all build on it.
 
-use crate::db::{Db, new_id};
+pub mod store;
+
+use crate::db::Db;
 pub use crate::domain::actor::{Actor, ActorKind};
 use crate::domain::identity::Contact;
 use serde::Serialize;
@@ -72,40 +74,7 @@ impl CustomerRow {
     }
 }
 
-pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
-         last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
-}
-
-/// Records a sign-in time (what "dormant" is measured from).
-pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
-    const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
-        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
-    const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
-        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE email = $1";
-    let sql = match contact {
-        Contact::Phone(_) => BY_PHONE,
-        Contact::Email(_) => BY_EMAIL,
-    };
-    sqlx::query_as(sql)
-        .bind(contact.as_str())
-        .fetch_optional(db)
-        .await
-}
+pub use store::{by_contact, by_id, log_event, touch};
 
 /// Finds the account of a confirmed contact or opens a new one. Returns (customer, created).
 /// Safe under races: the unique index decides which insert wins.
@@ -114,110 +83,50 @@ pub async fn find_or_create(
     contact: &Contact,
     now: i64,
 ) -> Result<(CustomerRow, bool), sqlx::Error> {
-    if let Some(c) = by_contact(db, contact).await? {
+    if let Some(c) = store::by_contact(db, contact).await? {
         if let Contact::Email(_) = contact
             && c.email_verified == 0
         {
-            sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
-                .bind(&c.id)
-                .execute(db)
-                .await?;
+            store::mark_email_verified(db, &c.id).await?;
         }
-        sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&c.id)
-            .execute(db)
-            .await?;
-        let fresh = by_contact(db, contact).await?.unwrap_or(c);
+        store::touch(db, &c.id, now).await?;
+        let fresh = store::by_contact(db, contact).await?.unwrap_or(c);
         return Ok((fresh, false));
     }
     let (phone, email, verified) = match contact {
-        Contact::Phone(p) => (Some(p.as_str()), None, 0_i64),
-        Contact::Email(e) => (None, Some(e.as_str()), 1_i64),
+        Contact::Phone(p) => (Some(p.as_str()), None, false),
+        Contact::Email(e) => (None, Some(e.as_str()), true),
     };
-    let inserted = sqlx::query(
-        "INSERT INTO customers (id, phone, email, email_verified, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
-    )
-    .bind(new_id())
-    .bind(phone)
-    .bind(email)
-    .bind(verified)
-    .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected()
-        == 1;
-    let c = by_contact(db, contact)
+    let inserted = store::insert_with_contact(db, phone, email, verified, now).await?;
+    let c = store::by_contact(db, contact)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
     Ok((c, inserted))
 }
 
-/// Demo data for an empty database: one customer with a name, so the header greets by name.
 /// Keeps when the customer agreed to the processing of personal data (the first time only).
 pub async fn record_consent(
     state: &crate::state::AppState,
     customer_id: &str,
 ) -> crate::error::AppResult<()> {
-    sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
-        .bind(state.clock.now_ms())
-        .bind(customer_id)
-        .execute(&state.db)
-        .await?;
+    store::set_consent_once(&state.db, customer_id, state.clock.now_ms()).await?;
     Ok(())
 }
 
+/// Demo data for an empty database: one customer with a name, so the header greets by name.
 pub async fn seed_demo(db: &Db, now: i64) -> Result<(), sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
-        .fetch_one(db)
-        .await?;
-    if count > 0 {
+    if store::count(db).await? > 0 {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO customers (id, first_name, last_name, patronymic, address_as, phone, email, \
-         email_verified, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
-    )
-    .bind(new_id())
-    .bind("Игорь")
-    .bind("Демидов")
-    .bind("Валерьянович")
-    .bind("Игорь Валерьянович")
-    .bind("+79990000001")
-    .bind("demo@kabinet.local")
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
-pub async fn log_event(
-    db: &Db,
-    now: i64,
-    actor: &Actor,
-    customer_id: Option<&str>,
-    contact: Option<&str>,
-    event: &str,
-    result: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result, actor) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(new_id())
-    .bind(customer_id)
-    .bind(contact)
-    .bind(now)
-    .bind(&actor.ip)
-    .bind(&actor.user_agent)
-    .bind(event)
-    .bind(result)
-    .bind(actor.kind.as_str())
-    .execute(db)
-    .await?;
-    Ok(())
+    let demo = store::DemoCustomer {
+        first_name: "Игорь",
+        last_name: "Демидов",
+        patronymic: "Валерьянович",
+        address_as: "Игорь Валерьянович",
+        phone: "+79990000001",
+        email: "demo@kabinet.local",
+    };
+    store::insert_demo(db, &demo, now).await
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -237,14 +146,7 @@ pub async fn recent_events(
     customer_id: &str,
     now: i64,
 ) -> Result<Vec<SecurityEvent>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT at, event, result, ip, user_agent, actor FROM security_events \
-         WHERE customer_id = $1 AND at > $2 ORDER BY at DESC LIMIT 200",
-    )
-    .bind(customer_id)
-    .bind(now - 90 * 86_400_000)
-    .fetch_all(db)
-    .await?;
+    let rows = store::events_since(db, customer_id, now - 90 * 86_400_000).await?;
     Ok(rows
         .into_iter()
         .map(|(at, event, result, ip, ua, actor)| SecurityEvent {

@@ -1,0 +1,381 @@
+//! The customers' SQL: the `customers` rows and the security log (`security_events`). Other
+//! capabilities read and change a customer only through these functions.
+
+use super::{Actor, CustomerRow};
+use crate::db::{Db, new_id};
+use crate::domain::identity::Contact;
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
+         last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The customer whose phone or email (by the contact's kind) this is.
+pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
+    const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
+    const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE email = $1";
+    let sql = match contact {
+        Contact::Phone(_) => BY_PHONE,
+        Contact::Email(_) => BY_EMAIL,
+    };
+    sqlx::query_as(sql)
+        .bind(contact.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Records a sign-in time (what "dormant" is measured from).
+pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks the customer's email as confirmed.
+pub async fn mark_email_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Opens an account with just a contact, unless the phone or email is taken (the unique
+/// indexes decide). True when this insert made the row.
+pub async fn insert_with_contact(
+    db: &Db,
+    phone: Option<&str>,
+    email: Option<&str>,
+    email_verified: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO customers (id, phone, email, email_verified, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id())
+    .bind(phone)
+    .bind(email)
+    .bind(i64::from(email_verified))
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// An account opened by a confirmed registration: names, the email (confirmed) and a password.
+pub struct Registration<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Opens the account of a registration unless its email is taken (the unique index decides).
+/// The new customer's id when this insert made the row.
+pub async fn insert_registered(
+    db: &Db,
+    r: &Registration<'_>,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO customers (id, first_name, last_name, email, email_verified, password_hash, \
+         password_changed_at, created_at, last_seen_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $6, $6) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&id)
+    .bind(r.first_name)
+    .bind(r.last_name)
+    .bind(r.email)
+    .bind(r.password_hash)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(id))
+}
+
+/// Replaces the stored hash of the same password (a rehash with newer parameters): the time
+/// the password changed stays.
+pub async fn set_password_hash(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password, changed at `now`.
+pub async fn set_password(db: &Db, id: &str, hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes `phone` from the customer if it is still theirs. True when it was.
+pub async fn detach_phone(db: &Db, id: &str, phone: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2")
+            .bind(id)
+            .bind(phone)
+            .execute(db)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Removes `email` from the customer (and its confirmation) if it is still theirs. True when
+/// it was.
+pub async fn detach_email(db: &Db, id: &str, email: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE customers SET email = NULL, email_verified = 0 WHERE id = $1 AND email = $2",
+    )
+    .bind(id)
+    .bind(email)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn set_names(
+    db: &Db,
+    id: &str,
+    first_name: &str,
+    last_name: &str,
+    patronymic: &str,
+    address_as: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET first_name = $1, last_name = $2, patronymic = $3, address_as = $4 WHERE id = $5")
+        .bind(first_name)
+        .bind(last_name)
+        .bind(patronymic)
+        .bind(address_as)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the customer's phone. A phone another customer has fails on the unique index.
+pub async fn set_phone(db: &Db, id: &str, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1 WHERE id = $2")
+        .bind(phone)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the customer's email, confirmed. An email another customer has fails on the unique
+/// index.
+pub async fn set_confirmed_email(db: &Db, id: &str, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email = $1, email_verified = 1 WHERE id = $2")
+        .bind(email)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Puts `replacement` in place of the customer's phone if it is still `current`. Fails on the
+/// unique index when another customer has `replacement`.
+pub async fn replace_phone(
+    db: &Db,
+    id: &str,
+    current: &str,
+    replacement: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1 WHERE id = $2 AND phone = $3")
+        .bind(replacement)
+        .bind(id)
+        .bind(current)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Puts `replacement` in place of the customer's email if it is still `current` (its
+/// confirmation stays as it is). Fails on the unique index when another customer has
+/// `replacement`.
+pub async fn replace_email(
+    db: &Db,
+    id: &str,
+    current: &str,
+    replacement: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET email = $1 WHERE id = $2 AND email = $3")
+        .bind(replacement)
+        .bind(id)
+        .bind(current)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes the customer's password if it was set after `since`, noting `now` as the time the
+/// password changed. True when one was removed.
+pub async fn remove_password_set_after(
+    db: &Db,
+    id: &str,
+    since: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE customers SET password_hash = NULL, password_changed_at = $3 \
+         WHERE id = $1 AND password_hash IS NOT NULL AND password_changed_at > $2",
+    )
+    .bind(id)
+    .bind(since)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Sets the customer's phone and holds contact changes until `hold_until`.
+pub async fn set_phone_and_hold(
+    db: &Db,
+    id: &str,
+    phone: &str,
+    hold_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET phone = $1, contact_hold_until = $2 WHERE id = $3")
+        .bind(phone)
+        .bind(hold_until)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password, changed at `now`, and holds contact changes until `hold_until`.
+pub async fn set_password_and_hold(
+    db: &Db,
+    id: &str,
+    hash: &str,
+    now: i64,
+    hold_until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customers SET password_hash = $1, password_changed_at = $2, contact_hold_until = $3 WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(hold_until)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Keeps `now` as the time of consent unless one is kept already.
+pub async fn set_consent_once(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How many customers there are.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(db)
+        .await
+}
+
+/// A customer as the demo data has it: names, a phone and a confirmed email.
+pub struct DemoCustomer<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub patronymic: &'a str,
+    pub address_as: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+}
+
+pub async fn insert_demo(db: &Db, c: &DemoCustomer<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO customers (id, first_name, last_name, patronymic, address_as, phone, email, \
+         email_verified, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(new_id())
+    .bind(c.first_name)
+    .bind(c.last_name)
+    .bind(c.patronymic)
+    .bind(c.address_as)
+    .bind(c.phone)
+    .bind(c.email)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
+pub async fn log_event(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    customer_id: Option<&str>,
+    contact: Option<&str>,
+    event: &str,
+    result: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO security_events (id, customer_id, contact, at, ip, user_agent, event, result, actor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(customer_id)
+    .bind(contact)
+    .bind(now)
+    .bind(&actor.ip)
+    .bind(&actor.user_agent)
+    .bind(event)
+    .bind(result)
+    .bind(actor.kind.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A security log row: (at, event, result, ip, user agent, actor).
+pub type EventRow = (i64, String, String, String, String, String);
+
+/// The customer's security log after `since`, newest first, at most 200 rows.
+pub async fn events_since(
+    db: &Db,
+    customer_id: &str,
+    since: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT at, event, result, ip, user_agent, actor FROM security_events \
+         WHERE customer_id = $1 AND at > $2 ORDER BY at DESC LIMIT 200",
+    )
+    .bind(customer_id)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
