@@ -379,3 +379,39 @@ pub async fn events_since(
     .fetch_all(db)
     .await
 }
+
+// ---- for other capabilities: the remembered pickup point, a row lock ----
+
+pub async fn set_pickup_point(
+    db: &Db,
+    customer_id: &str,
+    point_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
+        .bind(point_id)
+        .bind(customer_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// `None` for no such customer, `Some(None)` for a customer who has not chosen.
+pub async fn pickup_point(
+    db: &Db,
+    customer_id: &str,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT pickup_point_id FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Locks the customer's row for the rest of the transaction (a no-op update), so address-book
+/// writes of one customer go one at a time.
+pub async fn lock(tx: &mut sqlx::AnyConnection, customer: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET last_seen_at = last_seen_at WHERE id = $1")
+        .bind(customer)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

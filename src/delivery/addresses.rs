@@ -66,7 +66,7 @@ pub async fn add(
         let mut tx = crate::db::begin_write(&st.db).await?;
         // One address-book write per customer at a time (the customer's row is the lock), so
         // the same address twice is one row and the book never passes its limit.
-        store::lock_customer(&mut tx, &customer).await?;
+        crate::customers::store::lock(&mut tx, &customer).await?;
         let existing = store::address_id_by_text(&mut tx, &customer, &address).await?;
         let count = store::count_addresses(&mut tx, &customer).await?;
         let id = match existing {

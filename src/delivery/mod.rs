@@ -153,12 +153,12 @@ pub async fn cart_parcels(state: &AppState, owner: &str) -> AppResult<Vec<Parcel
 
 /// Remembers the customer's choice for the next checkout.
 pub async fn remember(state: &AppState, customer_id: &str, point_id: &str) -> AppResult<()> {
-    store::set_remembered_point(&state.db, customer_id, point_id).await?;
+    crate::customers::store::set_pickup_point(&state.db, customer_id, point_id).await?;
     Ok(())
 }
 
 pub async fn remembered(state: &AppState, customer_id: &str) -> AppResult<Option<Point>> {
-    let id = store::remembered_point(&state.db, customer_id).await?;
+    let id = crate::customers::store::pickup_point(&state.db, customer_id).await?;
     match id.flatten() {
         Some(id) => get(state, &id).await,
         None => Ok(None),

@@ -1,34 +1,9 @@
 //! Delivery's SQL: the courier address book (`addresses`) and the pickup point a customer chose
-//! last (`customers.pickup_point_id`). The points themselves are `crate::points::store`.
+//! last (kept on the customer: `customers::store::set_pickup_point`). The points themselves are
+//! `crate::points::store`.
 
 use super::addresses::Address;
 use crate::db::Db;
-
-// ---- the remembered pickup point --------------------------------------------------------------
-
-pub async fn set_remembered_point(
-    db: &Db,
-    customer_id: &str,
-    point_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
-        .bind(point_id)
-        .bind(customer_id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// `None` for no such customer, `Some(None)` for a customer who has not chosen.
-pub async fn remembered_point(
-    db: &Db,
-    customer_id: &str,
-) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT pickup_point_id FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_optional(db)
-        .await
-}
 
 // ---- the address book -------------------------------------------------------------------------
 
@@ -52,19 +27,6 @@ pub async fn address(db: &Db, customer: &str, id: &str) -> Result<Option<Address
     .bind(customer)
     .fetch_optional(db)
     .await
-}
-
-/// Locks the customer's row for the rest of the transaction (a no-op update), so address-book
-/// writes of one customer go one at a time.
-pub async fn lock_customer(
-    tx: &mut sqlx::AnyConnection,
-    customer: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET last_seen_at = last_seen_at WHERE id = $1")
-        .bind(customer)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }
 
 /// The id of the customer's address with exactly this text.
