@@ -215,7 +215,7 @@ pub async fn confirm_change(
     .await?;
     // The notice goes to the old contact, or — when there was none — to the other one.
     let link = format!("{}/account/revert/{token}", state.base_url);
-    let new_masked = flow.contact_typed().masked();
+    let new_masked = flow.contact_typed()?.masked();
     let args = [("contact", new_masked)];
     let target = match (&old, phone) {
         (Some(o), true) => Some((Channel::Sms, o.clone())),

@@ -398,7 +398,7 @@ async fn contact_code_view(
         .filter(|f| f.customer_id.as_deref() == Some(auth.customer.id.as_str()))
         .ok_or_else(AppError::not_found)?;
     page.here = format!("/account/contact-code?flow={}", flow.id);
-    let contact = flow.contact_typed();
+    let contact = flow.contact_typed()?;
     Ok(ContactCodePage {
         sent_to: page.l.ta("login-sent-to", &[("contact", contact.masked())]),
         page,

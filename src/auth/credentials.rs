@@ -6,8 +6,9 @@ use super::codes::{self, Extra, Notice, SignedIn, Started};
 use super::sessions::Authenticated;
 use super::store;
 use super::volume::{self, Volume};
-use super::{Channel, Contact, Purpose, parse_email, parse_phone};
+use super::{Channel, Contact, Purpose};
 use crate::customers::{self, Actor, CustomerRow};
+use crate::domain::identity::{Email, Phone};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::HOUR_MS;
@@ -62,7 +63,7 @@ pub async fn register(
 ) -> AppResult<Started> {
     let first_name = parse_name(first_name, true).map_err(AppError::bad_request)?;
     let last_name = parse_name(last_name, true).map_err(AppError::bad_request)?;
-    let email = parse_email(email).ok_or_else(|| AppError::bad_request("invalid_email"))?;
+    let email = Email::parse(email).ok_or_else(|| AppError::bad_request("invalid_email"))?;
     policy(state, password)?;
     // The address's volume before any hashing: a flood of sign-ups cannot buy CPU time.
     volume::guard(state, Volume::Codes, ip, captcha).await?;
@@ -130,9 +131,9 @@ pub async fn complete_registration(
 /// A login as typed → the normalised contact (email or phone), or `None`.
 pub fn parse_login(state: &AppState, login: &str) -> Option<Contact> {
     if login.contains('@') {
-        parse_email(login).map(Contact::Email)
+        Email::parse(login).map(Contact::Email)
     } else {
-        parse_phone(login, &state.config.allowed_countries)
+        Phone::parse(login, &state.config.allowed_countries)
             .ok()
             .map(Contact::Phone)
     }

@@ -78,35 +78,82 @@ impl Purpose {
     }
 }
 
-/// A normalised contact: an E.164 phone or a lower-cased email.
+/// A mobile number in E.164 (`+79161234567`), made only by [`Phone::parse`] (people's input,
+/// checked) or [`Phone::stored`] (a value this service normalised when it stored it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Any common Russian form → E.164; only mobiles of the allowed countries (SECURITY 9).
+    pub fn parse(input: &str, allowed: &[String]) -> Result<Phone, PhoneError> {
+        parse_phone(input, allowed).map(Phone)
+    }
+    /// A phone read back from our own storage (normalised when it was written).
+    pub fn stored(e164: String) -> Phone {
+        Phone(e164)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+    /// `+7 916 123-45-67`, for pages.
+    pub fn formatted(&self) -> String {
+        format_phone(&self.0)
+    }
+}
+
+/// An email address, trimmed, lower-cased and shaped like an address, made only by
+/// [`Email::parse`] or [`Email::stored`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Option<Email> {
+        parse_email(input).map(Email)
+    }
+    /// An email read back from our own storage (normalised when it was written).
+    pub fn stored(email: String) -> Email {
+        Email(email)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A normalised contact with its kind: a phone or an email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contact {
-    Phone(String),
-    Email(String),
+    Phone(Phone),
+    Email(Email),
 }
 
 impl Contact {
     pub fn as_str(&self) -> &str {
         match self {
-            Contact::Phone(s) | Contact::Email(s) => s,
+            Contact::Phone(p) => p.as_str(),
+            Contact::Email(e) => e.as_str(),
         }
     }
     pub fn is_phone(&self) -> bool {
         matches!(self, Contact::Phone(_))
     }
-    /// Rebuilds a contact stored as text (normalised when it was stored): an email always has
-    /// an `@`, a phone never (`+ivan@mail.ru` is an email).
-    pub fn from_stored(s: &str) -> Self {
-        if !s.contains('@') {
-            Contact::Phone(s.to_owned())
-        } else {
-            Contact::Email(s.to_owned())
+    /// A contact read back from storage with the channel it was stored for (never guessed
+    /// from the text).
+    pub fn stored(channel: Channel, s: String) -> Self {
+        match channel {
+            Channel::Email => Contact::Email(Email(s)),
+            Channel::Sms | Channel::Voice => Contact::Phone(Phone(s)),
         }
     }
     /// `+7 916 ***-**-67` / `iv***@mail.ru`, for pages that confirm where a code went.
     pub fn masked(&self) -> String {
         match self {
-            Contact::Phone(p) => {
+            Contact::Phone(Phone(p)) => {
                 let digits: Vec<char> = p.chars().collect();
                 if p.starts_with("+7") && digits.len() == 12 {
                     let s: String = digits.iter().collect();
@@ -125,7 +172,7 @@ impl Contact {
                         .collect()
                 }
             }
-            Contact::Email(e) => {
+            Contact::Email(Email(e)) => {
                 let (local, domain) = e.split_once('@').unwrap_or((e, ""));
                 let head: String = local.chars().take(2).collect();
                 format!("{head}***@{domain}")
@@ -144,7 +191,7 @@ pub enum PhoneError {
 
 /// Any common Russian form (`8 (916) 123-45-67`, `+7 916 1234567`, `9161234567`) → E.164.
 /// Only mobile numbers of the allowed countries pass (SECURITY 9).
-pub fn parse_phone(input: &str, allowed: &[String]) -> Result<String, PhoneError> {
+fn parse_phone(input: &str, allowed: &[String]) -> Result<String, PhoneError> {
     let trimmed = input.trim();
     if trimmed.is_empty() || trimmed.len() > 32 {
         return Err(PhoneError::Invalid);
@@ -184,7 +231,7 @@ pub fn format_phone(e164: &str) -> String {
 }
 
 /// Trimmed, lower-cased, and shaped like an address (one `@`, a dotted domain, no spaces).
-pub fn parse_email(input: &str) -> Option<String> {
+fn parse_email(input: &str) -> Option<String> {
     let e = input.trim().to_lowercase();
     if e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
@@ -484,13 +531,21 @@ mod tests {
     }
 
     #[test]
+    fn stored_contacts_keep_the_kind_of_their_channel() {
+        // `+ivan@mail.ru` is an email, whatever its first character says.
+        let c = Contact::stored(Channel::Email, "+ivan@mail.ru".into());
+        assert!(!c.is_phone());
+        assert!(Contact::stored(Channel::Voice, "+79161234567".into()).is_phone());
+    }
+
+    #[test]
     fn masks_contacts() {
         assert_eq!(
-            Contact::Phone("+79161234567".into()).masked(),
+            Contact::Phone(Phone::parse("8 (916) 123-45-67", &allowed()).unwrap()).masked(),
             "+7\u{a0}916\u{a0}***\u{2011}**\u{2011}67"
         );
         assert_eq!(
-            Contact::Email("ivan@mail.ru".into()).masked(),
+            Contact::Email(Email::parse(" Ivan@Mail.ru").unwrap()).masked(),
             "iv***@mail.ru"
         );
     }

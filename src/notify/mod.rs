@@ -158,7 +158,13 @@ impl Notifier {
                 continue;
             }
             handled += 1;
-            let channel = Channel::parse(&channel).unwrap_or(Channel::Email);
+            // A row with a channel this version does not know is broken: said loudly and
+            // dropped, never sent by a guessed channel.
+            let Some(channel) = Channel::parse(&channel) else {
+                tracing::error!(id = %id, channel = %channel, "queued message has an unknown channel; dropped");
+                store::delete(&self.db, &id).await?;
+                continue;
+            };
             let result = match open(&self.key, &body) {
                 Some(body) => transports.send(channel, &to, &subject, &body).await,
                 // Sealed under another secret (it changed): it can never be sent.

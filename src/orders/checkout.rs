@@ -118,8 +118,10 @@ pub(super) async fn place_new(
             if name.chars().count() < 2 || name.chars().count() > 100 {
                 return Err(AppError::bad_request("invalid_recipient_name"));
             }
-            let phone = crate::auth::parse_phone(&r.phone, &state.config.allowed_countries)
-                .map_err(|_| AppError::bad_request("invalid_recipient_phone"))?;
+            let phone =
+                crate::domain::identity::Phone::parse(&r.phone, &state.config.allowed_countries)
+                    .map(crate::domain::identity::Phone::into_string)
+                    .map_err(|_| AppError::bad_request("invalid_recipient_phone"))?;
             (name, phone)
         }
         None => (

@@ -8,9 +8,10 @@ pub mod store;
 
 use crate::auth::codes::{self, Extra, Started};
 use crate::auth::volume::{self, Volume};
-use crate::auth::{Channel, Contact, Purpose, new_token, parse_email, token_hash};
+use crate::auth::{Channel, Contact, Purpose, new_token, token_hash};
 use crate::customers::{self, Actor};
 use crate::db::new_id;
+use crate::domain::identity::{Email, Phone};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::notify::Message;
@@ -24,10 +25,10 @@ const HOLD_MS: i64 = 72 * 3_600_000;
 /// email gets a link, an unknown one a letter saying there is no account (so both queue one
 /// message and take the same time).
 pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) -> AppResult<()> {
-    let Some(email) = parse_email(email) else {
+    let Some(email) = Email::parse(email).map(Email::into_string) else {
         return Err(AppError::bad_request("invalid_email"));
     };
-    let contact = Contact::Email(email.clone());
+    let contact = Contact::Email(Email::stored(email.clone()));
     volume::guard_solved(state, Volume::Requests, ip).await?;
     if codes::reserve_notice(state, Channel::Email, &contact)
         .await?
@@ -158,7 +159,8 @@ pub async fn complete(
         .ok_or_else(AppError::not_found)?;
     // A number that belongs to another account is refused before the link is spent.
     if let Some(phone) = &new_phone {
-        let taken = customers::by_contact(&state.db, &Contact::Phone(phone.clone())).await?;
+        let taken =
+            customers::by_contact(&state.db, &Contact::Phone(Phone::stored(phone.clone()))).await?;
         if taken.is_some_and(|c| c.id != customer_id) {
             return Err(AppError::conflict("contact_taken"));
         }
@@ -241,7 +243,9 @@ pub async fn open_case(
     {
         return Err(AppError::bad_request("full_name_required"));
     }
-    let old_email = parse_email(old_email).ok_or_else(|| AppError::bad_request("invalid_email"))?;
+    let old_email = Email::parse(old_email)
+        .map(Email::into_string)
+        .ok_or_else(|| AppError::bad_request("invalid_email"))?;
     let new_contact = crate::auth::credentials::parse_login(state, new_contact)
         .ok_or_else(|| AppError::bad_request("invalid_contact"))?;
     if evidence.count() < 2 {
@@ -267,9 +271,10 @@ pub async fn open_case(
         return Err(AppError::too_many("too_many_requests", wait));
     }
     let now = state.clock.now_ms();
-    let matched = customers::by_contact(&state.db, &Contact::Email(old_email.clone()))
-        .await?
-        .map(|c| c.id);
+    let matched =
+        customers::by_contact(&state.db, &Contact::Email(Email::stored(old_email.clone())))
+            .await?
+            .map(|c| c.id);
     let id = new_id();
     let trim = |v: &Option<String>| {
         v.as_deref()

@@ -135,10 +135,13 @@ async fn reset_view(
     error: Option<String>,
 ) -> AppResult<ResetPage> {
     let new_phone = match &flow {
-        Some(f) => crate::auth::codes::flow(state, f).await?.map(|fl| {
-            page.l
-                .ta("login-sent-to", &[("contact", fl.contact_typed().masked())])
-        }),
+        Some(f) => match crate::auth::codes::flow(state, f).await? {
+            Some(fl) => Some(page.l.ta(
+                "login-sent-to",
+                &[("contact", fl.contact_typed()?.masked())],
+            )),
+            None => None,
+        },
         None => None,
     };
     page.here = match &flow {

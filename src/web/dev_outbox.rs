@@ -51,9 +51,11 @@ async fn outbox(
         .dev_outbox()
         .filter(|_| !proxied && (ip.is_loopback() || ip.to_canonical().is_loopback()))
         .ok_or_else(AppError::not_found)?;
-    let key = crate::domain::identity::parse_phone(&q.to, &state.config.allowed_countries)
+    use crate::domain::identity::{Email, Phone};
+    let key = Phone::parse(&q.to, &state.config.allowed_countries)
+        .map(Phone::into_string)
         .ok()
-        .or_else(|| crate::domain::identity::parse_email(&q.to))
+        .or_else(|| Email::parse(&q.to).map(Email::into_string))
         .unwrap_or_else(|| q.to.trim().to_owned());
     Ok(Json(OutboxList {
         items: dev.for_recipient(&key),

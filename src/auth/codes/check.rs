@@ -70,7 +70,7 @@ pub async fn check(
 /// The customer behind a flow's contact, for the security log.
 pub(super) async fn customer_of(state: &AppState, flow: &FlowRow) -> AppResult<Option<String>> {
     Ok(
-        crate::customers::by_contact(&state.db, &flow.contact_typed())
+        crate::customers::by_contact(&state.db, &flow.contact_typed()?)
             .await?
             .map(|c| c.id),
     )

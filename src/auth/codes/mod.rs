@@ -19,6 +19,7 @@ use super::{
 };
 use crate::customers::{Actor, CustomerRow};
 use crate::db::{looks_like_id, new_id};
+pub(crate) use crate::domain::identity::{Email, Phone};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::limits::{self, DAY_MS, HOUR_MS, Window, ceil_secs};
@@ -46,10 +47,10 @@ pub fn parse_contact(state: &AppState, channel: Channel, to: &str) -> AppResult<
         return Err(AppError::bad_request("channel_not_available"));
     }
     match channel {
-        Channel::Email => super::parse_email(to)
+        Channel::Email => Email::parse(to)
             .map(Contact::Email)
             .ok_or_else(|| AppError::bad_request("invalid_email")),
-        Channel::Sms | Channel::Voice => super::parse_phone(to, &state.config.allowed_countries)
+        Channel::Sms | Channel::Voice => Phone::parse(to, &state.config.allowed_countries)
             .map(Contact::Phone)
             .map_err(|e| match e {
                 super::PhoneError::Invalid => AppError::bad_request("invalid_phone"),
@@ -77,17 +78,25 @@ pub struct FlowRow {
 impl FlowRow {
     /// The flow's contact with its kind, read from the channel it was sent by (never guessed
     /// from the text).
-    pub fn contact_typed(&self) -> Contact {
-        match self.channel_typed() {
-            Channel::Email => Contact::Email(self.contact.clone()),
-            Channel::Sms | Channel::Voice => Contact::Phone(self.contact.clone()),
-        }
+    pub fn contact_typed(&self) -> AppResult<Contact> {
+        Ok(Contact::stored(self.channel_typed()?, self.contact.clone()))
     }
-    pub fn channel_typed(&self) -> Channel {
-        Channel::parse(&self.channel).unwrap_or(if self.contact.contains('@') {
-            Channel::Email
-        } else {
-            Channel::Sms
+    /// The channel as stored; an unknown one is a broken row, said so, not guessed.
+    pub fn channel_typed(&self) -> AppResult<Channel> {
+        Channel::parse(&self.channel).ok_or_else(|| {
+            AppError::internal(format!(
+                "flow {}: unknown channel {}",
+                self.id, self.channel
+            ))
+        })
+    }
+    /// The purpose as stored; an unknown one is a broken row, said so, not guessed.
+    pub fn purpose_typed(&self) -> AppResult<Purpose> {
+        Purpose::parse(&self.purpose).ok_or_else(|| {
+            AppError::internal(format!(
+                "flow {}: unknown purpose {}",
+                self.id, self.purpose
+            ))
         })
     }
 }
@@ -116,7 +125,7 @@ pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
     let now = state.clock.now_ms();
     let gate = limits::gate_until(&state.db, &resend_key(&flow.contact)).await?;
     let resend_in = ceil_secs(gate - now).max(0);
-    let channel = flow.channel_typed();
+    let channel = flow.channel_typed()?;
     let call_in = (channel != Channel::Email).then(|| {
         let after_sms = if channel == Channel::Sms {
             ceil_secs(flow.created_at + limits.voice_after_sms_secs * 1000 - now).max(0)
@@ -126,9 +135,9 @@ pub async fn view(state: &AppState, flow: &FlowRow) -> AppResult<FlowView> {
         after_sms.max(resend_in)
     });
     Ok(FlowView {
-        purpose: Purpose::parse(&flow.purpose).unwrap_or(Purpose::Login),
+        purpose: flow.purpose_typed()?,
         channel,
-        contact: flow.contact_typed(),
+        contact: flow.contact_typed()?,
         resend_in,
         call_in,
     })

@@ -258,7 +258,7 @@ pub async fn resend(
 ) -> AppResult<Started> {
     let purpose =
         Purpose::parse(&flow.purpose).ok_or_else(|| AppError::bad_request("code_expired"))?;
-    let contact = flow.contact_typed();
+    let contact = flow.contact_typed()?;
     let channel = match (voice, contact.is_phone()) {
         (true, true) => Channel::Voice,
         (_, true) => Channel::Sms,

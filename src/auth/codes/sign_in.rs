@@ -35,7 +35,7 @@ pub async fn sign_in(
             (c, false)
         }
         _ => {
-            let contact = flow.contact_typed();
+            let contact = flow.contact_typed()?;
             if contact.is_phone()
                 && let Some(old) = crate::customers::by_contact(&state.db, &contact).await?
                 && let Some(email) = old
@@ -101,7 +101,7 @@ pub(super) async fn dormant_email_step(
     actor: &Actor,
     locale: Locale,
 ) -> AppResult<AppError> {
-    let contact = Contact::Email(email.to_owned());
+    let contact = Contact::Email(Email::stored(email.to_owned()));
     let extra = Extra {
         customer_id: Some(old.id.clone()),
         payload: Some(phone_flow.contact.clone()),
@@ -159,7 +159,7 @@ pub async fn no_email_access(
         if let Some(old) = crate::customers::by_id(&state.db, &old_id).await?
             && let Some(email) = old.email
         {
-            let masked = Contact::Phone(phone.clone()).masked();
+            let masked = Contact::Phone(Phone::stored(phone.clone())).masked();
             let msg = Message {
                 channel: Channel::Email,
                 to: email,
@@ -171,7 +171,11 @@ pub async fn no_email_access(
             state.notifier.send_now(&msg).await?;
         }
     }
-    let (customer, created) =
-        crate::customers::find_or_create(&state.db, &Contact::Phone(phone.clone()), now).await?;
+    let (customer, created) = crate::customers::find_or_create(
+        &state.db,
+        &Contact::Phone(Phone::stored(phone.clone())),
+        now,
+    )
+    .await?;
     start_session(state, customer, created, "sms", &phone, actor).await
 }
