@@ -31,7 +31,8 @@ FROM orders WHERE total > spasibo_amount;
 
 -- The sandbox acquirer's books learn what they would show on their own confirmation page:
 -- the instrument (`card:0010`, `wallet:yoomoney`), the merchant's description of the payment,
--- and where to send the customer back.
+-- where to send the customer back, and until when the payment may be confirmed.
 ALTER TABLE sandbox_payments ADD COLUMN instrument TEXT NOT NULL DEFAULT '';
 ALTER TABLE sandbox_payments ADD COLUMN description TEXT NOT NULL DEFAULT '';
 ALTER TABLE sandbox_payments ADD COLUMN return_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE sandbox_payments ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;

@@ -237,6 +237,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::cart::pages::router())
         .merge(crate::delivery::pages::router())
         .merge(crate::orders::pages::router())
+        // The sandbox acquirer's own pages, while the sandbox is the provider.
         .merge(crate::acquirer::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))

@@ -167,7 +167,8 @@ pub(super) async fn place_new(
         );
     }
     let order_id = crate::db::new_id();
-    let reference = crate::db::new_id();
+    // The reference is also the key to the acquirer's confirmation page: 256 random bits.
+    let reference = crate::domain::identity::new_token();
     let new_order = NewOrder {
         id: order_id.clone(),
         customer: customer.clone(),
@@ -232,8 +233,9 @@ pub(super) async fn place_new(
             reference: &reference,
             amount,
             instrument,
-            description: &format!("Заказ № {number}"),
+            description: &number,
             return_url: &format!("{}/orders/{number}/thanks", state.base_url),
+            expires_at: now + PAY_WITHIN_MS,
             now,
         })
         .await?;

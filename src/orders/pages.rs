@@ -323,11 +323,12 @@ async fn pay_page(
     if order.status == OrderStatus::AwaitingPayment
         && let Some(url) = super::confirmation_url(&state, &id).await?
     {
-        let path = url
+        // The sandbox bank shares this origin: its page is a local path; a real provider's
+        // hosted page is another site.
+        let local = url
             .strip_prefix(state.base_url.trim_end_matches('/'))
-            .filter(|p| p.starts_with('/'))
-            .unwrap_or(&url);
-        return Ok(Redirect::to(path));
+            .and_then(crate::web::local_path);
+        return Ok(Redirect::to(local.as_deref().unwrap_or(&url)));
     }
     Ok(Redirect::to(&format!("/orders/{number}")))
 }

@@ -216,6 +216,15 @@ pub async fn confirmation_url(state: &AppState, order_id: &str) -> AppResult<Opt
     Ok(state.payments.confirmation_url(&reference).await?)
 }
 
+/// The customer whose order a payment attempt pays (the acquirer's page is theirs only).
+pub async fn payment_owner(state: &AppState, reference: &str) -> AppResult<Option<String>> {
+    let Some(order_id) = payments::store::attempt_order(&state.db, reference).await? else {
+        return Ok(None);
+    };
+    let mut conn = state.db.acquire().await?;
+    Ok(store::customer_of(&mut conn, &order_id).await?)
+}
+
 /// The acquirer says something happened to a payment (its notification, or the customer back
 /// from its page): Kabinet asks the acquirer itself what it is (a notice is never trusted for
 /// its content) and settles the answer. Unknown references are ignored.

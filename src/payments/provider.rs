@@ -26,10 +26,12 @@ pub struct ChargeRequest<'a> {
     /// Kopecks.
     pub amount: i64,
     pub instrument: Instrument<'a>,
-    /// What the acquirer shows the customer (the merchant's words: «Заказ № 1024»).
+    /// What the acquirer shows the customer about the payment: the shop's order number.
     pub description: &'a str,
     /// Where the acquirer's confirmation page sends the customer back.
     pub return_url: &'a str,
+    /// Until when (ms) the customer may confirm; the acquirer refuses a confirmation after it.
+    pub expires_at: i64,
     pub now: i64,
 }
 

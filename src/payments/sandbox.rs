@@ -32,14 +32,19 @@ impl Sandbox {
     }
 
     /// The customer's answer on the bank's page: approve or refuse the waiting charge. False
-    /// when nothing was waiting.
-    pub async fn decide(&self, reference: &str, approve: bool) -> Result<bool, sqlx::Error> {
+    /// when nothing was waiting (answered, dropped, or past its time).
+    pub async fn decide(
+        &self,
+        reference: &str,
+        approve: bool,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
         let outcome = if approve {
             Outcome::Approved
         } else {
             Outcome::Declined
         };
-        store::sandbox_decide(&self.db, reference, outcome.as_str()).await
+        store::sandbox_decide(&self.db, reference, outcome.as_str(), now).await
     }
 }
 
@@ -61,6 +66,7 @@ impl PaymentProvider for Sandbox {
                     instrument: &instrument,
                     description: req.description,
                     return_url: req.return_url,
+                    expires_at: req.expires_at,
                     now: req.now,
                 },
             )
@@ -87,8 +93,9 @@ impl PaymentProvider for Sandbox {
         })
     }
 
-    fn confirm<'a>(&'a self, reference: &'a str) -> Answer<'a, bool> {
-        Box::pin(async move { Ok(self.decide(reference, true).await?) })
+    /// The sandbox has no two-stage payments: nothing waits for the merchant's capture.
+    fn confirm<'a>(&'a self, _reference: &'a str) -> Answer<'a, bool> {
+        Box::pin(async move { Ok(false) })
     }
 
     fn refund<'a>(&'a self, reference: &'a str, amount: Option<i64>, now: i64) -> Answer<'a, ()> {

@@ -362,13 +362,14 @@ pub struct SandboxCharge<'a> {
     pub instrument: &'a str,
     pub description: &'a str,
     pub return_url: &'a str,
+    pub expires_at: i64,
     pub now: i64,
 }
 
 pub async fn sandbox_record(db: &Db, c: SandboxCharge<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sandbox_payments (reference, outcome, amount, at, instrument, return_url, description) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reference) DO NOTHING",
+        "INSERT INTO sandbox_payments (reference, outcome, amount, at, instrument, return_url, description, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reference) DO NOTHING",
     )
     .bind(c.reference)
     .bind(c.outcome)
@@ -377,6 +378,7 @@ pub async fn sandbox_record(db: &Db, c: SandboxCharge<'_>) -> Result<(), sqlx::E
     .bind(c.instrument)
     .bind(c.return_url)
     .bind(c.description)
+    .bind(c.expires_at)
     .execute(db)
     .await?;
     Ok(())
@@ -390,6 +392,15 @@ pub struct SandboxPayment {
     pub instrument: String,
     pub description: String,
     pub return_url: String,
+    pub expires_at: i64,
+    pub refunded_at: Option<i64>,
+}
+
+impl SandboxPayment {
+    /// Whether the customer may still answer it on the bank's page.
+    pub fn waits(&self, now: i64) -> bool {
+        self.outcome == "needs_confirmation" && self.refunded_at.is_none() && self.expires_at >= now
+    }
 }
 
 pub async fn sandbox_payment(
@@ -397,22 +408,29 @@ pub async fn sandbox_payment(
     reference: &str,
 ) -> Result<Option<SandboxPayment>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT outcome, amount, instrument, description, return_url FROM sandbox_payments WHERE reference = $1",
+        "SELECT outcome, amount, instrument, description, return_url, expires_at, refunded_at \
+         FROM sandbox_payments WHERE reference = $1",
     )
     .bind(reference)
     .fetch_optional(db)
     .await
 }
 
-/// A waiting charge gets the customer's answer (`approved` or `declined`); true when one
-/// was waiting.
-pub async fn sandbox_decide(db: &Db, reference: &str, outcome: &str) -> Result<bool, sqlx::Error> {
+/// A waiting charge gets the customer's answer (`approved` or `declined`) while it may be
+/// confirmed; true when one was waiting.
+pub async fn sandbox_decide(
+    db: &Db,
+    reference: &str,
+    outcome: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE sandbox_payments SET outcome = $2 \
-         WHERE reference = $1 AND outcome = 'needs_confirmation' AND refunded_at IS NULL",
+         WHERE reference = $1 AND outcome = 'needs_confirmation' AND refunded_at IS NULL AND expires_at >= $3",
     )
     .bind(reference)
     .bind(outcome)
+    .bind(now)
     .execute(db)
     .await?
     .rows_affected()

@@ -570,6 +570,7 @@ async fn a_hundred_partial_refunds_never_give_back_more_than_was_charged() {
         instrument: Instrument::Card { last4: "0004" },
         description: "test",
         return_url: "/",
+        expires_at: i64::MAX,
         now: 1,
     })
     .await

@@ -1089,6 +1089,7 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         instrument: Instrument::Card { last4 },
         description: "test",
         return_url: "/",
+        expires_at: i64::MAX,
         now: 1,
     };
     assert_eq!(
@@ -1131,6 +1132,7 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
         },
         description: "test",
         return_url: "/",
+        expires_at: i64::MAX,
         now: 1,
     };
     assert_eq!(p.charge(wallet).await.unwrap(), Outcome::NeedsConfirmation);

@@ -782,3 +782,49 @@ async fn saved_cards_page_wants_a_fresh_sign_in() {
         Some("/login?next=%2Faccount%2Fpayment-methods")
     );
 }
+
+/// The sandbox bank's page behind a 3-D Secure order placed through the pages: its path.
+async fn bank_page_of(app: &TestApp) -> (String, String) {
+    let (number, r) = order_through_pages(app, "4000 0000 0000 0010").await;
+    let pay = r.headers()["location"].to_str().unwrap().to_owned();
+    let bank = get_page(app, &pay).await.expect(303).headers["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (number, bank)
+}
+
+#[tokio::test]
+async fn the_bank_page_opens_only_for_the_customer_whose_order_it_pays() {
+    let app = demo().await;
+    sign_in_through_pages(&app, &new_phone(), "/account").await;
+    let (number, bank) = bank_page_of(&app).await;
+    // Another customer with the very link: nothing to see, nothing to answer.
+    let other = app.second_node().await;
+    sign_in_through_pages(&other, &new_phone(), "/account").await;
+    get_page(&other, &bank).await.expect(404);
+    let csrf = csrf_of(&other.page("/account", None).await);
+    post_form(&other, &bank, &[("csrf", &csrf), ("decision", "cancel")])
+        .await
+        .expect(404);
+    // The order still waits for its owner.
+    let order = app.page(&format!("/orders/{number}"), None).await;
+    assert!(order.contains("Ожидает оплаты"), "{order}");
+    assert!(app.page(&bank, None).await.contains("Подтвердить"));
+}
+
+#[tokio::test]
+async fn the_bank_refuses_a_confirmation_after_the_thirty_minutes() {
+    let app = demo().await;
+    sign_in_through_pages(&app, &new_phone(), "/account").await;
+    let (number, bank) = bank_page_of(&app).await;
+    let page = app.page(&bank, None).await;
+    let csrf = csrf_of(&page);
+    app.advance(31 * 60);
+    let r = post_form(&app, &bank, &[("csrf", &csrf), ("decision", "confirm")]).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    // The page no longer offers to confirm; the order is not paid.
+    get_page(&app, &bank).await.expect(303);
+    let order = app.page(&format!("/orders/{number}"), None).await;
+    assert!(!order.contains("Оплачено"), "{order}");
+}
