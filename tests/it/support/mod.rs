@@ -153,7 +153,8 @@ async fn postgres_database(admin_url: &str) -> String {
         panic!("KABINET_TEST_POSTGRES_URL is set but PostgreSQL is not reachable at {admin_url}: {e}")
     });
     if guard.is_none() {
-        // Databases of earlier runs of this suite.
+        // Databases of earlier runs of this suite (not of a run still going: several suites
+        // may share one server, and each names its databases by its process id).
         let stale: Vec<String> = sqlx::query_scalar(
             "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'kt\\_%' AND datname NOT LIKE $1",
         )
@@ -161,7 +162,13 @@ async fn postgres_database(admin_url: &str) -> String {
         .fetch_all(&mut admin)
         .await
         .expect("list databases");
-        for db in stale {
+        let alive = |db: &str| {
+            db.split('_')
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok())
+                .is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
+        };
+        for db in stale.into_iter().filter(|db| !alive(db)) {
             let _ = admin
                 .execute(sqlx::AssertSqlSafe(format!(
                     "DROP DATABASE IF EXISTS \"{db}\""
