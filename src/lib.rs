@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod import;
 pub mod keys;
 pub mod limits;
+pub mod loyalty;
 pub mod notify;
 pub mod orders;
 pub mod password;
