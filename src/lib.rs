@@ -30,6 +30,7 @@ pub mod petrovich;
 pub mod points;
 pub mod products;
 pub mod recovery;
+pub mod rewards;
 pub mod seed;
 pub mod state;
 pub mod web;
