@@ -41,6 +41,7 @@ pub use crate::state::{AppState, Inner};
         (name = "favorites", description = "«Избранное»"),
         (name = "delivery", description = "Pickup points, parcel lockers and courier addresses"),
         (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
+        (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
 )]
@@ -131,6 +132,7 @@ impl Application {
             .merge(crate::cart::api::router())
             .merge(crate::delivery::api::router())
             .merge(crate::orders::api::router())
+            .merge(crate::rewards::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
@@ -239,6 +241,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::orders::pages::router())
         // The sandbox acquirer's own pages, while the sandbox is the provider.
         .merge(crate::acquirer::router())
+        .merge(crate::rewards::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

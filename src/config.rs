@@ -61,6 +61,10 @@ pub struct Config {
     pub sms: Sms,
     pub limits: Limits,
     pub password: PasswordParams,
+    /// Cities the co-branded card («Карта Kabinet») is delivered to; an application from any
+    /// other city is refused before anything is stored. `KABINET_COBRAND_CITIES`, comma-separated.
+    #[serde(deserialize_with = "word_list")]
+    pub cobrand_cities: Vec<String>,
 }
 
 /// Argon2id cost (SECURITY 15). Raising them re-hashes each password at its next sign-in.
@@ -166,6 +170,26 @@ impl Default for Config {
             sms: Sms::default(),
             limits: Limits::default(),
             password: PasswordParams::default(),
+            cobrand_cities: [
+                "Москва",
+                "Санкт-Петербург",
+                "Новосибирск",
+                "Екатеринбург",
+                "Казань",
+                "Нижний Новгород",
+                "Челябинск",
+                "Красноярск",
+                "Самара",
+                "Уфа",
+                "Ростов-на-Дону",
+                "Омск",
+                "Краснодар",
+                "Воронеж",
+                "Пермь",
+                "Волгоград",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -557,5 +581,17 @@ mod tests {
         let mut c = Config::default();
         c.limits.code_ttl_secs = 601;
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own error type
+    fn cobrand_cities_from_comma_text() {
+        assert!(Config::default().cobrand_cities.len() >= 10);
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("KABINET_COBRAND_CITIES", "Москва, Тверь ,Ростов-на-Дону");
+            let c = Config::load().expect("config");
+            assert_eq!(c.cobrand_cities, ["Москва", "Тверь", "Ростов-на-Дону"]);
+            Ok(())
+        });
     }
 }

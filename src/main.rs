@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+    /// Co-branded card applications, until the staff console decides them.
+    Cobrand {
+        #[command(subcommand)]
+        command: CobrandCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -64,6 +69,16 @@ enum ImportCommand {
 enum OrdersCommand {
     /// Move an order along: paid, assembling, shipped, ready_for_pickup, received or cancelled.
     Advance { number: String, status: String },
+}
+
+#[derive(Subcommand)]
+enum CobrandCommand {
+    /// Approve (the customer becomes platinum at once) or reject an application.
+    Decide {
+        id: String,
+        #[arg(value_parser = ["approve", "reject"])]
+        decision: String,
+    },
 }
 
 /// Errors end the process with one line naming what is wrong, exit code 1 (PRODUCT §5).
@@ -144,6 +159,26 @@ async fn run() -> anyhow::Result<()> {
                     )
                 })?;
             println!("order {number}: {status}");
+        }
+        Command::Cobrand {
+            command: CobrandCommand::Decide { id, decision },
+        } => {
+            config.demo = Some(false);
+            // A one-off command must not take the server's port.
+            config.addr = "127.0.0.1:0".into();
+            let app = Application::build(config).await?;
+            let decision = kabinet::rewards::Decision::parse(&decision)
+                .ok_or_else(|| anyhow::anyhow!("the decision is approve or reject"))?;
+            let status = kabinet::rewards::decide(&app.state, &id, decision)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}",
+                        e.code,
+                        kabinet::web::error_message(kabinet::i18n::Locale::En, &e)
+                    )
+                })?;
+            println!("application {id}: {}", status.as_str());
         }
         Command::Serve { no_demo } => {
             if no_demo {

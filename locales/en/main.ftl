@@ -682,3 +682,71 @@ docs-send = Send
 docs-needs-js = Sending from this form needs JavaScript.
 docs-sending = Sending…
 docs-failed = The request did not reach the server
+
+# wallet: points and co-branded card
+nav-loyalty = Points and bonuses
+nav-cobrand = Kabinet card
+docs-tag-loyalty = Points and the Kabinet card
+loyalty-tier-base = Base
+loyalty-tier-silver = Silver
+loyalty-tier-gold = Gold
+loyalty-tier-platinum = Platinum
+loyalty-points = { $shown } { $n ->
+    [one] point
+   *[other] points
+}
+loyalty-accrual = { $percent } % back in points on every order received
+loyalty-reason-purchases = Bought in 12 months: { $amount }. The status counts the goods of orders received.
+loyalty-reason-card = Platinum status comes with your approved Kabinet card, whatever you buy.
+loyalty-next-silver = { $amount } more to Silver
+loyalty-next-gold = { $amount } more to Gold
+loyalty-next-platinum = { $amount } more to Platinum
+loyalty-top-tier = This is the top status.
+loyalty-card-offer = The Kabinet card gives Platinum status at once
+loyalty-balance = Points balance
+loyalty-rules = 1 point = 1 ₽. Points pay up to { $percent } % of the goods; they expire a year after they were earned, and those expiring first are spent first.
+loyalty-expiry = When they expire
+loyalty-expiry-none = Nothing is about to expire.
+loyalty-expire-on = expire on
+loyalty-history = History
+loyalty-history-empty = Points are earned when you receive an order.
+loyalty-more = Show more
+loyalty-kind-earned = Earned for order
+loyalty-kind-spent = Paid for order
+loyalty-kind-returned = Returned: cancelled order
+loyalty-kind-taken-back = Taken back: cancelled or returned order
+loyalty-kind-expired = Points expired
+loyalty-kind-granted = A gift from the shop
+loyalty-cap-share = Points pay up to { $percent } % of the goods: at most { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+} here.
+loyalty-cap-balance = You have { $n ->
+    [one] { $n } point
+   *[other] { $n } points
+}.
+cobrand-lead = A partner bank's credit card: with it your status is { $tier } at once — { $percent } % back in points on every order.
+cobrand-done = Your application is sent. The bank will review it and text you the decision.
+cobrand-status-submitted = Your application of { $date } is being reviewed. The decision will come by text to { $phone }.
+cobrand-status-approved = Your card is approved! Your status is { $tier }. The bank will contact you to arrange delivery.
+cobrand-status-rejected = We are sorry: the bank could not approve the card on your application of { $date }. Your status and points stay as they are. If something has changed, you may apply again.
+cobrand-see-points = See your status and points
+cobrand-city-question = In which city will you receive the card?
+cobrand-check = Check
+cobrand-city-served = We deliver the card to { $city }. Fill in the application — it takes a minute.
+cobrand-city-not-served = We do not deliver the card to «{ $city }» yet, so it cannot be issued there.
+cobrand-cities = The card is delivered to:
+cobrand-full-name = Full name
+cobrand-full-name-hint = As in your passport: surname, name, patronymic.
+cobrand-birth-date = Date of birth
+cobrand-apply = Send the application
+sms-cobrand-approved = Your Kabinet card is approved: your status is Platinum. The bank will call to arrange delivery.
+sms-cobrand-rejected = We are sorry: the bank could not approve the Kabinet card. Your status and points stay as they are.
+error-invalid-full-name = Enter your surname, name and patronymic in letters, as in your passport.
+error-invalid-birth-date = Enter your date of birth, e.g. 25.11.1990.
+error-applicant-under-18 = The card is issued from the age of 18.
+error-city-required = Enter the city where you will receive the card.
+error-card-not-available-in-region = We do not deliver the card to this city yet.
+error-cobrand-application-exists = An application for the card is already sent.
+error-cobrand-application-not-found = There is no such application.
+error-cobrand-application-decided = This application is already decided.

@@ -698,3 +698,73 @@ docs-send = Отправить
 docs-needs-js = Отправка из этой формы работает с включённым JavaScript.
 docs-sending = Отправляем…
 docs-failed = Запрос не дошёл до сервера
+
+# wallet: points and co-branded card
+nav-loyalty = Баллы и бонусы
+nav-cobrand = Карта Kabinet
+docs-tag-loyalty = Баллы и карта Kabinet
+loyalty-tier-base = Базовый
+loyalty-tier-silver = Серебряный
+loyalty-tier-gold = Золотой
+loyalty-tier-platinum = Платиновый
+loyalty-points = { $shown } { $n ->
+    [one] балл
+    [few] балла
+   *[many] баллов
+}
+loyalty-accrual = { $percent } % баллами с каждого полученного заказа
+loyalty-reason-purchases = Покупки за 12 месяцев: { $amount }. Статус считается по товарам полученных заказов.
+loyalty-reason-card = Статус «Платиновый» дан за одобренную карту Kabinet — независимо от суммы покупок.
+loyalty-next-silver = Ещё { $amount } до «Серебряного»
+loyalty-next-gold = Ещё { $amount } до «Золотого»
+loyalty-next-platinum = Ещё { $amount } до «Платинового»
+loyalty-top-tier = Это высший статус.
+loyalty-card-offer = Карта Kabinet сразу даёт статус «Платиновый»
+loyalty-balance = Баланс баллов
+loyalty-rules = 1 балл = 1 ₽. Баллами можно оплатить до { $percent } % стоимости товаров; они сгорают через год после начисления, первыми тратятся те, что сгорят раньше.
+loyalty-expiry = Когда сгорят
+loyalty-expiry-none = Сгорать пока нечему.
+loyalty-expire-on = сгорят
+loyalty-history = История
+loyalty-history-empty = Баллы начислятся, когда вы получите заказ.
+loyalty-more = Показать ещё
+loyalty-kind-earned = Начислены за заказ
+loyalty-kind-spent = Оплата заказа
+loyalty-kind-returned = Возвращены: заказ отменён
+loyalty-kind-taken-back = Списаны: отменён или возвращён заказ
+loyalty-kind-expired = Сгорели баллы
+loyalty-kind-granted = Подарок от магазина
+loyalty-cap-share = Баллами можно оплатить до { $percent } % стоимости товаров: здесь — не больше { $n ->
+    [one] { $n } балла
+   *[other] { $n } баллов
+}.
+loyalty-cap-balance = У вас { $n ->
+    [one] { $n } балл
+    [few] { $n } балла
+   *[many] { $n } баллов
+}.
+cobrand-lead = Кредитная карта банка-партнёра: с ней у вас сразу статус «{ $tier }» — { $percent } % баллами с каждого заказа.
+cobrand-done = Заявка отправлена. Банк рассмотрит её и пришлёт СМС с решением.
+cobrand-status-submitted = Заявка от { $date } на рассмотрении. Решение придёт СМС на номер { $phone }.
+cobrand-status-approved = Карта одобрена! Ваш статус — «{ $tier }». Банк свяжется с вами, чтобы договориться о доставке.
+cobrand-status-rejected = К сожалению, банк не смог одобрить карту по заявке от { $date }. Ваш статус и баллы остаются прежними. Если что-то изменилось, вы можете подать новую заявку.
+cobrand-see-points = Посмотреть статус и баллы
+cobrand-city-question = В каком городе вы получите карту?
+cobrand-check = Проверить
+cobrand-city-served = Доставляем карту в город { $city }. Заполните заявку — это займёт минуту.
+cobrand-city-not-served = В город «{ $city }» карту пока не доставляем, поэтому оформить её не получится.
+cobrand-cities = Карту доставляют в города:
+cobrand-full-name = Фамилия, имя и отчество
+cobrand-full-name-hint = Как в паспорте.
+cobrand-birth-date = Дата рождения
+cobrand-apply = Отправить заявку
+sms-cobrand-approved = Карта Kabinet одобрена: ваш статус — «Платиновый». Банк позвонит, чтобы договориться о доставке.
+sms-cobrand-rejected = К сожалению, банк не смог одобрить карту Kabinet. Ваш статус и баллы остаются прежними.
+error-invalid-full-name = Введите фамилию, имя и отчество буквами — как в паспорте.
+error-invalid-birth-date = Введите дату рождения, например 25.11.1990.
+error-applicant-under-18 = Карту оформляют с 18 лет.
+error-city-required = Укажите город, в котором получите карту.
+error-card-not-available-in-region = В этот город карту пока не доставляем.
+error-cobrand-application-exists = Заявка на карту уже отправлена.
+error-cobrand-application-not-found = Такой заявки нет.
+error-cobrand-application-decided = По этой заявке уже есть решение.

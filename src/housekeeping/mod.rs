@@ -1,6 +1,6 @@
 //! The periodic job (SECURITY 36): every 30 s one node — whichever holds the lease row —
 //! finishes half-way payments, cancels unpaid orders past their deadline, moves demo orders
-//! along, and deletes what has served its time, in batches. Every node reloads its pickup-point
+//! along, expires points a year old, and deletes what has served its time, in batches. Every node reloads its pickup-point
 //! index when the network changed (that is per node, not under the lease).
 
 pub mod store;
@@ -63,6 +63,11 @@ pub async fn tick(state: &AppState) -> AppResult<()> {
             Ok(n) => tracing::info!(moved = n, "demo delivery moved orders along"),
             Err(e) => tracing::warn!(code = e.code, "demo delivery failed"),
         }
+    }
+    match crate::loyalty::expire(&state.db, state.clock.now_ms()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(lots = n, "points expired"),
+        Err(e) => tracing::warn!(error = %e, "points expiry failed"),
     }
     let removed = sweep(state).await?;
     if removed > 0 {

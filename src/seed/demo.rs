@@ -1,7 +1,8 @@
 //! The demo data of a first start in development (PRODUCT §3: an empty database is filled
 //! with demo data): the catalogue, the pickup network, and the demo customer with a history
 //! worth showing — orders received, on their way, waiting at a pickup point and cancelled,
-//! favourites, a saved card and a courier address. Each step says on the console what it is
+//! favourites, a saved card, a courier address, and the points its received orders earned (a
+//! tier above the base one) with a welcome gift about to expire. Each step says on the console what it is
 //! writing, and the last line says how to sign in as the demo customer.
 //!
 //! Every step runs only on empty tables (the customer's history only while the customer has
@@ -19,6 +20,9 @@ pub const DEMO_PHONE: &str = "+79990000001";
 pub const DEMO_CARD: &str = "2200 0000 0000 0004";
 /// The demo customer's home, for courier orders (the address book's default).
 const HOME: &str = "г. Москва, ул. Профсоюзная, д. 43, корп. 2, кв. 118";
+
+/// The demo customer's welcome points, granted 340 days ago: they expire in 25 days.
+const DEMO_WELCOME_POINTS: i64 = 300;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -268,6 +272,16 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     .bind(first_order)
     .execute(&mut *tx)
     .await?;
+    // Points: a welcome gift from almost a year ago (so some expire soon), then what each
+    // received order earned at the tier the customer had when it arrived.
+    crate::loyalty::grant(
+        &mut tx,
+        customer,
+        "demo-welcome",
+        DEMO_WELCOME_POINTS,
+        now - 340 * DAY,
+    )
+    .await?;
     if let Some((id, _)) = &pickup {
         sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
             .bind(id)
@@ -385,6 +399,19 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
                     .execute(&mut *tx)
                     .await?;
             }
+        }
+        if let (Some(at), Some(number)) = (
+            received,
+            crate::domain::order::OrderNumber::parse(&number.to_string()),
+        ) {
+            crate::loyalty::earn(
+                &mut tx,
+                customer,
+                &number,
+                crate::domain::money::Kopecks::new(goods),
+                at,
+            )
+            .await?;
         }
         let events = std::iter::once(("awaiting_payment", 0)).chain(timeline);
         for (status, after) in events {

@@ -22,3 +22,4 @@ mod recovery;
 mod sessions;
 mod shop;
 mod storefront;
+mod wallet_points;
