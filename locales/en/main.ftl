@@ -750,3 +750,9 @@ error-card-not-available-in-region = We do not deliver the card to this city yet
 error-cobrand-application-exists = An application for the card is already sent.
 error-cobrand-application-not-found = There is no such application.
 error-cobrand-application-decided = This application is already decided.
+# checkout: status points
+error-points-over-limit = Points can pay at most { $max } here: 25 % of the goods, and no more than you have.
+error-points-not-enough = Fewer points than needed: { $available } available.
+error-invalid-points = Points: a whole number, not below zero.
+order-paid-points = Points
+checkout-points = Spend points

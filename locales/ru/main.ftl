@@ -768,3 +768,9 @@ error-card-not-available-in-region = В этот город карту пока 
 error-cobrand-application-exists = Заявка на карту уже отправлена.
 error-cobrand-application-not-found = Такой заявки нет.
 error-cobrand-application-decided = По этой заявке уже есть решение.
+# checkout: status points
+error-points-over-limit = Баллами здесь можно оплатить не больше { $max } — это 25 % стоимости товаров (и не больше, чем у вас есть).
+error-points-not-enough = Баллов меньше, чем нужно: доступно { $available }.
+error-invalid-points = Баллы — целое число, не меньше нуля.
+order-paid-points = Баллами
+checkout-points = Списать баллы

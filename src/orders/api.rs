@@ -78,7 +78,8 @@ pub struct CheckoutBody {
     /// Who collects the order; the customer (profile name, sign-in phone) when absent.
     pub recipient: Option<RecipientBody>,
     pub payment: PaymentBody,
-    /// Loyalty points to spend (the wallet is not there yet: must be 0).
+    /// Status points to spend (1 point = 1 ₽): at most 25 % of the goods and no more than the
+    /// customer has (`points_over_limit` with `max`).
     #[serde(default)]
     pub points: i64,
     /// Pay from the account balance (not there yet: must be false).
@@ -112,7 +113,7 @@ async fn place(
         .map(str::trim)
         .unwrap_or("")
         .to_owned();
-    if b.points != 0 || b.use_balance {
+    if b.use_balance {
         return Err(AppError::bad_request("wallet_not_available"));
     }
     let delivery = match b.delivery.method.as_str() {
@@ -162,8 +163,19 @@ async fn place(
         name: r.name,
         phone: r.phone,
     });
-    let placed =
-        super::checkout(&state, &auth, &key, delivery, payment, spasibo, recipient).await?;
+    let placed = super::checkout(
+        &state,
+        &auth,
+        &key,
+        delivery,
+        payment,
+        super::WalletUse {
+            spasibo,
+            points: b.points,
+        },
+        recipient,
+    )
+    .await?;
     let status = if placed.paid {
         StatusCode::CREATED
     } else {

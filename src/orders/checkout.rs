@@ -75,7 +75,7 @@ pub async fn checkout(
     key: &str,
     delivery: Delivery,
     payment: Payment,
-    spasibo: i64,
+    wallet: WalletUse,
     recipient: Option<Recipient>,
 ) -> AppResult<Placed> {
     let customer = &auth.customer.id;
@@ -86,7 +86,7 @@ pub async fn checkout(
     if let Some(placed) = replay(state, customer, key).await? {
         return Ok(placed);
     }
-    match place_new(state, auth, key, delivery, payment, spasibo, recipient).await {
+    match place_new(state, auth, key, delivery, payment, wallet, recipient).await {
         Ok(placed) => Ok(placed),
         // A request with the same key may have won meanwhile (and emptied the cart this one
         // then found empty): its answer is this one's too.
@@ -103,11 +103,15 @@ pub(super) async fn place_new(
     key: &str,
     delivery: Delivery,
     payment: Payment,
-    spasibo: i64,
+    wallet: WalletUse,
     recipient: Option<Recipient>,
 ) -> AppResult<Placed> {
     let customer = &auth.customer.id;
     let now = state.clock.now_ms();
+    let WalletUse { spasibo, points } = wallet;
+    if points < 0 {
+        return Err(AppError::bad_request("invalid_points"));
+    }
     if spasibo < 0 {
         return Err(AppError::bad_request("invalid_spasibo_amount"));
     }
@@ -158,7 +162,18 @@ pub(super) async fn place_new(
     };
     let goods = cart.total;
     let delivery_price = delivery_cost(&delivery, goods);
-    let most = payments::spasibo_limit(goods + delivery_price);
+    // Points: at most a quarter of the goods (not delivery), and no more than the customer has.
+    if points > 0 {
+        let available = crate::loyalty::available(&state.db, customer, now).await?;
+        let cap = crate::loyalty::cap(Kopecks::new(goods), available);
+        if points > cap.points {
+            return Err(
+                AppError::bad_request("points_over_limit").arg("max", cap.points.to_string())
+            );
+        }
+    }
+    let points_paid = Kopecks::roubles(points).get();
+    let most = payments::spasibo_limit(goods + delivery_price - points_paid);
     if spasibo > most {
         return Err(
             // Bonuses are whole roubles: the most that may be typed.
@@ -184,9 +199,10 @@ pub(super) async fn place_new(
         brand: charge.brand.clone(),
         last4: charge.last4.clone(),
         spasibo,
+        points_paid,
         recipient: (recipient_name, recipient_phone),
         reference: reference.clone(),
-        tenders: tenders_of(&charge, spasibo, goods + delivery_price),
+        tenders: tenders_of(&charge, points, spasibo, goods + delivery_price),
         now,
     };
     // The order, its reserved stock and bonuses, and the payment attempt are on record before
@@ -217,9 +233,14 @@ pub(super) async fn place_new(
             return Err(AppError::conflict("spasibo_not_enough")
                 .arg("available", crate::catalog::rubles(available)));
         }
+        Err(PlaceError::Points(available)) => {
+            return Err(
+                AppError::conflict("points_not_enough").arg("available", available.to_string())
+            );
+        }
         Err(PlaceError::CartChanged) => return Err(AppError::conflict("cart_changed")),
     }
-    let amount = goods + delivery_price - spasibo;
+    let amount = goods + delivery_price - points_paid - spasibo;
     let instrument = match (&charge.provider, &charge.last4) {
         (Some(provider), _) => payments::Instrument::Wallet { provider },
         (None, last4) => payments::Instrument::Card {
@@ -266,13 +287,16 @@ pub(super) async fn place_new(
 }
 
 /// The parts that pay an order: bonuses «Спасибо» first, the card or wallet the rest.
-fn tenders_of(charge: &Charge, spasibo: i64, total: i64) -> Vec<payments::Tender> {
+fn tenders_of(charge: &Charge, points: i64, spasibo: i64, total: i64) -> Vec<payments::Tender> {
     let (brand, last4) = (
         charge.brand.clone().unwrap_or_default(),
         charge.last4.clone().unwrap_or_default(),
     );
-    let outer = Kopecks::new(total - spasibo);
-    let mut tenders = Vec::with_capacity(2);
+    let outer = Kopecks::new(total - spasibo) - Kopecks::roubles(points);
+    let mut tenders = Vec::with_capacity(3);
+    if points > 0 {
+        tenders.push(payments::Tender::Points { points });
+    }
     if spasibo > 0 {
         tenders.push(payments::Tender::Spasibo {
             brand: brand.clone(),
@@ -353,6 +377,8 @@ pub(super) struct NewOrder {
     pub(super) last4: Option<String>,
     /// Bonuses «Спасибо» spent on this order (kopecks).
     pub(super) spasibo: i64,
+    /// Status points spent on this order, in kopecks (1 point = 1 ₽).
+    pub(super) points_paid: i64,
     /// Name and E.164 phone.
     pub(super) recipient: (String, String),
     /// Our reference of the payment attempt, sent to the acquirer.
@@ -368,6 +394,8 @@ pub(super) enum PlaceError {
     Stock(i64),
     /// Not enough bonuses «Спасибо» on the card: how many are left.
     Spasibo(i64),
+    /// Not enough points (spent meanwhile): how many are left.
+    Points(i64),
     /// The cart is not what the checkout read (ordered meanwhile, or changed).
     CartChanged,
 }
@@ -421,18 +449,24 @@ pub(super) async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError
         store::insert_line(&mut tx, &o.id, l, &seller, &category).await?;
     }
     add_event(&mut tx, &o.id, OrderStatus::AwaitingPayment, o.now).await?;
-    if let Err(payments::Refused::Spasibo { available }) =
-        payments::tenders::hold(&mut tx, &o.id, &o.customer, &o.tenders, o.now).await?
-    {
-        tx.rollback().await?;
-        return Err(PlaceError::Spasibo(available.get()));
+    let number = OrderNumber::parse(&number.to_string()).ok_or(sqlx::Error::RowNotFound)?;
+    match payments::tenders::hold(&mut tx, &o.id, &number, &o.customer, &o.tenders, o.now).await? {
+        Ok(()) => {}
+        Err(payments::Refused::Spasibo { available }) => {
+            tx.rollback().await?;
+            return Err(PlaceError::Spasibo(available.get()));
+        }
+        Err(payments::Refused::Points { available }) => {
+            tx.rollback().await?;
+            return Err(PlaceError::Points(available));
+        }
     }
     payments::store::insert_attempt(
         &mut tx,
         &o.id,
         &format!("sandbox_{}", o.payment_method),
         &o.reference,
-        o.goods + o.delivery_price - o.spasibo,
+        o.goods + o.delivery_price - o.spasibo - o.points_paid,
         o.now,
     )
     .await?;

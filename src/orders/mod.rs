@@ -50,6 +50,14 @@ pub struct Recipient {
     pub phone: String,
 }
 
+/// What the customer's own accounts pay: bank bonuses «Спасибо» (kopecks, card payments only)
+/// and status points (whole points, at most a quarter of the goods).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalletUse {
+    pub spasibo: i64,
+    pub points: i64,
+}
+
 #[derive(Debug, Clone)]
 pub enum Payment {
     /// A card as typed; `save` keeps its token, brand, last 4 and expiry for next time.
@@ -108,7 +116,8 @@ pub struct OrderRecipient {
     pub phone: String,
 }
 
-/// How an order is paid: a card (brand, last digits) or a wallet, and bonuses «Спасибо».
+/// How an order is paid, part by part: status points, bonuses «Спасибо», the account balance,
+/// and the card (brand, last digits) or wallet for the rest.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderPayment {
     /// `card` or `wallet`.
@@ -120,6 +129,10 @@ pub struct OrderPayment {
     pub amount: i64,
     /// Paid with bonuses «Спасибо», kopecks.
     pub spasibo: i64,
+    /// Paid with status points, kopecks (1 point = 1 ₽).
+    pub points: i64,
+    /// Paid from the account balance, kopecks.
+    pub balance: i64,
     /// Paid by the card or wallet, kopecks.
     pub card_amount: i64,
 }

@@ -274,7 +274,7 @@ async fn checkout_submit(
             &f.key,
             delivery,
             payment,
-            spasibo,
+            super::WalletUse { spasibo, points: 0 },
             Some(recipient),
         )
         .await

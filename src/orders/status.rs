@@ -2,6 +2,7 @@
 //! back), the demo's delivery, and the parcel plan of a placed order.
 
 use super::*;
+use crate::domain::money::Kopecks;
 
 /// The one way an order's status changes: a conditional update from `from` (so two racing
 /// moves make one) that records its event in the same transaction. False when the order was
@@ -17,6 +18,14 @@ pub(super) async fn transition(
     let moved = store::set_status(tx, order_id, from, to, received).await?;
     if moved {
         add_event(tx, order_id, to, now).await?;
+        if to == OrderStatus::Received {
+            // Status points for the goods, by the customer's tier, in the same transaction.
+            let (customer, number, goods) = store::goods_of(tx, order_id)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?;
+            let number = OrderNumber::parse(&number).ok_or(sqlx::Error::RowNotFound)?;
+            crate::loyalty::earn(tx, &customer, &number, Kopecks::new(goods), now).await?;
+        }
     }
     Ok(moved)
 }

@@ -22,6 +22,8 @@ pub(super) struct OrderRow {
     pub(super) card_last4: Option<String>,
     pub(super) payment_provider: Option<String>,
     pub(super) spasibo_amount: i64,
+    pub(super) points_amount: i64,
+    pub(super) balance_amount: i64,
     pub(super) recipient_name: String,
     pub(super) recipient_phone: String,
     /// `[[product_id, title, seller_id, seller_name, price, quantity, line_total], …]`.
@@ -53,7 +55,7 @@ pub(super) fn order_select(state: &AppState) -> &'static str {
         format!(
             "SELECT o.id, o.number, o.status, o.placed_at, o.received_at, o.goods_total, o.delivery_cost, o.total, \
              o.delivery_method, o.pickup_point_id, o.delivery_address, o.payment_method, o.card_brand, o.card_last4, \
-             o.payment_provider, o.spasibo_amount, o.recipient_name, o.recipient_phone, \
+             o.payment_provider, o.spasibo_amount, o.points_amount, o.balance_amount, o.recipient_name, o.recipient_phone, \
              {lines} AS lines_json, {events} AS events_json FROM orders o"
         )
     })
@@ -94,7 +96,9 @@ pub(super) fn order_of(row: OrderRow) -> AppResult<Order> {
             card_last4: row.card_last4,
             amount: row.total,
             spasibo: row.spasibo_amount,
-            card_amount: row.total - row.spasibo_amount,
+            points: row.points_amount,
+            balance: row.balance_amount,
+            card_amount: row.total - row.spasibo_amount - row.points_amount - row.balance_amount,
         },
         lines: lines
             .into_iter()
@@ -302,8 +306,8 @@ pub(super) async fn insert_order(
     sqlx::query(
         "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
          total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
-         payment_provider, spasibo_amount, recipient_name, recipient_phone) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+         payment_provider, spasibo_amount, recipient_name, recipient_phone, points_amount) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
     )
     .bind(&o.id)
     .bind(number.to_string())
@@ -325,6 +329,7 @@ pub(super) async fn insert_order(
     .bind(o.spasibo)
     .bind(&o.recipient.0)
     .bind(&o.recipient.1)
+    .bind(o.points_paid)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -537,4 +542,15 @@ pub(super) async fn set_line_search_text(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Whose an order is, its number and its goods total.
+pub(super) async fn goods_of(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<Option<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT customer_id, number, goods_total FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
 }

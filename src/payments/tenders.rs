@@ -11,6 +11,7 @@
 
 use super::store;
 use crate::domain::money::Kopecks;
+use crate::domain::order::OrderNumber;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub enum Tender {
         last4: String,
         amount: Kopecks,
     },
+    /// Status points (1 point = 1 ₽), at most a quarter of the goods.
+    Points { points: i64 },
     /// What the acquirer charges to a card.
     Card {
         brand: String,
@@ -34,13 +37,20 @@ pub enum Tender {
 /// An inner tender's account cannot pay its part: how much it has left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    Spasibo { available: Kopecks },
+    Spasibo {
+        available: Kopecks,
+    },
+    /// Points: how many the customer has.
+    Points {
+        available: i64,
+    },
 }
 
 impl Tender {
     pub fn kind(&self) -> &'static str {
         match self {
             Tender::Spasibo { .. } => "spasibo",
+            Tender::Points { .. } => "points",
             Tender::Card { .. } => "card",
             Tender::Wallet { .. } => "wallet",
         }
@@ -50,11 +60,14 @@ impl Tender {
             Tender::Spasibo { amount, .. }
             | Tender::Card { amount, .. }
             | Tender::Wallet { amount, .. } => *amount,
+            Tender::Points { points } => Kopecks::roubles(*points),
         }
     }
-    /// Whose account pays: `brand:last4` for a card and its bonuses, the provider for a wallet.
-    fn account(&self) -> String {
+    /// Whose account pays: `brand:last4` for a card and its bonuses, the provider for a wallet,
+    /// the order's number for the customer's own points.
+    fn account(&self, order: &OrderNumber) -> String {
         match self {
+            Tender::Points { .. } => order.as_str().to_owned(),
             Tender::Spasibo { brand, last4, .. } | Tender::Card { brand, last4, .. } => {
                 format!("{brand}:{last4}")
             }
@@ -73,24 +86,46 @@ impl Tender {
 pub async fn hold(
     tx: &mut AnyConnection,
     order_id: &str,
+    number: &OrderNumber,
     customer: &str,
     tenders: &[Tender],
     now: i64,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
     for t in tenders.iter().filter(|t| t.amount().is_positive()) {
-        if let Tender::Spasibo {
-            brand,
-            last4,
-            amount,
-        } = t
-            && let Some(available) =
-                store::spend_spasibo(tx, customer, brand, last4, amount.get()).await?
-        {
-            return Ok(Err(Refused::Spasibo {
-                available: Kopecks::new(available),
-            }));
+        match t {
+            Tender::Spasibo {
+                brand,
+                last4,
+                amount,
+            } => {
+                if let Some(available) =
+                    store::spend_spasibo(tx, customer, brand, last4, amount.get()).await?
+                {
+                    return Ok(Err(Refused::Spasibo {
+                        available: Kopecks::new(available),
+                    }));
+                }
+            }
+            Tender::Points { points } => {
+                if let Err(short) =
+                    crate::loyalty::spend(tx, customer, number, *points, now).await?
+                {
+                    return Ok(Err(Refused::Points {
+                        available: short.available,
+                    }));
+                }
+            }
+            Tender::Card { .. } | Tender::Wallet { .. } => {}
         }
-        store::insert_tender(tx, order_id, t.kind(), &t.account(), t.amount().get(), now).await?;
+        store::insert_tender(
+            tx,
+            order_id,
+            t.kind(),
+            &t.account(number),
+            t.amount().get(),
+            now,
+        )
+        .await?;
     }
     Ok(Ok(()))
 }
@@ -106,9 +141,18 @@ pub async fn release(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     for (kind, account, amount) in store::release_tenders(tx, order_id, now).await? {
-        if kind == "spasibo" {
-            let (brand, last4) = account.split_once(':').unwrap_or((&account, ""));
-            store::return_spasibo(tx, customer, brand, last4, amount).await?;
+        match kind.as_str() {
+            "spasibo" => {
+                let (brand, last4) = account.split_once(':').unwrap_or((&account, ""));
+                store::return_spasibo(tx, customer, brand, last4, amount).await?;
+            }
+            "points" => {
+                let number = OrderNumber::parse(&account).ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("points tender of order {order_id}: {account}"))
+                })?;
+                crate::loyalty::give_back(tx, customer, &number, now).await?;
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ pub mod pages;
 pub mod store;
 
 use crate::db::{begin_write, looks_like_id, new_id};
-use crate::domain::identity::{Channel, PhoneError, parse_phone};
+use crate::domain::identity::{Channel, Phone, PhoneError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -178,10 +178,12 @@ pub async fn apply(state: &AppState, customer: &str, a: &NewApplication) -> AppR
     let city = check_city(state, &a.city)?;
     let full_name = full_name(&a.full_name)?;
     let birth_date = birth_date(&a.birth_date, today(state))?;
-    let phone = parse_phone(&a.phone, &state.config.allowed_countries).map_err(|e| match e {
-        PhoneError::Invalid => AppError::bad_request("invalid_phone"),
-        PhoneError::NotSupported => AppError::bad_request("phone_not_supported"),
-    })?;
+    let phone = Phone::parse(&a.phone, &state.config.allowed_countries)
+        .map(Phone::into_string)
+        .map_err(|e| match e {
+            PhoneError::Invalid => AppError::bad_request("invalid_phone"),
+            PhoneError::NotSupported => AppError::bad_request("phone_not_supported"),
+        })?;
     let row = store::ApplicationRow {
         id: new_id(),
         customer_id: customer.to_owned(),

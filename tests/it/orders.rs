@@ -354,11 +354,13 @@ async fn bad_checkouts_get_clear_errors() {
         order(&app, &token, "k4", expired).await.code(),
         "card_expired"
     );
+    // A new customer has no points: any is over what the cart allows.
     let mut points = body(&pt, CARD_OK);
     points["points"] = json!(100);
+    let r = order(&app, &token, "k5", points).await;
     assert_eq!(
-        order(&app, &token, "k5", points).await.code(),
-        "wallet_not_available"
+        (r.status.as_u16(), r.code()),
+        (400, "points_over_limit".into())
     );
     // Nothing was ordered and the cart is intact.
     assert!(
@@ -1143,4 +1145,94 @@ async fn the_payment_seam_refunds_part_of_a_charge_and_then_the_rest_once() {
     );
     p.refund("r2", None, 2).await.unwrap();
     assert!(!p.confirm("r2").await.unwrap());
+}
+
+/// Grants `points` to a customer through the loyalty floor (what a received order or a gift does).
+async fn grant_points(app: &TestApp, token: &str, points: i64) -> String {
+    let me = app.get("/me", Some(token)).await.expect(200).json();
+    let id = me["id"].as_str().unwrap().to_owned();
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
+    assert!(
+        kabinet::loyalty::grant(&mut tx, &id, "test-gift", points, app.state.clock.now_ms())
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn points_of(app: &TestApp, token: &str) -> i64 {
+    app.get("/loyalty", Some(token)).await.expect(200).json()["points"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn points_pay_up_to_a_quarter_of_the_goods_and_come_back_on_cancel() {
+    let app = demo().await;
+    let (p, price) = stocked(&app, 50_000).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    grant_points(&app, &token, 10_000).await;
+    let pt = moscow_point(&app).await;
+    put(&app, &token, &p, 2).await;
+    let goods = 2 * price;
+    let max = goods / 400; // 25 % in whole points
+    // One point over the quarter: refused with the most allowed, nothing spent.
+    let mut over = body(&pt, CARD_OK);
+    over["points"] = json!(max + 1);
+    let r = order(&app, &token, "p1", over).await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (400, "points_over_limit".into())
+    );
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains(&format!("не больше {max} ")), "{message}");
+    assert_eq!(points_of(&app, &token).await, 10_000);
+    // Exactly the quarter: the order names each part.
+    let mut at_cap = body(&pt, CARD_OK);
+    at_cap["points"] = json!(max);
+    let o = order(&app, &token, "p2", at_cap).await.expect(201).json();
+    let total = o["total"].as_i64().unwrap();
+    assert_eq!(o["payment"]["points"], max * 100);
+    assert_eq!(o["payment"]["card_amount"], total - max * 100);
+    assert_eq!(points_of(&app, &token).await, 10_000 - max);
+    let charged: i64 = app
+        .scalar_i64(
+            "SELECT CAST(SUM(s.amount) AS BIGINT) FROM sandbox_payments s JOIN payment_attempts a \
+             ON a.reference = s.reference JOIN orders o ON o.id = a.order_id WHERE o.number = $1",
+            o["number"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(charged, total - max * 100, "the card pays only the rest");
+    // Cancel: the points come back, once.
+    let path = format!("/orders/{}/cancel", o["number"].as_str().unwrap());
+    app.api(Method::POST, &path, Some(&token), None)
+        .await
+        .expect(200);
+    app.api(Method::POST, &path, Some(&token), None)
+        .await
+        .expect(409);
+    assert_eq!(points_of(&app, &token).await, 10_000);
+}
+
+#[tokio::test]
+async fn a_received_order_earns_points_by_tier() {
+    let app = demo().await;
+    let (p, price) = stocked(&app, 10_000).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let pt = moscow_point(&app).await;
+    put(&app, &token, &p, 1).await;
+    let o = order(&app, &token, "e1", body(&pt, CARD_OK))
+        .await
+        .expect(201)
+        .json();
+    let number = o["number"].as_str().unwrap();
+    assert_eq!(points_of(&app, &token).await, 0, "nothing before receipt");
+    for s in ["assembling", "shipped", "ready_for_pickup", "received"] {
+        kabinet::orders::advance(&app.state, number, s)
+            .await
+            .unwrap();
+    }
+    // Base tier: 1 % of the goods, rounded down to whole points.
+    assert_eq!(points_of(&app, &token).await, price / 100 / 100);
 }
