@@ -60,6 +60,10 @@ struct CheckoutPage {
     /// The kept courier address chosen, and the bonuses typed.
     address_id: Option<String>,
     spasibo: String,
+    /// Status points to spend, as typed.
+    points: String,
+    /// How many points this cart allows and why («… не больше 1 250 баллов»); none without points.
+    points_cap: Option<String>,
     wallets: &'static [&'static str],
     error: Option<String>,
 }
@@ -88,6 +92,7 @@ struct Kept {
     name: Option<String>,
     phone: Option<String>,
     spasibo: String,
+    points: String,
 }
 
 impl Kept {
@@ -100,6 +105,7 @@ impl Kept {
             name: f.recipient_name.clone(),
             phone: f.recipient_phone.clone(),
             spasibo: f.spasibo.clone().unwrap_or_default(),
+            points: f.points.clone().unwrap_or_default(),
         }
     }
 }
@@ -119,6 +125,7 @@ async fn checkout_view(
         name,
         phone,
         spasibo,
+        points,
     } = kept;
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
@@ -137,6 +144,13 @@ async fn checkout_view(
         address: String::new(),
     };
     let cards = crate::payments::cards::list(&state.db, &auth.customer.id).await?;
+    let now = state.clock.now_ms();
+    let available = crate::loyalty::available(&state.db, &auth.customer.id, now).await?;
+    let points_cap = (available > 0).then(|| {
+        let cap = crate::loyalty::cap(crate::domain::money::Kopecks::new(cart.total), available);
+        let args: Vec<(&str, String)> = cap.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        page.l.ta(cap.key, &args)
+    });
     let pay = pay.unwrap_or_else(|| match cards.first() {
         Some(c) => format!("saved:{}", c.id),
         None => "new".into(),
@@ -158,6 +172,8 @@ async fn checkout_view(
             .unwrap_or_else(|| crate::auth::format_phone(c.phone.as_deref().unwrap_or(&last.1))),
         address_id,
         spasibo,
+        points,
+        points_cap,
         key: crate::auth::new_token(),
         address,
         addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
@@ -191,6 +207,8 @@ struct CheckoutForm {
     cvc: Option<String>,
     /// Bonuses «Спасибо» to spend, in roubles (whole bonuses).
     spasibo: Option<String>,
+    /// Status points to spend (whole points).
+    points: Option<String>,
     recipient_name: Option<String>,
     recipient_phone: Option<String>,
     /// «Пересчитать» (the page without JavaScript): show the total for the choices, pay nothing.
@@ -264,6 +282,15 @@ async fn checkout_submit(
                     * 100
             }
         };
+        let points = match f.points.as_deref().map(str::trim).unwrap_or("") {
+            "" => 0,
+            s => s
+                .replace([' ', '\u{a0}'], "")
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (0..=100_000_000).contains(p))
+                .ok_or_else(|| AppError::bad_request("invalid_points"))?,
+        };
         let recipient = super::Recipient {
             name: f.recipient_name.clone().unwrap_or_default(),
             phone: f.recipient_phone.clone().unwrap_or_default(),
@@ -274,7 +301,7 @@ async fn checkout_submit(
             &f.key,
             delivery,
             payment,
-            super::WalletUse { spasibo, points: 0 },
+            super::WalletUse { spasibo, points },
             Some(recipient),
         )
         .await

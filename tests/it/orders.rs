@@ -1177,6 +1177,12 @@ async fn points_pay_up_to_a_quarter_of_the_goods_and_come_back_on_cancel() {
     put(&app, &token, &p, 2).await;
     let goods = 2 * price;
     let max = goods / 400; // 25 % in whole points
+    // Checkout says how many points this cart allows and why.
+    let checkout = app.page("/checkout", Some(&token)).await;
+    assert!(
+        checkout.contains("Баллами можно оплатить до 25 % стоимости товаров"),
+        "{checkout}"
+    );
     // One point over the quarter: refused with the most allowed, nothing spent.
     let mut over = body(&pt, CARD_OK);
     over["points"] = json!(max + 1);
@@ -1196,6 +1202,10 @@ async fn points_pay_up_to_a_quarter_of_the_goods_and_come_back_on_cancel() {
     assert_eq!(o["payment"]["points"], max * 100);
     assert_eq!(o["payment"]["card_amount"], total - max * 100);
     assert_eq!(points_of(&app, &token).await, 10_000 - max);
+    // The order page names the points part.
+    let number = o["number"].as_str().unwrap();
+    let page = app.page(&format!("/orders/{number}"), Some(&token)).await;
+    assert!(page.contains("data-testid=\"paid-points\""), "{page}");
     let charged: i64 = app
         .scalar_i64(
             "SELECT CAST(SUM(s.amount) AS BIGINT) FROM sandbox_payments s JOIN payment_attempts a \
