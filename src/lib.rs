@@ -7,6 +7,7 @@ pub mod account;
 pub mod acquirer;
 pub mod app;
 pub mod auth;
+pub mod balance;
 pub mod cart;
 pub mod catalog;
 pub mod clock;

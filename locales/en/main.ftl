@@ -490,7 +490,6 @@ error-parcel-does-not-fit = The parcel will not fit this locker. Choose a pickup
 error-payment-declined = Insufficient funds
 error-order-not-cancellable = This order can no longer be cancelled.
 error-order-not-found = Order not found.
-error-wallet-not-available = Paying with points or the balance is not available yet.
 error-invalid-delivery-method = Delivery is courier, pickup_point or parcel_locker.
 error-pickup-point-required = Choose a pickup point.
 error-card-required = Give the card details.
@@ -756,3 +755,13 @@ error-points-not-enough = Fewer points than needed: { $available } available.
 error-invalid-points = Points: a whole number, not below zero.
 order-paid-points = Points
 checkout-points = Spend points
+
+# Account balance (issue 11)
+error-balance-not-enough = The balance is short of that: { $available } available.
+order-paid-balance = From the account balance
+order-paid-balance-only = Account balance
+order-refund-wallet = points, bonuses and balance money went back where they came from
+checkout-use-balance = Pay from the account balance
+checkout-balance-available = On the balance
+checkout-balance-rest = What it does not cover, the card or wallet pays.
+balance-title = Account balance

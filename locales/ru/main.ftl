@@ -503,7 +503,6 @@ error-parcel-does-not-fit = Посылка не поместится в этот
 error-payment-declined = Недостаточно средств
 error-order-not-cancellable = Этот заказ уже нельзя отменить.
 error-order-not-found = Заказ не найден.
-error-wallet-not-available = Оплата баллами и с баланса пока недоступна.
 error-invalid-delivery-method = Способ доставки: courier, pickup_point или parcel_locker.
 error-pickup-point-required = Выберите пункт выдачи.
 error-card-required = Укажите данные карты.
@@ -774,3 +773,13 @@ error-points-not-enough = Баллов меньше, чем нужно: дост
 error-invalid-points = Баллы — целое число, не меньше нуля.
 order-paid-points = Баллами
 checkout-points = Списать баллы
+
+# Account balance (issue 11)
+error-balance-not-enough = На балансе меньше, чем нужно: доступно { $available }.
+order-paid-balance = С баланса средств
+order-paid-balance-only = Баланс средств
+order-refund-wallet = баллы, бонусы и деньги с баланса вернулись туда, откуда были списаны
+checkout-use-balance = Оплатить с баланса средств
+checkout-balance-available = На балансе
+checkout-balance-rest = Чего не хватит, оплатит карта или кошелёк.
+balance-title = Баланс средств

@@ -51,7 +51,8 @@ pub struct CardBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
-    /// `card` (with `card` or `saved_card_id`) or `wallet` (with `provider`).
+    /// `card` (with `card` or `saved_card_id`), `wallet` (with `provider`), or `balance` (the
+    /// account balance pays all that points leave).
     pub method: String,
     pub card: Option<CardBody>,
     pub saved_card_id: Option<String>,
@@ -82,7 +83,9 @@ pub struct CheckoutBody {
     /// customer has (`points_over_limit` with `max`).
     #[serde(default)]
     pub points: i64,
-    /// Pay from the account balance (not there yet: must be false).
+    /// Pay from the account balance what points and bonuses leave (as much as it has; the card
+    /// or wallet pays the rest). With payment method `balance` the balance must cover it all
+    /// (`balance_not_enough`).
     #[serde(default)]
     pub use_balance: bool,
 }
@@ -113,9 +116,6 @@ async fn place(
         .map(str::trim)
         .unwrap_or("")
         .to_owned();
-    if b.use_balance {
-        return Err(AppError::bad_request("wallet_not_available"));
-    }
     let delivery = match b.delivery.method.as_str() {
         "courier" => Delivery::Courier {
             address: match (b.delivery.address, b.delivery.address_id) {
@@ -157,6 +157,8 @@ async fn place(
         ("card", _, _, _) => return Err(AppError::bad_request("card_required")),
         ("wallet", None, None, Some(provider)) => Payment::Wallet { provider },
         ("wallet", _, _, _) => return Err(AppError::bad_request("invalid_wallet")),
+        ("balance", None, None, None) => Payment::Balance,
+        ("balance", _, _, _) => return Err(AppError::bad_request("payment_method_not_supported")),
         _ => return Err(AppError::bad_request("payment_method_not_supported")),
     };
     let recipient = b.recipient.map(|r| super::Recipient {
@@ -172,6 +174,7 @@ async fn place(
         super::WalletUse {
             spasibo,
             points: b.points,
+            use_balance: b.use_balance,
         },
         recipient,
     )

@@ -66,6 +66,20 @@ pub(super) async fn resolve_payment(
                 save: None,
             })
         }
+        Payment::Balance => Ok(Charge::balance()),
+    }
+}
+
+impl Charge {
+    /// Nothing for the acquirer: the customer's own accounts pay it all.
+    fn balance() -> Self {
+        Charge {
+            method: "balance",
+            provider: None,
+            brand: None,
+            last4: None,
+            save: None,
+        }
     }
 }
 
@@ -108,7 +122,12 @@ pub(super) async fn place_new(
 ) -> AppResult<Placed> {
     let customer = &auth.customer.id;
     let now = state.clock.now_ms();
-    let WalletUse { spasibo, points } = wallet;
+    let WalletUse {
+        spasibo,
+        points,
+        use_balance,
+    } = wallet;
+    let use_balance = use_balance || matches!(payment, Payment::Balance);
     if points < 0 {
         return Err(AppError::bad_request("invalid_points"));
     }
@@ -133,10 +152,9 @@ pub(super) async fn place_new(
             auth.customer.phone.clone().unwrap_or_default(),
         ),
     };
-    if spasibo > 0 && matches!(payment, Payment::Wallet { .. }) {
+    if spasibo > 0 && matches!(payment, Payment::Wallet { .. } | Payment::Balance) {
         return Err(AppError::bad_request("spasibo_needs_card"));
     }
-    let charge = resolve_payment(state, customer, &payment, now).await?;
     let cart = cart::load(state, customer, crate::i18n::Locale::Ru).await?;
     if cart.lines.is_empty() {
         return Err(AppError::conflict("cart_empty"));
@@ -181,6 +199,31 @@ pub(super) async fn place_new(
                 .arg("max", crate::catalog::rubles(most / 100 * 100)),
         );
     }
+    // The balance pays what points and bonuses leave, as much as it has; the card or wallet the
+    // rest. When it pays it all, the acquirer is not asked (and the card not even read).
+    let rest = goods + delivery_price - points_paid - spasibo;
+    let balance_paid = if use_balance {
+        let available = crate::balance::balance(&state.db, customer).await?.get();
+        if matches!(payment, Payment::Balance) && available < rest {
+            return Err(AppError::conflict("balance_not_enough")
+                .arg("available", crate::catalog::rubles(available)));
+        }
+        available.min(rest)
+    } else {
+        0
+    };
+    let outer = rest - balance_paid;
+    let charge = if outer > 0 || spasibo > 0 {
+        resolve_payment(state, customer, &payment, now).await?
+    } else {
+        Charge::balance()
+    };
+    let mut charge = charge;
+    if outer == 0 {
+        // Bonuses may have come off a card, but nothing is charged to it.
+        charge.method = "balance";
+        charge.save = None;
+    }
     let order_id = crate::db::new_id();
     // The reference is also the key to the acquirer's confirmation page: 256 random bits.
     let reference = crate::domain::identity::new_token();
@@ -200,9 +243,10 @@ pub(super) async fn place_new(
         last4: charge.last4.clone(),
         spasibo,
         points_paid,
+        balance_paid,
         recipient: (recipient_name, recipient_phone),
         reference: reference.clone(),
-        tenders: tenders_of(&charge, points, spasibo, goods + delivery_price),
+        tenders: tenders_of(&charge, points, spasibo, balance_paid, outer),
         now,
     };
     // The order, its reserved stock and bonuses, and the payment attempt are on record before
@@ -238,20 +282,43 @@ pub(super) async fn place_new(
                 AppError::conflict("points_not_enough").arg("available", available.to_string())
             );
         }
+        Err(PlaceError::Balance(available)) => {
+            return Err(AppError::conflict("balance_not_enough")
+                .arg("available", crate::catalog::rubles(available)));
+        }
         Err(PlaceError::CartChanged) => return Err(AppError::conflict("cart_changed")),
     }
-    let amount = goods + delivery_price - points_paid - spasibo;
+    if outer > 0 {
+        ask_acquirer(state, &charge, &order_id, &reference, outer, now).await?;
+    }
+    after_payment(state, customer, &delivery, &charge).await?;
+    // Gone only when the reconciler declined an attempt the acquirer never answered.
+    replay(state, customer, key)
+        .await?
+        .ok_or_else(|| AppError::declined("payment_declined"))
+}
+
+/// Charges the outer tender (card or wallet) and settles the answer; a refusal undoes the
+/// order (`payment_declined`).
+async fn ask_acquirer(
+    state: &AppState,
+    charge: &Charge,
+    order_id: &str,
+    reference: &str,
+    amount: i64,
+    now: i64,
+) -> AppResult<()> {
     let instrument = match (&charge.provider, &charge.last4) {
         (Some(provider), _) => payments::Instrument::Wallet { provider },
         (None, last4) => payments::Instrument::Card {
             last4: last4.as_deref().unwrap_or(""),
         },
     };
-    let number = number_of(state, &order_id).await?;
+    let number = number_of(state, order_id).await?;
     let outcome = state
         .payments
         .charge(payments::ChargeRequest {
-            reference: &reference,
+            reference,
             amount,
             instrument,
             description: &number,
@@ -260,15 +327,26 @@ pub(super) async fn place_new(
             now,
         })
         .await?;
-    settle(state, &order_id, &reference, outcome).await?;
+    settle(state, order_id, reference, outcome).await?;
     if outcome == Outcome::Declined {
         // Nothing was taken: the order is gone, the cart and the stock are as they were.
         return Err(AppError::declined("payment_declined"));
     }
-    if let Some(p) = &point_id {
-        delivery::remember(state, customer, p).await?;
+    Ok(())
+}
+
+/// What a placed (and not refused) order leaves for next time: the pickup point, the courier
+/// address, the accepted card.
+async fn after_payment(
+    state: &AppState,
+    customer: &str,
+    delivery: &Delivery,
+    charge: &Charge,
+) -> AppResult<()> {
+    if let Delivery::Point { id, .. } = delivery {
+        delivery::remember(state, customer, id).await?;
     }
-    if let Delivery::Courier { address } = &delivery {
+    if let Delivery::Courier { address } = delivery {
         // Kept for next time; a full address book only means this one is not added.
         match delivery::addresses::add(state, customer, address, false).await {
             Ok(_) => {}
@@ -280,20 +358,24 @@ pub(super) async fn place_new(
     if let Some(card) = &charge.save {
         payments::cards::save(&state.db, customer, card, state.clock.now_ms()).await?;
     }
-    // Gone only when the reconciler declined an attempt the acquirer never answered.
-    replay(state, customer, key)
-        .await?
-        .ok_or_else(|| AppError::declined("payment_declined"))
+    Ok(())
 }
 
-/// The parts that pay an order: bonuses «Спасибо» first, the card or wallet the rest.
-fn tenders_of(charge: &Charge, points: i64, spasibo: i64, total: i64) -> Vec<payments::Tender> {
+/// The parts that pay an order: points, bonuses «Спасибо», the balance, and the card or wallet
+/// for the rest (`outer`, kopecks).
+fn tenders_of(
+    charge: &Charge,
+    points: i64,
+    spasibo: i64,
+    balance: i64,
+    outer: i64,
+) -> Vec<payments::Tender> {
     let (brand, last4) = (
         charge.brand.clone().unwrap_or_default(),
         charge.last4.clone().unwrap_or_default(),
     );
-    let outer = Kopecks::new(total - spasibo) - Kopecks::roubles(points);
-    let mut tenders = Vec::with_capacity(3);
+    let outer = Kopecks::new(outer);
+    let mut tenders = Vec::with_capacity(4);
     if points > 0 {
         tenders.push(payments::Tender::Points { points });
     }
@@ -304,17 +386,24 @@ fn tenders_of(charge: &Charge, points: i64, spasibo: i64, total: i64) -> Vec<pay
             amount: Kopecks::new(spasibo),
         });
     }
-    tenders.push(match &charge.provider {
-        Some(provider) => payments::Tender::Wallet {
-            provider: provider.clone(),
-            amount: outer,
-        },
-        None => payments::Tender::Card {
-            brand,
-            last4,
-            amount: outer,
-        },
-    });
+    if balance > 0 {
+        tenders.push(payments::Tender::Balance {
+            amount: Kopecks::new(balance),
+        });
+    }
+    if outer.is_positive() {
+        tenders.push(match &charge.provider {
+            Some(provider) => payments::Tender::Wallet {
+                provider: provider.clone(),
+                amount: outer,
+            },
+            None => payments::Tender::Card {
+                brand,
+                last4,
+                amount: outer,
+            },
+        });
+    }
     tenders
 }
 
@@ -379,6 +468,8 @@ pub(super) struct NewOrder {
     pub(super) spasibo: i64,
     /// Status points spent on this order, in kopecks (1 point = 1 ₽).
     pub(super) points_paid: i64,
+    /// Paid from the account balance (kopecks).
+    pub(super) balance_paid: i64,
     /// Name and E.164 phone.
     pub(super) recipient: (String, String),
     /// Our reference of the payment attempt, sent to the acquirer.
@@ -396,6 +487,8 @@ pub(super) enum PlaceError {
     Spasibo(i64),
     /// Not enough points (spent meanwhile): how many are left.
     Points(i64),
+    /// Not enough money on the account (spent meanwhile): how much is left, kopecks.
+    Balance(i64),
     /// The cart is not what the checkout read (ordered meanwhile, or changed).
     CartChanged,
 }
@@ -460,16 +553,33 @@ pub(super) async fn place(state: AppState, o: NewOrder) -> Result<(), PlaceError
             tx.rollback().await?;
             return Err(PlaceError::Points(available));
         }
+        Err(payments::Refused::Balance { available }) => {
+            tx.rollback().await?;
+            return Err(PlaceError::Balance(available.get()));
+        }
     }
-    payments::store::insert_attempt(
-        &mut tx,
-        &o.id,
-        &format!("sandbox_{}", o.payment_method),
-        &o.reference,
-        o.goods + o.delivery_price - o.spasibo - o.points_paid,
-        o.now,
-    )
-    .await?;
+    let outer = o.goods + o.delivery_price - o.spasibo - o.points_paid - o.balance_paid;
+    if outer > 0 {
+        payments::store::insert_attempt(
+            &mut tx,
+            &o.id,
+            &format!("sandbox_{}", o.payment_method),
+            &o.reference,
+            outer,
+            o.now,
+        )
+        .await?;
+    } else {
+        // The customer's own accounts paid it all, in this transaction.
+        transition(
+            &mut tx,
+            &o.id,
+            OrderStatus::AwaitingPayment,
+            OrderStatus::Paid,
+            o.now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

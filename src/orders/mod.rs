@@ -4,8 +4,8 @@
 //! conditional updates (an order never oversells), the same `Idempotency-Key` never makes a
 //! second order or charge, and a declined payment cancels the order and releases its stock.
 //! Bank bonuses «Спасибо» pay part of a card payment (at most 99 %); they are spent inside the
-//! order's transaction and come back when it is cancelled. Points and account balance as
-//! payment come with the wallet.
+//! order's transaction and come back when it is cancelled; so do status points (at most 25 %
+//! of the goods) and the account balance, which may pay an order whole.
 //!
 //! Rooms: `checkout` (cart → order → charge), `settle` (payment attempts, refunds, the
 //! reconciler), `status` (staff moves, cancelling, the demo's delivery), `store` (reading
@@ -50,12 +50,14 @@ pub struct Recipient {
     pub phone: String,
 }
 
-/// What the customer's own accounts pay: bank bonuses «Спасибо» (kopecks, card payments only)
-/// and status points (whole points, at most a quarter of the goods).
+/// What the customer's own accounts pay: bank bonuses «Спасибо» (kopecks, card payments only),
+/// status points (whole points, at most a quarter of the goods) and, with `use_balance`, the
+/// account balance for what those leave (as much as it has; the card or wallet pays the rest).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WalletUse {
     pub spasibo: i64,
     pub points: i64,
+    pub use_balance: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +74,9 @@ pub enum Payment {
     SavedCard { id: String },
     /// YooMoney, WebMoney, QIWI or PayPal: the customer confirms on the wallet's page.
     Wallet { provider: String },
+    /// The account balance pays all that points and bonuses leave (`balance_not_enough` when it
+    /// cannot).
+    Balance,
 }
 
 /// Delivery prices: courier 299 ₽; points free from 1 000 ₽ of goods, else 99 ₽.
@@ -120,7 +125,7 @@ pub struct OrderRecipient {
 /// and the card (brand, last digits) or wallet for the rest.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderPayment {
-    /// `card` or `wallet`.
+    /// `card`, `wallet`, or `balance` when the account balance (with points) paid it all.
     pub method: String,
     pub card_brand: Option<String>,
     pub provider: Option<String>,
@@ -164,9 +169,12 @@ impl Order {
     pub fn items_count(&self) -> i64 {
         self.lines.iter().map(|l| l.quantity).sum()
     }
-    /// «Мир ·· 0004» for a card, the wallet's name for a wallet.
+    /// «Мир ·· 0004» for a card, the wallet's name for a wallet, «Баланс» for the balance.
     pub fn paid_with(&self, l: &crate::i18n::Locale) -> String {
         let p = &self.payment;
+        if p.method == "balance" {
+            return l.t("order-paid-balance-only");
+        }
         match &p.provider {
             Some(w) => l.t(&format!("wallet-{w}")),
             None => format!(
@@ -182,6 +190,10 @@ impl Order {
     /// Bonuses «Спасибо» spent on the order, kopecks.
     pub fn spasibo(&self) -> i64 {
         self.payment.spasibo
+    }
+    /// Paid from the account balance, kopecks.
+    pub fn balance(&self) -> i64 {
+        self.payment.balance
     }
     /// What the card or wallet pays (the total less bonuses).
     pub fn card_amount(&self) -> i64 {

@@ -64,6 +64,10 @@ struct CheckoutPage {
     points: String,
     /// How many points this cart allows and why («… не больше 1 250 баллов»); none without points.
     points_cap: Option<String>,
+    /// Money on the account (kopecks; the choice is offered when there is some), and whether
+    /// the customer ticked it.
+    balance: i64,
+    use_balance: bool,
     wallets: &'static [&'static str],
     error: Option<String>,
 }
@@ -93,6 +97,7 @@ struct Kept {
     phone: Option<String>,
     spasibo: String,
     points: String,
+    use_balance: bool,
 }
 
 impl Kept {
@@ -106,6 +111,7 @@ impl Kept {
             phone: f.recipient_phone.clone(),
             spasibo: f.spasibo.clone().unwrap_or_default(),
             points: f.points.clone().unwrap_or_default(),
+            use_balance: f.use_balance.is_some(),
         }
     }
 }
@@ -126,6 +132,7 @@ async fn checkout_view(
         phone,
         spasibo,
         points,
+        use_balance,
     } = kept;
     let cart = crate::cart::load(state, &auth.customer.id, page.l).await?;
     let point = crate::delivery::remembered(state, &auth.customer.id).await?;
@@ -151,6 +158,9 @@ async fn checkout_view(
         let args: Vec<(&str, String)> = cap.args.iter().map(|(k, v)| (*k, v.clone())).collect();
         page.l.ta(cap.key, &args)
     });
+    let balance = crate::balance::balance(&state.db, &auth.customer.id)
+        .await?
+        .get();
     let pay = pay.unwrap_or_else(|| match cards.first() {
         Some(c) => format!("saved:{}", c.id),
         None => "new".into(),
@@ -174,6 +184,8 @@ async fn checkout_view(
         spasibo,
         points,
         points_cap,
+        balance,
+        use_balance,
         key: crate::auth::new_token(),
         address,
         addresses: crate::delivery::addresses::list(state, &auth.customer.id).await?,
@@ -209,6 +221,8 @@ struct CheckoutForm {
     spasibo: Option<String>,
     /// Status points to spend (whole points).
     points: Option<String>,
+    /// Pay what is left from the account balance.
+    use_balance: Option<String>,
     recipient_name: Option<String>,
     recipient_phone: Option<String>,
     /// «Пересчитать» (the page without JavaScript): show the total for the choices, pay nothing.
@@ -301,7 +315,11 @@ async fn checkout_submit(
             &f.key,
             delivery,
             payment,
-            super::WalletUse { spasibo, points },
+            super::WalletUse {
+                spasibo,
+                points,
+                use_balance: f.use_balance.is_some(),
+            },
             Some(recipient),
         )
         .await

@@ -306,8 +306,8 @@ pub(super) async fn insert_order(
     sqlx::query(
         "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, goods_total, delivery_cost, \
          total, delivery_method, pickup_point_id, delivery_address, payment_method, card_brand, card_last4, pay_deadline, \
-         payment_provider, spasibo_amount, recipient_name, recipient_phone, points_amount) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+         payment_provider, spasibo_amount, recipient_name, recipient_phone, points_amount, balance_amount) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
     )
     .bind(&o.id)
     .bind(number.to_string())
@@ -330,6 +330,7 @@ pub(super) async fn insert_order(
     .bind(&o.recipient.0)
     .bind(&o.recipient.1)
     .bind(o.points_paid)
+    .bind(o.balance_paid)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -1,12 +1,12 @@
 //! An order's payment as a list of tenders: the parts that pay it, each from its own account.
 //!
-//! Inner tenders (bonuses «Спасибо»; next the customer's points and balance) are taken from
+//! Inner tenders (bonuses «Спасибо», the customer's points and balance) are taken from
 //! their account inside the checkout transaction by one conditional statement and given back
 //! when the order is cancelled or never happens. The outer tender (a card or a wallet) is what
 //! the acquirer charges once the order is on record; its money moves through payment attempts
 //! (`settle` in orders), and its row here says which instrument pays how much.
 //!
-//! A new tender (points, balance) is one more variant: its `kind`, and one arm each in
+//! A new tender is one more variant: its `kind`, and one arm each in
 //! [`hold`] and [`release`] calling its account's functions.
 
 use super::store;
@@ -24,6 +24,8 @@ pub enum Tender {
     },
     /// Status points (1 point = 1 ₽), at most a quarter of the goods.
     Points { points: i64 },
+    /// Money on the customer's account («Баланс средств»).
+    Balance { amount: Kopecks },
     /// What the acquirer charges to a card.
     Card {
         brand: String,
@@ -44,6 +46,10 @@ pub enum Refused {
     Points {
         available: i64,
     },
+    /// The account balance: what it has.
+    Balance {
+        available: Kopecks,
+    },
 }
 
 impl Tender {
@@ -51,6 +57,7 @@ impl Tender {
         match self {
             Tender::Spasibo { .. } => "spasibo",
             Tender::Points { .. } => "points",
+            Tender::Balance { .. } => "balance",
             Tender::Card { .. } => "card",
             Tender::Wallet { .. } => "wallet",
         }
@@ -59,15 +66,16 @@ impl Tender {
         match self {
             Tender::Spasibo { amount, .. }
             | Tender::Card { amount, .. }
-            | Tender::Wallet { amount, .. } => *amount,
+            | Tender::Wallet { amount, .. }
+            | Tender::Balance { amount } => *amount,
             Tender::Points { points } => Kopecks::roubles(*points),
         }
     }
     /// Whose account pays: `brand:last4` for a card and its bonuses, the provider for a wallet,
-    /// the order's number for the customer's own points.
+    /// the order's number for the customer's own points and balance.
     fn account(&self, order: &OrderNumber) -> String {
         match self {
-            Tender::Points { .. } => order.as_str().to_owned(),
+            Tender::Points { .. } | Tender::Balance { .. } => order.as_str().to_owned(),
             Tender::Spasibo { brand, last4, .. } | Tender::Card { brand, last4, .. } => {
                 format!("{brand}:{last4}")
             }
@@ -115,6 +123,19 @@ pub async fn hold(
                     }));
                 }
             }
+            Tender::Balance { amount } => {
+                let paid = crate::balance::Movement {
+                    amount: *amount,
+                    kind: crate::balance::EntryKind::Order,
+                    key: &format!("order:{number}"),
+                    reference: number.as_str(),
+                };
+                if let Err(short) = crate::balance::debit(tx, customer, paid, now).await? {
+                    return Ok(Err(Refused::Balance {
+                        available: short.available,
+                    }));
+                }
+            }
             Tender::Card { .. } | Tender::Wallet { .. } => {}
         }
         store::insert_tender(
@@ -151,6 +172,15 @@ pub async fn release(
                     sqlx::Error::Protocol(format!("points tender of order {order_id}: {account}"))
                 })?;
                 crate::loyalty::give_back(tx, customer, &number, now).await?;
+            }
+            "balance" => {
+                let back = crate::balance::Movement {
+                    amount: Kopecks::new(amount),
+                    kind: crate::balance::EntryKind::OrderCancelled,
+                    key: &format!("cancel:{account}"),
+                    reference: &account,
+                };
+                crate::balance::credit(tx, customer, back, now).await?;
             }
             _ => {}
         }
