@@ -153,6 +153,13 @@ WORKLOADS: list[Workload] = [
         args=cart_args,
     ),
     Workload(
+        "W1",
+        "GET /api/v1/loyalty with a bearer session: tier, points, progress and expiry",
+        "/api/v1/loyalty",
+        script="b1_me.lua",
+        args=token_args,
+    ),
+    Workload(
         "B6",
         "sign-in by SMS code: POST /auth/codes + GET /dev/outbox + POST /auth/codes/verify, "
         "each sign-in from its own client address (X-Forwarded-For)",

@@ -765,3 +765,5 @@ checkout-use-balance = Pay from the account balance
 checkout-balance-available = On the balance
 checkout-balance-rest = What it does not cover, the card or wallet pays.
 balance-title = Account balance
+account-wallet = Points and money
+account-wallet-tier = Status

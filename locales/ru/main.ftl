@@ -783,3 +783,5 @@ checkout-use-balance = Оплатить с баланса средств
 checkout-balance-available = На балансе
 checkout-balance-rest = Чего не хватит, оплатит карта или кошелёк.
 balance-title = Баланс средств
+account-wallet = Баллы и деньги
+account-wallet-tier = Статус

@@ -67,6 +67,10 @@ struct AccountPage {
     underway: Vec<Underway>,
     favorites: Vec<crate::catalog::Product>,
     cards: usize,
+    /// The wallet at a glance: the status tier's name, points (in words) and the balance.
+    tier: String,
+    points: String,
+    balance: i64,
 }
 
 /// The account home: orders on their way, favourites, contacts, and a nudge to give a name.
@@ -81,6 +85,7 @@ async fn account(
         None => page.t("account-greeting-anon"),
     };
     let (orders, _) = crate::orders::list(&state, &c.id, None, 20).await?;
+    let summary = crate::loyalty::summary(&state.db, &c.id, state.clock.now_ms()).await?;
     let mut underway = Vec::new();
     for order in orders
         .into_iter()
@@ -108,6 +113,9 @@ async fn account(
         underway,
         favorites: crate::cart::favorites::list(&state, &c.id).await?,
         cards: crate::payments::cards::list(&state.db, &c.id).await?.len(),
+        tier: page.t(&format!("loyalty-tier-{}", summary.tier.as_str())),
+        points: crate::rewards::pages::points_text(page.l, summary.points),
+        balance: crate::balance::balance(&state.db, &c.id).await?.get(),
         page,
     })
 }

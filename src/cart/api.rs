@@ -42,7 +42,7 @@ async fn get_cart(
     owner: CartOwner,
     locale: Locale,
 ) -> AppResult<Json<Cart>> {
-    Ok(Json(super::load(&state, &owner.owner, locale).await?))
+    Ok(Json(super::load_for(&state, &owner, locale).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -69,7 +69,7 @@ async fn put_item(
     ApiJson(b): ApiJson<Quantity>,
 ) -> AppResult<Response> {
     super::set_quantity(&state, &owner.owner, &product_id, b.quantity).await?;
-    let cart = super::load(&state, &owner.owner, locale).await?;
+    let cart = super::load_for(&state, &owner, locale).await?;
     Ok(with_cookie(&state, &owner, Json(cart).into_response()))
 }
 
@@ -84,7 +84,7 @@ async fn delete_item(
     Path(product_id): Path<String>,
 ) -> AppResult<Json<Cart>> {
     super::remove(&state, &owner.owner, &product_id).await?;
-    Ok(Json(super::load(&state, &owner.owner, locale).await?))
+    Ok(Json(super::load_for(&state, &owner, locale).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

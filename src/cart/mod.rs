@@ -196,6 +196,45 @@ pub struct Cart {
     /// Goods total, kopecks.
     pub total: i64,
     pub items_count: i64,
+    /// What the signed-in customer's own accounts can pay for this cart (absent for guests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wallet: Option<Wallet>,
+}
+
+/// The customer's points and balance as this cart sees them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CartWallet)]
+pub struct Wallet {
+    /// Status points the customer has (1 point = 1 ₽).
+    pub points: i64,
+    /// The most points this cart allows: 25 % of the goods, and no more than the customer has.
+    pub points_max: i64,
+    /// Money on the account, kopecks.
+    pub balance: i64,
+    /// Why `points_max` is what it is, in the customer's language (pages only).
+    #[serde(skip)]
+    pub points_why: String,
+}
+
+/// The cart with what the signed-in customer's points and balance can pay of it.
+pub async fn load_for(
+    state: &AppState,
+    owner: &CartOwner,
+    locale: crate::i18n::Locale,
+) -> AppResult<Cart> {
+    let mut cart = load(state, &owner.owner, locale).await?;
+    if let Some(customer) = &owner.customer_id {
+        let now = state.clock.now_ms();
+        let points = crate::loyalty::available(&state.db, customer, now).await?;
+        let cap = crate::loyalty::cap(crate::domain::money::Kopecks::new(cart.total), points);
+        cart.wallet = Some(Wallet {
+            points,
+            points_max: cap.points,
+            balance: crate::balance::balance(&state.db, customer).await?.get(),
+            points_why: locale.ta(cap.key, &cap.args),
+        });
+    }
+    Ok(cart)
 }
 
 /// What the parcel planner needs of the cart's lines.
@@ -293,6 +332,7 @@ pub async fn load(state: &AppState, owner: &str, locale: crate::i18n::Locale) ->
         single_parcel: parcels.len() <= 1,
         lines,
         parcels,
+        wallet: None,
     })
 }
 

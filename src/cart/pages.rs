@@ -40,7 +40,7 @@ async fn cart_page(
     page: Page,
     owner: CartOwner,
 ) -> AppResult<CartPage> {
-    let cart = super::load(&state, &owner.owner, page.l).await?;
+    let cart = super::load_for(&state, &owner, page.l).await?;
     Ok(CartPage {
         page,
         cart,
@@ -109,7 +109,7 @@ async fn respond(
         )),
         Err(e) => {
             page.here = "/cart".into();
-            let cart = super::load(state, &owner.owner, page.l).await?;
+            let cart = super::load_for(state, &owner, page.l).await?;
             let error = Some(error_message(page.l, &e));
             let mut res = CartPage { page, cart, error }.into_response();
             *res.status_mut() = e.status();

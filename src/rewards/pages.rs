@@ -49,7 +49,7 @@ fn roubles(kopecks: i64, up: bool) -> String {
 }
 
 /// «1 250 баллов».
-fn points_text(l: Locale, n: i64) -> String {
+pub fn points_text(l: Locale, n: i64) -> String {
     l.ta(
         "loyalty-points",
         &[("n", n.abs().to_string()), ("shown", grouped(n))],

@@ -22,4 +22,5 @@ mod recovery;
 mod sessions;
 mod shop;
 mod storefront;
+mod wallet_checkout;
 mod wallet_points;
