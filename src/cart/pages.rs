@@ -109,7 +109,7 @@ async fn respond(
         )),
         Err(e) => {
             page.here = "/cart".into();
-            let cart = super::load_for(state, &owner, page.l).await?;
+            let cart = super::load_for(state, owner, page.l).await?;
             let error = Some(error_message(page.l, &e));
             let mut res = CartPage { page, cart, error }.into_response();
             *res.status_mut() = e.status();
