@@ -720,10 +720,10 @@ loyalty-cap-share = Points pay up to { $percent } % of the goods: at most { $n -
     [one] { $n } point
    *[other] { $n } points
 } here.
-loyalty-cap-balance = You have { $n ->
+loyalty-cap-balance = You can spend all your points: { $n ->
     [one] { $n } point
    *[other] { $n } points
-}.
+} — less than 25 % of the goods.
 cobrand-lead = A partner bank's credit card: with it your status is { $tier } at once — { $percent } % back in points on every order.
 cobrand-done = Your application is sent. The bank will review it and text you the decision.
 cobrand-status-submitted = Your application of { $date } is being reviewed. The decision will come by text to { $phone }.

@@ -222,9 +222,15 @@ async fn points_pay_at_most_a_quarter_of_the_goods() {
     let balance = loyalty::cap(Kopecks::roubles(4_000), 21);
     assert_eq!(balance.points, 21);
     let text = kabinet::i18n::Locale::Ru.ta(balance.key, &balance.args);
-    assert_eq!(text, "У вас 21 балл.");
+    assert_eq!(
+        text,
+        "Можно списать все ваши баллы: 21 балл — это меньше 25 % стоимости товаров."
+    );
     let text = kabinet::i18n::Locale::En.ta(balance.key, &balance.args);
-    assert_eq!(text, "You have 21 points.");
+    assert_eq!(
+        text,
+        "You can spend all your points: 21 points — less than 25 % of the goods."
+    );
 }
 
 #[tokio::test]
