@@ -103,9 +103,16 @@ def cart_args(srv: "Server") -> list[str]:
     return [srv.catalogue_product()] + srv.cart_tokens(32)
 
 
+def certificate_args(srv: "Server") -> list[str]:
+    return [srv.certificates(W3_CODES_PER_RUN)] + srv.cart_tokens(32)
+
+
 def seed_once(srv: "Server") -> None:
     srv.seed()
 
+
+# W3 issues this many fresh certificates before every wrk run (more than one run activates).
+W3_CODES_PER_RUN = 80_000
 
 # B3's search words: in several demo product titles, so the filter keeps some rows.
 B3_QUERY = "/api/v1/purchases?q=" + urllib.parse.quote("чайник")
@@ -158,6 +165,14 @@ WORKLOADS: list[Workload] = [
         "/api/v1/loyalty",
         script="b1_me.lua",
         args=token_args,
+    ),
+    Workload(
+        "W3",
+        "gift-certificate activation: POST /api/v1/gift-certificates/activate, each code once, "
+        "32 customers in turn (codes issued by `kabinet certificates issue` before each run)",
+        "/api/v1/gift-certificates/activate",
+        script="w3_activate.lua",
+        args=certificate_args,
     ),
     Workload(
         "B6",
@@ -411,6 +426,7 @@ class Server:
         self._seeded = False
         self._seeded_token: Optional[str] = None
         self._cart_tokens: list[str] = []
+        self._certificate_runs = 0
         self._token: Optional[str] = None
         self._phones_used = 0
         self._next_block = 1
@@ -484,6 +500,24 @@ class Server:
         print(f"[{self.backend}] {self.seed_report} (wall {time.monotonic() - t0:.1f} s)",
               flush=True)
         self._seeded = True
+
+    def certificates(self, count: int) -> str:
+        """`count` fresh certificates (`kabinet certificates issue`, run beside the live server),
+        split into one file per wrk thread; returns the files' common prefix."""
+        self._certificate_runs += 1
+        prefix = Path(self.workdir) / f"codes-{self._certificate_runs}"
+        r = subprocess.run([str(self.bin), "certificates", "issue", "--value", "100", "--count",
+                            str(count)], cwd=self.workdir, env=self.env, capture_output=True,
+                           text=True, timeout=1800)
+        if r.returncode != 0:
+            raise BenchError(f"kabinet certificates issue failed:\n{r.stdout}\n{r.stderr}")
+        numbers = [line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line]
+        if len(numbers) != count:
+            raise BenchError(f"kabinet certificates issue printed {len(numbers)} of {count}")
+        threads = max(self.threads, 1)
+        for t in range(threads):
+            Path(f"{prefix}.{t}").write_text("\n".join(numbers[t::threads]) + "\n")
+        return str(prefix)
 
     def seeded_token(self) -> str:
         """A session of seeded customer 0 (+79000000000, 200 orders)."""
