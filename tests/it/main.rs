@@ -22,4 +22,5 @@ mod recovery;
 mod sessions;
 mod shop;
 mod storefront;
+mod wallet_balance;
 mod wallet_points;
