@@ -67,10 +67,10 @@ pub async fn run(db: &Db, config: &Config, keys: &Keys, now: i64) -> Result<(), 
     if crate::certificates::seed_demo(db, &keys.certificates, demo_customer.as_deref(), now).await?
     {
         tracing::info!(
-            "Demo gift certificate: {} or «{}» ({} ₽, unused)",
+            "Demo gift certificate: {} or «{}» ({}, unused)",
             crate::certificates::DEMO_NUMBER,
             crate::certificates::DEMO_CODE_WORD,
-            crate::certificates::DEMO_VALUE.whole_roubles()
+            crate::domain::money::rubles(crate::certificates::DEMO_VALUE.get())
         );
         wrote = true;
     }
