@@ -42,6 +42,7 @@ pub use crate::state::{AppState, Inner};
         (name = "delivery", description = "Pickup points, parcel lockers and courier addresses"),
         (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
         (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
+        (name = "balance", description = "«Баланс средств»: money on the account and its history; «Сертификаты и промокоды»: gift certificates"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
 )]
@@ -97,8 +98,9 @@ impl Application {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         db::migrate(&db).await?;
         let secret = load_secret(&db, &config).await?;
+        let keys = crate::keys::Keys::from_secret(&secret);
         if config.demo_on() {
-            crate::seed::demo::run(&db, &config, clock.now_ms()).await?;
+            crate::seed::demo::run(&db, &config, &keys, clock.now_ms()).await?;
         }
         // Products whose search text predates the current stemming (or was just written by the
         // demo fill) are indexed before the first search.
@@ -109,7 +111,6 @@ impl Application {
         let dev = config
             .dev_outbox_on()
             .then(|| Arc::new(DevOutbox::default()));
-        let keys = crate::keys::Keys::from_secret(&secret);
         let notifier = Notifier::new(db.clone(), keys.outbox, clock.clone(), dev);
         let transports = Transports::from_config(&config.smtp, &config.sms)?;
         let base = url::Url::parse(&config.base_url())?;
@@ -133,6 +134,7 @@ impl Application {
             .merge(crate::delivery::api::router())
             .merge(crate::orders::api::router())
             .merge(crate::rewards::api::router())
+            .merge(crate::certificates::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
@@ -242,6 +244,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         // The sandbox acquirer's own pages, while the sandbox is the provider.
         .merge(crate::acquirer::router())
         .merge(crate::rewards::pages::router())
+        .merge(crate::certificates::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

@@ -139,6 +139,9 @@ pub struct Limits {
     pub password_failures_before_captcha: i64,
     /// `contact_taken` answers per account a day (an enumeration oracle otherwise).
     pub contact_taken_per_day: i64,
+    /// Failed gift-certificate activations (unknown, used, expired) per customer an hour; the
+    /// next try answers 429 until the hour is over. Typos (a wrong check character) do not count.
+    pub certificate_failures_per_hour: i64,
     pub session_days: i64,
     pub session_idle_days: i64,
     pub fresh_sign_in_secs: i64,
@@ -239,6 +242,7 @@ impl Default for Limits {
             hard_cap_factor: 10,
             password_failures_before_captcha: 5,
             contact_taken_per_day: 10,
+            certificate_failures_per_hour: 10,
             session_days: 30,
             session_idle_days: 14,
             fresh_sign_in_secs: 15 * 60,

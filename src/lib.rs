@@ -10,6 +10,7 @@ pub mod auth;
 pub mod balance;
 pub mod cart;
 pub mod catalog;
+pub mod certificates;
 pub mod clock;
 pub mod config;
 pub mod customers;

@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: OrdersCommand,
     },
+    /// Gift certificates, until the staff console issues them.
+    Certificates {
+        #[command(subcommand)]
+        command: CertificatesCommand,
+    },
     /// Co-branded card applications, until the staff console decides them.
     Cobrand {
         #[command(subcommand)]
@@ -69,6 +74,20 @@ enum ImportCommand {
 enum OrdersCommand {
     /// Move an order along: paid, assembling, shipped, ready_for_pickup, received or cancelled.
     Advance { number: String, status: String },
+}
+
+#[derive(Subcommand)]
+enum CertificatesCommand {
+    /// Issue certificates: one line each, `XXXX-XXXX-XXXX-XXXX<TAB>code word` (only hashes are
+    /// stored: these lines are the only copy). Valid 3 years.
+    Issue {
+        /// Face value in whole roubles.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        value: u32,
+        /// How many.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        count: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,7 +123,12 @@ async fn run() -> anyhow::Result<()> {
     let mut config = Config::load()?;
     let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
     // The seeder's statements are slow on purpose (100 000 rows each): no slow-query warnings.
-    init_logs(&config, matches!(command, Command::Seed { .. }));
+    // Issued certificates are the command's output: its logs go to stderr.
+    init_logs(
+        &config,
+        matches!(command, Command::Seed { .. }),
+        matches!(command, Command::Certificates { .. }),
+    );
     match command {
         Command::Migrate => {
             let db = kabinet::db::connect(&config.database_url, 1).await?;
@@ -160,6 +184,38 @@ async fn run() -> anyhow::Result<()> {
                 })?;
             println!("order {number}: {status}");
         }
+        Command::Certificates {
+            command: CertificatesCommand::Issue { value, count },
+        } => {
+            config.demo = Some(false);
+            // A one-off command must not take the server's port.
+            config.addr = "127.0.0.1:0".into();
+            let app = Application::build(config).await?;
+            let now = kabinet::clock::Clock::now_ms(&*app.state.clock);
+            let issued = kabinet::certificates::issue(
+                &app.state.db,
+                &app.state.keys.certificates,
+                kabinet::domain::money::Kopecks::roubles(i64::from(value)),
+                count,
+                now,
+            )
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {}",
+                    e.code,
+                    kabinet::web::error_message(kabinet::i18n::Locale::En, &e)
+                )
+            })?;
+            let mut out = String::new();
+            for c in &issued {
+                out.push_str(&c.number.display());
+                out.push('\t');
+                out.push_str(c.code_word.as_str());
+                out.push('\n');
+            }
+            print!("{out}");
+        }
         Command::Cobrand {
             command: CobrandCommand::Decide { id, decision },
         } => {
@@ -194,7 +250,7 @@ async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_logs(config: &Config, quiet_sql: bool) {
+fn init_logs(config: &Config, quiet_sql: bool, to_stderr: bool) {
     let default = if quiet_sql {
         "info,sqlx=error"
     } else {
@@ -206,10 +262,11 @@ fn init_logs(config: &Config, quiet_sql: bool) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colours);
-    if config.log_format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
+    match (config.log_format == "json", to_stderr) {
+        (true, false) => builder.json().init(),
+        (false, false) => builder.init(),
+        (true, true) => builder.with_writer(std::io::stderr).json().init(),
+        (false, true) => builder.with_writer(std::io::stderr).init(),
     }
 }
 

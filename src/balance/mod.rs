@@ -156,6 +156,12 @@ pub async fn moved(
     Ok(store::movement(tx, customer, key).await?.map(Kopecks::new))
 }
 
+/// What the customer may spend, read inside the caller's transaction (e.g. right after a
+/// credit, before commit).
+pub async fn current(conn: &mut AnyConnection, customer: &str) -> Result<Kopecks, sqlx::Error> {
+    Ok(Kopecks::new(store::balance(conn, customer).await?))
+}
+
 /// What the customer may spend.
 pub async fn balance(db: &Db, customer: &str) -> Result<Kopecks, sqlx::Error> {
     let mut c = db.acquire().await?;

@@ -16,6 +16,8 @@ pub struct Keys {
     pub outbox: [u8; 32],
     /// Key that binds a signed-in visitor's CSRF token to the session.
     pub csrf: [u8; 32],
+    /// HMAC key of gift certificates' numbers and code words (only their hashes are stored).
+    pub certificates: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -39,6 +41,7 @@ impl Keys {
             captcha: derive(secret, "captcha"),
             outbox: derive(secret, "outbox"),
             csrf: derive(secret, "csrf"),
+            certificates: derive(secret, "certificates"),
         }
     }
 }
@@ -52,6 +55,7 @@ mod tests {
         let k = Keys::from_secret(b"a secret of at least thirty-two chars");
         assert_ne!(k.codes, k.captcha);
         assert_ne!(k.codes, k.outbox);
+        assert_ne!(k.codes, k.certificates);
         assert_eq!(
             k.codes,
             Keys::from_secret(b"a secret of at least thirty-two chars").codes

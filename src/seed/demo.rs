@@ -2,8 +2,9 @@
 //! with demo data): the catalogue, the pickup network, and the demo customer with a history
 //! worth showing — orders received, on their way, waiting at a pickup point and cancelled,
 //! favourites, a saved card, a courier address, and the points its received orders earned (a
-//! tier above the base one) with a welcome gift about to expire. Each step says on the console what it is
-//! writing, and the last line says how to sign in as the demo customer.
+//! tier above the base one) with a welcome gift about to expire, and 5 000 ₽ on the balance from
+//! an activated gift certificate; one more certificate (README) waits unused. Each step says on
+//! the console what it is writing, and the last line says how to sign in as the demo customer.
 //!
 //! Every step runs only on empty tables (the customer's history only while the customer has
 //! none), so later starts write nothing and say nothing.
@@ -11,6 +12,7 @@
 use crate::config::Config;
 use crate::db::{Db, new_id};
 use crate::delivery::Kind;
+use crate::keys::Keys;
 use crate::orders::Delivery;
 use std::time::Instant;
 
@@ -29,7 +31,7 @@ const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
 /// Fills what is empty, with a console line per step; quiet when nothing is to be written.
-pub async fn run(db: &Db, config: &Config, now: i64) -> Result<(), sqlx::Error> {
+pub async fn run(db: &Db, config: &Config, keys: &Keys, now: i64) -> Result<(), sqlx::Error> {
     let started = Instant::now();
     let count =
         |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await };
@@ -59,6 +61,19 @@ pub async fn run(db: &Db, config: &Config, now: i64) -> Result<(), sqlx::Error> 
         history(db, &customer, now).await?;
         wrote = true;
     }
+    // Gift certificates: the unused one of README, and 5 000 ₽ the demo customer activated
+    // (each once: the certificate by its hash, the credit by its idempotency key).
+    let demo_customer = demo_customer(db).await?;
+    if crate::certificates::seed_demo(db, &keys.certificates, demo_customer.as_deref(), now).await?
+    {
+        tracing::info!(
+            "Demo gift certificate: {} or «{}» ({}, unused)",
+            crate::certificates::DEMO_NUMBER,
+            crate::certificates::DEMO_CODE_WORD,
+            crate::domain::money::rubles(crate::certificates::DEMO_VALUE.get())
+        );
+        wrote = true;
+    }
     if wrote {
         // A one-off command (`kabinet seed`) binds port 0: no address to show then.
         let base = Some(config.base_url())
@@ -79,6 +94,14 @@ pub async fn run(db: &Db, config: &Config, now: i64) -> Result<(), sqlx::Error> 
         );
     }
     Ok(())
+}
+
+/// The demo customer, if they exist.
+async fn demo_customer(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1")
+        .bind(DEMO_PHONE)
+        .fetch_optional(db)
+        .await
 }
 
 /// The demo customer, if they exist and have no orders, favourites or cards yet.

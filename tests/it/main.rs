@@ -22,5 +22,6 @@ mod recovery;
 mod sessions;
 mod shop;
 mod storefront;
+mod wallet_balance;
 mod wallet_checkout;
 mod wallet_points;
