@@ -20,6 +20,7 @@ import {
   outbox,
   path,
   signInByPhone,
+  solveCaptcha,
   signOutByMenu,
   useBrowser,
   waitForPath,
@@ -82,19 +83,6 @@ async function signInByPassword(page, login, password) {
     }
     throw err;
   }
-}
-
-/** Fills «Антиспам-код» with the answer the dev outbox has for this form's captcha. */
-async function solveCaptcha(page) {
-  const image = page.getByRole('img', { name: 'Картинка с антиспам-кодом', exact: true });
-  await image.waitFor();
-  assert.ok(
-    await image.evaluate((img) => img.complete && img.naturalWidth > 0),
-    'the captcha image loads',
-  );
-  const id = await page.locator('input[name="captcha_id"]').inputValue();
-  assert.ok(id, 'the form carries a captcha id');
-  await label(page, 'Антиспам-код').fill(await codeFor(id));
 }
 
 /** /login?by=password → «Забыли пароль?» → email + captcha → «Получить ссылку» → the emailed link. */
