@@ -506,12 +506,16 @@ class Server:
         split into one file per wrk thread; returns the files' common prefix."""
         self._certificate_runs += 1
         prefix = Path(self.workdir) / f"codes-{self._certificate_runs}"
-        r = subprocess.run([str(self.bin), "certificates", "issue", "--value", "100", "--count",
-                            str(count)], cwd=self.workdir, env=self.env, capture_output=True,
-                           text=True, timeout=1800)
-        if r.returncode != 0:
-            raise BenchError(f"kabinet certificates issue failed:\n{r.stdout}\n{r.stderr}")
-        numbers = [line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line]
+        numbers: list[str] = []
+        while len(numbers) < count:
+            # The CLI issues at most 10 000 at a time (one transaction).
+            batch = min(10_000, count - len(numbers))
+            r = subprocess.run([str(self.bin), "certificates", "issue", "--value", "100",
+                                "--count", str(batch)], cwd=self.workdir, env=self.env,
+                               capture_output=True, text=True, timeout=1800)
+            if r.returncode != 0:
+                raise BenchError(f"kabinet certificates issue failed:\n{r.stdout}\n{r.stderr}")
+            numbers += [line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line]
         if len(numbers) != count:
             raise BenchError(f"kabinet certificates issue printed {len(numbers)} of {count}")
         threads = max(self.threads, 1)

@@ -400,3 +400,70 @@ async fn racing_debits_never_take_more_than_the_balance_and_a_key_moves_money_on
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_balance_equals_its_ledger_after_activations_and_checkouts_race() {
+    let app = demo().await;
+    let (p, _) = product(&app, 1_000).await;
+    let point = moscow_point(&app).await;
+    let issued = kabinet::certificates::issue(
+        &app.state.db,
+        &app.state.keys.certificates,
+        Kopecks::roubles(1_000),
+        100,
+        app.state.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    // 20 customers with a cart each; each activates 5 certificates while checking out its
+    // cart 5 times (5 keys, one cart) with the balance and a card, all 200 requests at once.
+    let mut who = Vec::new();
+    for _ in 0..20 {
+        let (token, _) = app.sign_in(&new_phone()).await;
+        let id = customer_id(&app, &token).await;
+        put(&app, &token, &p, 1).await;
+        who.push((token, id));
+    }
+    let mut body = by_card(&point);
+    body["use_balance"] = json!(true);
+    let mut requests = Vec::new();
+    let (app_ref, body_ref) = (&app, &body);
+    for (i, (token, _)) in who.iter().enumerate() {
+        for j in 0..5 {
+            let (app, body) = (app_ref, body_ref);
+            let code = issued[i * 5 + j].number.display();
+            requests.push(futures::future::Either::Left(async move {
+                app.api(
+                    Method::POST,
+                    "/gift-certificates/activate",
+                    Some(token),
+                    Some(json!({ "code": code })),
+                )
+                .await
+            }));
+            requests.push(futures::future::Either::Right(async move {
+                order(app, token, &format!("k{j}"), body).await
+            }));
+        }
+    }
+    let answers = all_at_once(requests).await;
+    no_server_errors(&answers);
+    for (i, (_, id)) in who.iter().enumerate() {
+        let mine = &answers[i * 10..i * 10 + 10];
+        let activations: Vec<&Resp> = mine.iter().step_by(2).collect();
+        assert!(
+            activations.iter().all(|r| r.status.as_u16() == 200),
+            "every certificate credits"
+        );
+        let placed: Vec<Value> = mine
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|r| r.status.as_u16() == 201)
+            .map(|r| r.json())
+            .collect();
+        assert_eq!(placed.len(), 1, "one cart, one order");
+        let paid = placed[0]["payment"]["balance"].as_i64().unwrap();
+        assert_eq!(balance_of(&app, id).await, 500_000 - paid);
+    }
+}
