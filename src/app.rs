@@ -149,6 +149,7 @@ impl Application {
             db.clone(),
             &base_url,
         ));
+        let fiscal = Arc::new(crate::fiscal::sandbox::Sandbox::new(db.clone(), clock.clone()));
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -162,6 +163,7 @@ impl Application {
             openapi_json,
             zone,
             payments,
+            fiscal,
             points,
         }));
         state.hasher.warm_up().await;

@@ -66,6 +66,13 @@ pub(super) async fn resolve_payment(
                 save: None,
             })
         }
+        Payment::Sbp => Ok(Charge {
+            method: "sbp",
+            provider: None,
+            brand: None,
+            last4: None,
+            save: None,
+        }),
     }
 }
 
@@ -133,7 +140,7 @@ pub(super) async fn place_new(
             auth.customer.phone.clone().unwrap_or_default(),
         ),
     };
-    if spasibo > 0 && matches!(payment, Payment::Wallet { .. }) {
+    if spasibo > 0 && matches!(payment, Payment::Wallet { .. } | Payment::Sbp) {
         return Err(AppError::bad_request("spasibo_needs_card"));
     }
     let charge = resolve_payment(state, customer, &payment, now).await?;
@@ -242,6 +249,7 @@ pub(super) async fn place_new(
     }
     let amount = goods + delivery_price - points_paid - spasibo;
     let instrument = match (&charge.provider, &charge.last4) {
+        _ if charge.method == "sbp" => payments::Instrument::Sbp,
         (Some(provider), _) => payments::Instrument::Wallet { provider },
         (None, last4) => payments::Instrument::Card {
             last4: last4.as_deref().unwrap_or(""),
@@ -305,6 +313,7 @@ fn tenders_of(charge: &Charge, points: i64, spasibo: i64, total: i64) -> Vec<pay
         });
     }
     tenders.push(match &charge.provider {
+        _ if charge.method == "sbp" => payments::Tender::Sbp { amount: outer },
         Some(provider) => payments::Tender::Wallet {
             provider: provider.clone(),
             amount: outer,
@@ -350,11 +359,14 @@ pub(super) async fn replay(
         }
         _ => {}
     }
-    let wallet = row.payment_method == "wallet";
-    let mut order = order_of(row)?;
+    let page = match row.payment_method.as_str() {
+        "wallet" => "wallet",
+        "sbp" => "sbp",
+        _ => "3ds",
+    };
+    let mut order = order_of(row, &state.base_url)?;
     let paid = order.status != OrderStatus::AwaitingPayment;
     if order.status == OrderStatus::AwaitingPayment {
-        let page = if wallet { "wallet" } else { "3ds" };
         order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
     }
     Ok(Some(Placed { order, paid }))

@@ -94,6 +94,9 @@ pub async fn settle(
         }
     }))
     .await?;
+    if outcome == Outcome::Approved {
+        register_receipts(state, order_id).await;
+    }
     if refund {
         give_back(state, reference).await?;
     }
@@ -185,6 +188,10 @@ pub async fn reconcile(state: &AppState) -> AppResult<usize> {
         };
         settle(state, &order_id, &reference, outcome).await?;
         settled += 1;
+    }
+    // Receipts the fiscal operator could not be asked about when they were written.
+    if let Err(e) = crate::fiscal::register(&state.db, &*state.fiscal, None, now).await {
+        tracing::warn!(error = %e, "receipts not registered yet");
     }
     Ok(settled)
 }
