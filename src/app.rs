@@ -149,7 +149,10 @@ impl Application {
             db.clone(),
             &base_url,
         ));
-        let fiscal = Arc::new(crate::fiscal::sandbox::Sandbox::new(db.clone(), clock.clone()));
+        let fiscal = Arc::new(crate::fiscal::sandbox::Sandbox::new(
+            db.clone(),
+            clock.clone(),
+        ));
         let state = AppState(Arc::new(Inner {
             db,
             config,

@@ -773,7 +773,7 @@ receipt-title = Cash receipt
 receipt-sign-payment = Payment
 receipt-sign-refund = Payment refund
 receipt-seller = Kabinet Market LLC
-receipt-seller-address = 12 Presnenskaya emb., Moscow 123112 · kabinet.test
+receipt-seller-address = 12 Presnenskaya emb., Moscow 123112
 receipt-seller-inn = INN 7700000000
 receipt-at = Date and time
 receipt-order = Order
@@ -794,3 +794,8 @@ receipt-form-cashless = cashless
 receipt-form-prepaid = prepayment offset
 receipt-form-consideration = consideration
 receipt-ofd = Registered with the fiscal data operator (sandbox). Check it by FN, FD and FP.
+email-order-paid-subject = Order No. { $number } is paid
+email-order-paid-body =
+    Order No. { $number } is paid: { $total }.
+    Receipt: { $link }
+sms-order-paid = Order { $number } is paid: { $total }. Receipt: { $link }

@@ -791,7 +791,7 @@ receipt-title = Кассовый чек
 receipt-sign-payment = Приход
 receipt-sign-refund = Возврат прихода
 receipt-seller = ООО «Кабинет Маркет»
-receipt-seller-address = 123112, Москва, Пресненская наб., 12 · kabinet.test
+receipt-seller-address = 123112, Москва, Пресненская наб., 12
 receipt-seller-inn = ИНН 7700000000
 receipt-at = Дата и время
 receipt-order = Заказ
@@ -812,3 +812,8 @@ receipt-form-cashless = безналичными
 receipt-form-prepaid = предоплата, зачёт аванса
 receipt-form-consideration = встречное предоставление
 receipt-ofd = Чек зарегистрирован оператором фискальных данных (тестовый ОФД). Проверить: ФН, ФД и ФП.
+email-order-paid-subject = Заказ № { $number } оплачен
+email-order-paid-body =
+    Заказ № { $number } оплачен: { $total }.
+    Кассовый чек: { $link }
+sms-order-paid = Заказ { $number } оплачен: { $total }. Чек: { $link }

@@ -63,11 +63,14 @@ fn qr_svg(payload: &str) -> AppResult<String> {
         .quiet_zone(true)
         .build();
     // Inline in HTML: without the XML declaration, scaled by the page's CSS.
-    let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]).replacen(
-        "<svg ",
-        "<svg role=\"img\" class=\"qr\" aria-label=\"QR\" ",
-        1,
-    );
+    let svg = svg
+        .find("<svg")
+        .map_or(svg.as_str(), |i| &svg[i..])
+        .replacen(
+            "<svg ",
+            "<svg role=\"img\" class=\"qr\" aria-label=\"QR\" ",
+            1,
+        );
     Ok(svg)
 }
 

@@ -25,7 +25,13 @@ impl Sandbox {
 /// The fiscal sign of a document: 10 digits that depend on everything the receipt says.
 pub fn sign(drive: &str, fd: i64, r: &Receipt) -> String {
     let mut h = Sha256::new();
-    h.update(format!("{drive}|{fd}|{}|{}|{}|{}", r.id, r.kind.as_str(), r.at, r.total));
+    h.update(format!(
+        "{drive}|{fd}|{}|{}|{}|{}",
+        r.id,
+        r.kind.as_str(),
+        r.at,
+        r.total
+    ));
     let d = h.finalize();
     let n = u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]);
     format!("{:010}", n % 10_000_000_000)

@@ -48,7 +48,8 @@ pub async fn insert(
     r: &Receipt,
     source: &str,
 ) -> Result<bool, sqlx::Error> {
-    let items = serde_json::to_string(&r.items).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let items =
+        serde_json::to_string(&r.items).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let tenders =
         serde_json::to_string(&r.tenders).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let done = sqlx::query(
@@ -75,9 +76,8 @@ pub async fn find(
     kind: Kind,
     source: &str,
 ) -> Result<Option<Receipt>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM receipts WHERE order_id = $1 AND kind = $2 AND source = $3"
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM receipts WHERE order_id = $1 AND kind = $2 AND source = $3");
     let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(order_id)
         .bind(kind.as_str())
@@ -115,7 +115,9 @@ pub async fn unregistered(db: &Db, order_id: Option<&str>) -> Result<Vec<Receipt
             let sql = format!(
                 "SELECT {COLUMNS} FROM receipts WHERE fiscal_fd IS NULL ORDER BY at, id LIMIT 100"
             );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(db)
+                .await?
         }
     };
     rows.into_iter().map(receipt_of).collect()
