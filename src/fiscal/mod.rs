@@ -33,6 +33,7 @@ pub fn vat_included(amount: i64, rate: i64) -> i64 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptKind)]
 pub enum Kind {
     /// «Приход»: the customer paid.
     Payment,
