@@ -488,3 +488,55 @@ async fn an_unregistered_receipt_is_registered_by_the_reconciler() {
     .unwrap();
     assert_eq!(fd, Some(registered));
 }
+
+#[tokio::test]
+async fn points_show_on_the_receipt_as_a_prepayment_beside_the_card() {
+    let app = demo().await;
+    let (token, me) = app.sign_in(&new_phone()).await;
+    let customer = me["customer"]["id"].as_str().unwrap().to_owned();
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
+    assert!(
+        kabinet::loyalty::grant(
+            &mut tx,
+            &customer,
+            "test-gift",
+            100,
+            app.state.clock.now_ms()
+        )
+        .await
+        .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let product = a_product(&app).await;
+    app.api(
+        Method::PUT,
+        &format!("/cart/items/{product}"),
+        Some(&token),
+        Some(json!({"quantity": 1})),
+    )
+    .await
+    .expect(200);
+    let point = moscow_point(&app).await;
+    let o = app
+        .send(
+            Method::POST,
+            "/orders",
+            Some(&token),
+            Some(json!({"delivery": {"method": "pickup_point", "pickup_point_id": point},
+                        "points": 100,
+                        "payment": {"method": "card",
+                                    "card": {"number": CARD_OK, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}})),
+            &[("idempotency-key", "p")],
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(o["payment"]["points"], 10_000, "{o}");
+    let r = &o["receipts"][0];
+    assert_eq!(r["total"], o["total"], "the receipt covers every tender");
+    let path = r["url"].as_str().unwrap()["http://kabinet.test".len()..].to_owned();
+    let slip = app.page(&path, Some(&token)).await;
+    assert!(slip.contains("Предоплатой (зачёт аванса): баллы"), "{slip}");
+    assert!(slip.contains("Безналичными: банковская карта"));
+    assert!(slip.contains(&kabinet::domain::money::rubles(100 * 100)));
+}
