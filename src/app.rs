@@ -151,6 +151,10 @@ impl Application {
             db.clone(),
             &base_url,
         ));
+        let fiscal = Arc::new(crate::fiscal::sandbox::Sandbox::new(
+            db.clone(),
+            clock.clone(),
+        ));
         let state = AppState(Arc::new(Inner {
             db,
             config,
@@ -164,6 +168,7 @@ impl Application {
             openapi_json,
             zone,
             payments,
+            fiscal,
             points,
         }));
         state.hasher.warm_up().await;

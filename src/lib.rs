@@ -18,6 +18,7 @@ pub mod db;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod fiscal;
 pub mod housekeeping;
 pub mod i18n;
 pub mod import;

@@ -29,6 +29,9 @@ pub struct Inner {
     pub zone: jiff::tz::TimeZone,
     /// The acquirer payments go to (the sandbox unless another provider is configured).
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
+    /// The fiscal operator that registers 54-ФЗ receipts (the sandbox unless another is
+    /// configured).
+    pub fiscal: Arc<dyn crate::fiscal::FiscalOperator>,
     /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
     pub points: crate::points::PointIndex,
 }

@@ -794,3 +794,47 @@ error-certificate-code-required = Enter the certificate number or code word.
 error-too-many-certificate-attempts = Too many failed attempts to activate a certificate. Try again in { $wait }.
 error-invalid-certificate-value = A certificate's face value is from 1 ₽ to 1,000,000 ₽.
 error-invalid-certificate-count = One issue makes from 1 to 10,000 certificates.
+
+# Issue 11: SBP and 54-FZ receipts
+pay-sbp = SBP (Faster Payments System)
+checkout-sbp = Faster Payments System
+checkout-sbp-hint = — a QR code or a link into your bank's app
+sbp-pay-title = Pay with SBP
+sbp-pay-lead = Scan the QR code with your phone's camera or open your bank's app and confirm the payment of
+sbp-scan = SBP QR code: point your phone's camera at it
+sbp-pay-in-app = Pay in the bank's app
+error-sbp-takes-no-details = SBP needs no card or wallet.
+receipts-title = Receipts
+receipt-kind-payment = Payment receipt
+receipt-kind-refund = Refund receipt
+receipt-pending = being registered
+receipt-title = Cash receipt
+receipt-sign-payment = Payment
+receipt-sign-refund = Payment refund
+receipt-seller = Kabinet Market LLC
+receipt-seller-address = 12 Presnenskaya emb., Moscow 123112
+receipt-seller-inn = INN 7700000000
+receipt-at = Date and time
+receipt-order = Order
+receipt-taxation = Tax system
+receipt-taxation-osn = General
+receipt-vat = VAT
+receipt-vat-total = VAT total
+receipt-supplier = Supplier
+receipt-full-payment = Full payment · goods
+receipt-total = TOTAL
+receipt-tender-card = bank card
+receipt-tender-sbp = SBP
+receipt-tender-wallet = e-wallet
+receipt-tender-spasibo = «Spasibo» bonuses
+receipt-tender-points = points
+receipt-tender-balance = account balance
+receipt-form-cashless = Cashless
+receipt-form-prepaid = Prepayment offset
+receipt-form-consideration = Consideration
+receipt-ofd = Registered with the fiscal data operator (sandbox). Check it by FN, FD and FP.
+email-order-paid-subject = Order No. { $number } is paid
+email-order-paid-body =
+    Order No. { $number } is paid: { $total }.
+    Receipt: { $link }
+sms-order-paid = Order { $number } is paid: { $total }. Receipt: { $link }

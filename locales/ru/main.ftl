@@ -812,3 +812,47 @@ error-certificate-code-required = Введите номер сертификат
 error-too-many-certificate-attempts = Слишком много неудачных попыток активировать сертификат. Повторите через { $wait }.
 error-invalid-certificate-value = Номинал сертификата — от 1 ₽ до 1 000 000 ₽.
 error-invalid-certificate-count = За один раз можно выпустить от 1 до 10 000 сертификатов.
+
+# Issue 11: СБП and 54-ФЗ receipts
+pay-sbp = СБП
+checkout-sbp = Система быстрых платежей
+checkout-sbp-hint = — QR-код или ссылка в приложение вашего банка
+sbp-pay-title = Оплата через СБП
+sbp-pay-lead = Отсканируйте QR-код камерой телефона или откройте приложение банка и подтвердите оплату на сумму
+sbp-scan = QR-код СБП: наведите камеру телефона
+sbp-pay-in-app = Оплатить в приложении банка
+error-sbp-takes-no-details = Для оплаты через СБП не нужны ни карта, ни кошелёк.
+receipts-title = Кассовые чеки
+receipt-kind-payment = Чек оплаты
+receipt-kind-refund = Чек возврата
+receipt-pending = чек регистрируется
+receipt-title = Кассовый чек
+receipt-sign-payment = Приход
+receipt-sign-refund = Возврат прихода
+receipt-seller = ООО «Кабинет Маркет»
+receipt-seller-address = 123112, Москва, Пресненская наб., 12
+receipt-seller-inn = ИНН 7700000000
+receipt-at = Дата и время
+receipt-order = Заказ
+receipt-taxation = СНО
+receipt-taxation-osn = ОСН
+receipt-vat = НДС
+receipt-vat-total = Сумма НДС
+receipt-supplier = Поставщик
+receipt-full-payment = Полный расчёт · товар
+receipt-total = ИТОГ
+receipt-tender-card = банковская карта
+receipt-tender-sbp = СБП
+receipt-tender-wallet = электронный кошелёк
+receipt-tender-spasibo = бонусы «Спасибо»
+receipt-tender-points = баллы
+receipt-tender-balance = баланс счёта
+receipt-form-cashless = Безналичными
+receipt-form-prepaid = Предоплатой (зачёт аванса)
+receipt-form-consideration = Встречным предоставлением
+receipt-ofd = Чек зарегистрирован оператором фискальных данных (тестовый ОФД). Проверить: ФН, ФД и ФП.
+email-order-paid-subject = Заказ № { $number } оплачен
+email-order-paid-body =
+    Заказ № { $number } оплачен: { $total }.
+    Кассовый чек: { $link }
+sms-order-paid = Заказ { $number } оплачен: { $total }. Чек: { $link }

@@ -1,6 +1,6 @@
 //! The sandbox bank's own pages: where a real acquirer (ЮKassa, CloudPayments, Tinkoff) would
 //! show its hosted 3-D Secure or wallet page. Kabinet sends the customer here
-//! (`/pay/{3ds,wallet}/{number}` → [`crate::payments::PaymentProvider::confirmation_url`]);
+//! (`/pay/{3ds,wallet,sbp}/{number}` → [`crate::payments::PaymentProvider::confirmation_url`]);
 //! the bank records the customer's answer in its own books, notifies Kabinet the way an
 //! acquirer's webhook would (Kabinet then asks the bank what happened and settles), and sends
 //! the customer back to the return URL given with the charge. The page is reached by the

@@ -34,10 +34,51 @@ struct ConfirmPage {
     last4: String,
     /// The shop's order number.
     order: String,
+    /// СБП: the QR code (inline SVG) the customer scans with their bank's app, and the link
+    /// it encodes (what «Оплатить в приложении банка» opens on a phone).
+    sbp: Option<SbpCode>,
+}
+
+struct SbpCode {
+    svg: String,
+    payload: String,
+}
+
+/// An СБП payment link like the ones the НСПК issues (`https://qr.nspk.ru/…?type=02&sum=…`):
+/// in the sandbox it opens this bank's page for the charge, which plays the bank app.
+fn sbp_payload(base_url: &str, reference: &str, amount: i64) -> String {
+    format!(
+        "{}/sandbox-bank/{reference}?type=02&sum={amount}&cur=RUB",
+        base_url.trim_end_matches('/')
+    )
+}
+
+/// The QR code of `payload`, drawn by the server as inline SVG (no images from elsewhere).
+fn qr_svg(payload: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
+        .map_err(|e| AppError::internal(format!("sbp qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: without the XML declaration, scaled by the page's CSS.
+    let svg = svg
+        .find("<svg")
+        .map_or(svg.as_str(), |i| &svg[i..])
+        .replacen(
+            "<svg ",
+            "<svg role=\"img\" class=\"qr\" aria-label=\"QR\" ",
+            1,
+        );
+    Ok(svg)
 }
 
 impl ConfirmPage {
     fn title(&self) -> String {
+        if self.sbp.is_some() {
+            return self.page.t("sbp-pay-title");
+        }
         match &self.wallet {
             Some(w) => self.page.l.ta("wallet-pay-title", &[("wallet", w.clone())]),
             None => self.page.t("three-ds-title"),
@@ -80,12 +121,22 @@ async fn page(
         Some((_, last4)) => (None, last4.to_owned()),
         None => (None, String::new()),
     };
+    let sbp = if p.instrument == "sbp" {
+        let payload = sbp_payload(&state.base_url, &reference, p.amount);
+        Some(SbpCode {
+            svg: qr_svg(&payload)?,
+            payload,
+        })
+    } else {
+        None
+    };
     Ok(ConfirmPage {
         page,
         amount: p.amount,
         wallet,
         last4,
         order: p.description,
+        sbp,
     }
     .into_response())
 }

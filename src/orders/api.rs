@@ -51,8 +51,9 @@ pub struct CardBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
-    /// `card` (with `card` or `saved_card_id`), `wallet` (with `provider`), or `balance` (the
-    /// account balance pays all that points leave).
+    /// `card` (with `card` or `saved_card_id`), `wallet` (with `provider`), `sbp` (СБП, with
+    /// nothing else: the customer pays from their bank's app on the QR page at `payment_url`) or
+    /// `balance` (the account balance pays all that points leave).
     pub method: String,
     pub card: Option<CardBody>,
     pub saved_card_id: Option<String>,
@@ -92,14 +93,14 @@ pub struct CheckoutBody {
 
 /// Checkout: the cart becomes an order. `Idempotency-Key` is required; the same key returns the
 /// same order. 201 when the card is charged; 202 with `payment_url` when the customer must
-/// confirm (3-D Secure); 402 `payment_declined` cancels the order and releases its stock.
+/// confirm (3-D Secure, a wallet, or СБП's QR page); 402 `payment_declined` cancels the order and releases its stock.
 #[utoipa::path(post, path = "/orders", tag = "orders", operation_id = "place_order", security(("session_cookie" = []), ("bearer" = [])),
     request_body = CheckoutBody,
     params(("Idempotency-Key" = String, Header, description = "Any unique string per checkout attempt; a retry with the same key returns the same order")),
     responses(
         (status = 201, body = Order, description = "Order placed and paid"),
         (status = 202, body = Order, description = "Order placed; the customer must confirm the payment at `payment_url`"),
-        (status = 400, body = ErrorBody, description = "`idempotency_key_required`, `invalid_address`, `pickup_point_required`, `card_required`, `card_expired`, `invalid_wallet`, `spasibo_*`, …"),
+        (status = 400, body = ErrorBody, description = "`idempotency_key_required`, `invalid_address`, `pickup_point_required`, `card_required`, `card_expired`, `invalid_wallet`, `sbp_takes_no_details`, `spasibo_*`, …"),
         (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
         (status = 402, body = ErrorBody, description = "`payment_declined`: the order is cancelled and its stock released"),
         (status = 404, body = ErrorBody, description = "A pickup point, saved card or address that does not exist"),
@@ -159,6 +160,8 @@ async fn place(
         ("wallet", _, _, _) => return Err(AppError::bad_request("invalid_wallet")),
         ("balance", None, None, None) => Payment::Balance,
         ("balance", _, _, _) => return Err(AppError::bad_request("payment_method_not_supported")),
+        ("sbp", None, None, None) => Payment::Sbp,
+        ("sbp", _, _, _) => return Err(AppError::bad_request("sbp_takes_no_details")),
         _ => return Err(AppError::bad_request("payment_method_not_supported")),
     };
     let recipient = b.recipient.map(|r| super::Recipient {

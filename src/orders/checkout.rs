@@ -66,6 +66,13 @@ pub(super) async fn resolve_payment(
                 save: None,
             })
         }
+        Payment::Sbp => Ok(Charge {
+            method: "sbp",
+            provider: None,
+            brand: None,
+            last4: None,
+            save: None,
+        }),
         Payment::Balance => Ok(Charge::balance()),
     }
 }
@@ -152,7 +159,12 @@ pub(super) async fn place_new(
             auth.customer.phone.clone().unwrap_or_default(),
         ),
     };
-    if spasibo > 0 && matches!(payment, Payment::Wallet { .. } | Payment::Balance) {
+    if spasibo > 0
+        && matches!(
+            payment,
+            Payment::Wallet { .. } | Payment::Sbp | Payment::Balance
+        )
+    {
         return Err(AppError::bad_request("spasibo_needs_card"));
     }
     let cart = cart::load(state, customer, crate::i18n::Locale::Ru).await?;
@@ -309,6 +321,7 @@ async fn ask_acquirer(
     now: i64,
 ) -> AppResult<()> {
     let instrument = match (&charge.provider, &charge.last4) {
+        _ if charge.method == "sbp" => payments::Instrument::Sbp,
         (Some(provider), _) => payments::Instrument::Wallet { provider },
         (None, last4) => payments::Instrument::Card {
             last4: last4.as_deref().unwrap_or(""),
@@ -393,6 +406,7 @@ fn tenders_of(
     }
     if outer.is_positive() {
         tenders.push(match &charge.provider {
+            _ if charge.method == "sbp" => payments::Tender::Sbp { amount: outer },
             Some(provider) => payments::Tender::Wallet {
                 provider: provider.clone(),
                 amount: outer,
@@ -439,11 +453,14 @@ pub(super) async fn replay(
         }
         _ => {}
     }
-    let wallet = row.payment_method == "wallet";
-    let mut order = order_of(row)?;
+    let page = match row.payment_method.as_str() {
+        "wallet" => "wallet",
+        "sbp" => "sbp",
+        _ => "3ds",
+    };
+    let mut order = order_of(row, &state.base_url)?;
     let paid = order.status != OrderStatus::AwaitingPayment;
     if order.status == OrderStatus::AwaitingPayment {
-        let page = if wallet { "wallet" } else { "3ds" };
         order.payment_url = Some(format!("{}/pay/{page}/{}", state.base_url, order.number));
     }
     Ok(Some(Placed { order, paid }))

@@ -77,6 +77,8 @@ pub enum Payment {
     /// The account balance pays all that points and bonuses leave (`balance_not_enough` when it
     /// cannot).
     Balance,
+    /// СБП: the customer pays from their bank's app (a QR code or a link on the bank's page).
+    Sbp,
 }
 
 /// Delivery prices: courier 299 ₽; points free from 1 000 ₽ of goods, else 99 ₽.
@@ -125,7 +127,7 @@ pub struct OrderRecipient {
 /// and the card (brand, last digits) or wallet for the rest.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderPayment {
-    /// `card`, `wallet`, or `balance` when the account balance (with points) paid it all.
+    /// `card`, `wallet`, `sbp`, or `balance` when the account balance (with points) paid it all.
     pub method: String,
     pub card_brand: Option<String>,
     pub provider: Option<String>,
@@ -155,9 +157,27 @@ pub struct Order {
     pub payment: OrderPayment,
     pub lines: Vec<OrderLine>,
     pub timeline: Vec<Event>,
-    /// Where the customer confirms the payment (3-D Secure, wallets), while it waits.
+    /// Where the customer confirms the payment (3-D Secure, wallets, СБП), while it waits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_url: Option<String>,
+    /// The 54-ФЗ receipts («кассовый чек») of its payment and refunds, oldest first.
+    pub receipts: Vec<OrderReceipt>,
+}
+
+/// A 54-ФЗ receipt of an order's payment or refund.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderReceipt {
+    #[serde(skip)]
+    pub id: String,
+    /// `payment` («приход») or `refund` («возврат прихода»).
+    pub kind: crate::fiscal::Kind,
+    pub at: String,
+    /// Kopecks.
+    pub total: i64,
+    /// ФН, ФД, ФП once the fiscal operator has registered it (`null` until then).
+    pub fiscal: Option<crate::fiscal::Fiscal>,
+    /// The receipt's page (the customer's own).
+    pub url: String,
 }
 
 impl Order {
@@ -169,11 +189,14 @@ impl Order {
     pub fn items_count(&self) -> i64 {
         self.lines.iter().map(|l| l.quantity).sum()
     }
-    /// «Мир ·· 0004» for a card, the wallet's name for a wallet, «Баланс» for the balance.
+    /// «Мир ·· 0004» for a card, the wallet's name for a wallet, «СБП», «Баланс средств».
     pub fn paid_with(&self, l: &crate::i18n::Locale) -> String {
         let p = &self.payment;
         if p.method == "balance" {
             return l.t("order-paid-balance-only");
+        }
+        if p.method == "sbp" {
+            return l.t("pay-sbp");
         }
         match &p.provider {
             Some(w) => l.t(&format!("wallet-{w}")),

@@ -22,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/checkout", get(checkout_page).post(checkout_submit))
         .route("/pay/3ds/{number}", get(pay_page))
         .route("/pay/wallet/{number}", get(pay_page))
+        .route("/pay/sbp/{number}", get(pay_page))
+        .route("/orders/{number}/receipts/{id}", get(receipt_page))
         .route("/orders", get(orders_page))
         .route("/orders/{number}", get(order_page))
         .route(
@@ -55,7 +57,7 @@ struct CheckoutPage {
     courier_cost: i64,
     /// The delivery the customer picked (kept when the page comes back with an error).
     courier: bool,
-    /// The payment choice (`new`, `saved:<id>`, `wallet:<provider>`), kept the same way.
+    /// The payment choice (`new`, `saved:<id>`, `wallet:<provider>`, `sbp`), kept the same way.
     pay: String,
     /// The kept courier address chosen, and the bonuses typed.
     address_id: Option<String>,
@@ -210,7 +212,7 @@ struct CheckoutForm {
     address: Option<String>,
     /// A kept courier address (used when `address` is empty).
     address_id: Option<String>,
-    /// `new`, `saved:<id>` or `wallet:<provider>`.
+    /// `new`, `saved:<id>`, `wallet:<provider>` or `sbp`.
     pay: Option<String>,
     save: Option<String>,
     card_number: Option<String>,
@@ -272,6 +274,8 @@ async fn checkout_submit(
         let pay = f.pay.as_deref().unwrap_or("new");
         let payment = if let Some(id) = pay.strip_prefix("saved:") {
             Payment::SavedCard { id: id.to_owned() }
+        } else if pay == "sbp" {
+            Payment::Sbp
         } else if let Some(provider) = pay.strip_prefix("wallet:") {
             Payment::Wallet {
                 provider: provider.to_owned(),
@@ -330,8 +334,11 @@ async fn checkout_submit(
             Ok(Redirect::to(&format!("/orders/{}/thanks", placed.order.number)).into_response())
         }
         Ok(placed) => {
-            let acquirer = if f.pay.as_deref().unwrap_or("").starts_with("wallet:") {
+            let pay = f.pay.as_deref().unwrap_or("");
+            let acquirer = if pay.starts_with("wallet:") {
                 "wallet"
+            } else if pay == "sbp" {
+                "sbp"
             } else {
                 "3ds"
             };
@@ -433,7 +440,9 @@ impl OrderPage {
         self.page.t(&format!("status-{s}"))
     }
     fn pay_url(&self) -> String {
-        let via = if self.order.payment.provider.is_some() {
+        let via = if self.order.payment.method == "sbp" {
+            "sbp"
+        } else if self.order.payment.provider.is_some() {
             "wallet"
         } else {
             "3ds"
@@ -727,4 +736,39 @@ async fn card_delete(
     }
     crate::payments::cards::forget(&state.db, &auth.customer.id, &id).await?;
     Ok(Redirect::to("/account/payment-methods?done=1"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orders/receipt.html")]
+struct ReceiptPage {
+    page: Page,
+    number: String,
+    receipt: crate::fiscal::Receipt,
+}
+
+impl ReceiptPage {
+    /// «Приход» or «Возврат прихода».
+    fn sign(&self) -> String {
+        self.page
+            .t(&format!("receipt-sign-{}", self.receipt.kind.as_str()))
+    }
+}
+
+/// «Кассовый чек» of an order's payment or refund: the customer's own only (another's order
+/// or receipt is simply not found).
+async fn receipt_page(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    Path((number, id)): Path<(String, String)>,
+) -> AppResult<ReceiptPage> {
+    let (order_id, order) = own(&state, &auth, &number).await?;
+    let receipt = crate::fiscal::get(&state.db, &order_id, &id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(ReceiptPage {
+        page,
+        number: order.number,
+        receipt,
+    })
 }

@@ -15,7 +15,7 @@ pub async fn settle(
 ) -> AppResult<()> {
     let now = state.clock.now_ms();
     let (st, id, reference_owned) = (state.clone(), order_id.to_owned(), reference.to_owned());
-    let refund: bool = crate::db::detached(crate::db::retrying(move || {
+    let (refund, paid): (bool, bool) = crate::db::detached(crate::db::retrying(move || {
         let (st, id, reference) = (st.clone(), id.clone(), reference_owned.clone());
         async move {
             let mut tx = crate::db::begin_write(&st.db).await?;
@@ -39,7 +39,7 @@ pub async fn settle(
                         )
                         .await?;
                     if paid {
-                        false
+                        (false, true)
                     } else {
                         // Approved, but the order is no longer waiting (cancelled), or the
                         // attempt was given up before the approval came: the money is due back.
@@ -51,13 +51,16 @@ pub async fn settle(
                             // Not if it was approved already: that is a settle run twice.
                             &["declined", "voided", "refund_due"]
                         };
-                        move_attempt(&mut tx, &reference, from, "refund_due", now).await?
+                        (
+                            move_attempt(&mut tx, &reference, from, "refund_due", now).await?,
+                            false,
+                        )
                     }
                 }
                 Outcome::NeedsConfirmation => {
                     move_attempt(&mut tx, &reference, &["pending"], "needs_confirmation", now)
                         .await?;
-                    false
+                    (false, false)
                 }
                 Outcome::Declined => {
                     if move_attempt(&mut tx, &reference, &["pending"], "declined", now).await? {
@@ -86,14 +89,21 @@ pub async fn settle(
                             release_goods(&mut tx, &id, true, now).await?;
                         }
                     }
-                    false
+                    (false, false)
                 }
             };
             tx.commit().await?;
-            Ok::<bool, sqlx::Error>(refund)
+            Ok::<(bool, bool), sqlx::Error>(refund)
         }
     }))
     .await?;
+    if outcome == Outcome::Approved {
+        register_receipts(state, order_id).await;
+    }
+    if paid {
+        // Only the call that moved the order to paid tells the customer.
+        paid_notice(state, order_id).await;
+    }
     if refund {
         give_back(state, reference).await?;
     }
@@ -186,6 +196,10 @@ pub async fn reconcile(state: &AppState) -> AppResult<usize> {
         settle(state, &order_id, &reference, outcome).await?;
         settled += 1;
     }
+    // Receipts the fiscal operator could not be asked about when they were written.
+    if let Err(e) = crate::fiscal::register(&state.db, &*state.fiscal, None, now).await {
+        tracing::warn!(error = %e, "receipts not registered yet");
+    }
     Ok(settled)
 }
 
@@ -236,4 +250,61 @@ pub async fn payment_notice(state: &AppState, reference: &str) -> AppResult<()> 
         Some(Outcome::NeedsConfirmation) | None => Ok(()),
         Some(outcome) => settle(state, &order_id, reference, outcome).await,
     }
+}
+
+/// «Заказ оплачен» with the link to its receipt: by email when the customer has a confirmed
+/// one, else by SMS. Best effort: the payment stands whether or not the notice goes out.
+async fn paid_notice(state: &AppState, order_id: &str) {
+    let sent = async {
+        let mut conn = state.db.acquire().await?;
+        let Some(customer) = store::customer_of(&mut conn, order_id).await? else {
+            return Ok(());
+        };
+        drop(conn);
+        let number = number_of_order(state, order_id).await?;
+        let Some((_, order)) = by_number(state, &customer, &number).await? else {
+            return Ok(());
+        };
+        let Some(row) = crate::customers::store::by_id(&state.db, &customer).await? else {
+            return Ok(());
+        };
+        let receipt = order
+            .receipts
+            .iter()
+            .rev()
+            .find(|r| r.kind == crate::fiscal::Kind::Payment)
+            .map(|r| r.url.clone());
+        let args = [
+            ("number", order.number.clone()),
+            ("total", crate::domain::money::rubles(order.total)),
+        ];
+        use crate::domain::identity::Channel;
+        let (channel, to) = match (&row.email, &row.phone) {
+            (Some(email), _) if row.email_verified == 1 => (Channel::Email, email.clone()),
+            (_, Some(phone)) => (Channel::Sms, phone.clone()),
+            _ => return Ok(()),
+        };
+        crate::customers::notify_with(
+            state,
+            channel,
+            &to,
+            crate::i18n::Locale::Ru,
+            "order-paid",
+            &args,
+            receipt,
+        )
+        .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(e) = sent {
+        tracing::warn!(order_id, code = e.code, "payment notice not sent");
+    }
+}
+
+async fn number_of_order(state: &AppState, order_id: &str) -> AppResult<OrderNumber> {
+    store::number_of(&state.db, order_id)
+        .await?
+        .and_then(|n| OrderNumber::parse(&n))
+        .ok_or_else(AppError::not_found)
 }

@@ -26,8 +26,50 @@ pub(super) async fn transition(
             let number = OrderNumber::parse(&number).ok_or(sqlx::Error::RowNotFound)?;
             crate::loyalty::earn(tx, &customer, &number, Kopecks::new(goods), now).await?;
         }
+        // The 54-ФЗ receipt of the payment, or of its refund, in the same transaction.
+        if to == OrderStatus::Paid {
+            payment_receipt(tx, order_id, now).await?;
+        } else if to == OrderStatus::Cancelled && from != OrderStatus::AwaitingPayment {
+            crate::fiscal::record_refund(tx, order_id, now).await?;
+        }
     }
     Ok(moved)
+}
+
+/// Writes the receipt of an order that has just become paid: its lines and delivery, each at
+/// the shop's VAT rate, and what every tender paid (card, СБП or wallet, bonuses, points).
+async fn payment_receipt(
+    tx: &mut sqlx::AnyConnection,
+    order_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let (lines, delivery) = store::receipt_lines(tx, order_id).await?;
+    let mut items: Vec<crate::fiscal::Item> = lines
+        .iter()
+        .map(|(title, seller, price, qty)| crate::fiscal::Item::new(title, seller, *qty, *price))
+        .collect();
+    if delivery > 0 {
+        items.push(crate::fiscal::Item::new("Доставка", "", 1, delivery));
+    }
+    let tenders = payments::tenders::held(tx, order_id)
+        .await?
+        .into_iter()
+        .map(|(kind, amount)| crate::fiscal::TenderSum {
+            kind,
+            amount: amount.get(),
+        })
+        .collect();
+    crate::fiscal::record_payment(tx, order_id, items, tenders, now).await
+}
+
+/// Registers an order's receipts with the fiscal operator after the transaction that wrote
+/// them. The operator being away is no reason to fail what the customer did: the receipt stays
+/// unregistered and `reconcile` asks again.
+pub(super) async fn register_receipts(state: &AppState, order_id: &str) {
+    let now = state.clock.now_ms();
+    if let Err(e) = crate::fiscal::register(&state.db, &*state.fiscal, Some(order_id), now).await {
+        tracing::warn!(order_id, error = %e, "receipt not registered yet");
+    }
 }
 
 pub(super) async fn add_event(
@@ -102,6 +144,7 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
     let Some(refunds) = done? else {
         return Err(AppError::conflict("order_not_cancellable"));
     };
+    register_receipts(state, order_id).await;
     for reference in refunds {
         give_back(state, &reference).await?;
     }

@@ -30,6 +30,8 @@ pub(super) struct OrderRow {
     pub(super) lines_json: String,
     /// `[[status, at], …]`, oldest first.
     pub(super) events_json: String,
+    /// `[[id, kind, at, total, fn, fd, fp], …]`, oldest first.
+    pub(super) receipts_json: String,
 }
 
 /// An order's columns with its lines and timeline as JSON arrays, so one row carries a whole
@@ -52,11 +54,19 @@ pub(super) fn order_select(state: &AppState) -> &'static str {
             "e.at, e.status",
             "order_events e WHERE e.order_id = o.id",
         );
+        // The order's 54-ФЗ receipts (a read-only look at the fiscal floor's table, kept in the
+        // one row for speed like the lines).
+        let receipts = crate::db::json_rows(
+            sqlite,
+            "r.id, r.kind, r.at, r.total, r.fiscal_fn, r.fiscal_fd, r.fiscal_fp",
+            "r.at, r.kind",
+            "receipts r WHERE r.order_id = o.id",
+        );
         format!(
             "SELECT o.id, o.number, o.status, o.placed_at, o.received_at, o.goods_total, o.delivery_cost, o.total, \
              o.delivery_method, o.pickup_point_id, o.delivery_address, o.payment_method, o.card_brand, o.card_last4, \
              o.payment_provider, o.spasibo_amount, o.points_amount, o.balance_amount, o.recipient_name, o.recipient_phone, \
-             {lines} AS lines_json, {events} AS events_json FROM orders o"
+             {lines} AS lines_json, {events} AS events_json, {receipts} AS receipts_json FROM orders o"
         )
     })
 }
@@ -68,10 +78,44 @@ pub(super) fn status_of(s: &str) -> AppResult<OrderStatus> {
     OrderStatus::parse(s).ok_or_else(|| AppError::internal(format!("unknown order status {s}")))
 }
 
-pub(super) fn order_of(row: OrderRow) -> AppResult<Order> {
+/// `[id, kind, at, total, fn, fd, fp]` of a receipt in an order's row.
+type ReceiptRow = (
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// An order as read; `base_url` makes its links (receipts) absolute.
+pub(super) fn order_of(row: OrderRow, base_url: &str) -> AppResult<Order> {
     let bad = |e: serde_json::Error| AppError::internal(format!("order {}: {e}", row.number));
     let lines: Vec<LineRow> = serde_json::from_str(&row.lines_json).map_err(bad)?;
     let timeline: Vec<(String, i64)> = serde_json::from_str(&row.events_json).map_err(bad)?;
+    let receipts: Vec<ReceiptRow> = serde_json::from_str(&row.receipts_json).map_err(bad)?;
+    let receipts = receipts
+        .into_iter()
+        .map(|(id, kind, at, total, fn_, fd, fp)| {
+            Ok(OrderReceipt {
+                url: format!(
+                    "{}/orders/{}/receipts/{id}",
+                    base_url.trim_end_matches('/'),
+                    row.number
+                ),
+                id,
+                kind: crate::fiscal::Kind::parse(&kind)
+                    .ok_or_else(|| AppError::internal(format!("receipt kind {kind}")))?,
+                at: crate::clock::rfc3339(at),
+                total,
+                fiscal: match (fn_, fd, fp) {
+                    (Some(fn_), Some(fd), Some(fp)) => Some(crate::fiscal::Fiscal { fn_, fd, fp }),
+                    _ => None,
+                },
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(Order {
         number: row.number,
         status: status_of(&row.status)?,
@@ -126,6 +170,7 @@ pub(super) fn order_of(row: OrderRow) -> AppResult<Order> {
             })
             .collect::<AppResult<_>>()?,
         payment_url: None,
+        receipts,
     })
 }
 
@@ -158,7 +203,7 @@ pub async fn by_number(
     {
         Some(r) => {
             let id = r.id.clone();
-            Ok(Some((id, order_of(r)?)))
+            Ok(Some((id, order_of(r, &state.base_url)?)))
         }
         None => Ok(None),
     }
@@ -198,7 +243,7 @@ pub async fn list(
     let out = rows
         .into_iter()
         .take(limit as usize)
-        .map(order_of)
+        .map(|r| order_of(r, &state.base_url))
         .collect::<AppResult<Vec<_>>>()?;
     Ok((out, if more { last } else { None }))
 }
@@ -554,4 +599,23 @@ pub(super) async fn goods_of(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
+}
+
+/// What a receipt lists for an order: its lines (title, seller, price, quantity) and the
+/// delivery price.
+pub(super) async fn receipt_lines(
+    tx: &mut sqlx::AnyConnection,
+    id: &str,
+) -> Result<(Vec<(String, String, i64, i64)>, i64), sqlx::Error> {
+    let lines = sqlx::query_as(
+        "SELECT title, seller_name, price, quantity FROM order_lines WHERE order_id = $1 ORDER BY title, product_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let delivery: i64 = sqlx::query_scalar("SELECT delivery_cost FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok((lines, delivery))
 }

@@ -14,8 +14,15 @@ pub type Answer<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProviderError>> +
 /// a real provider gets a token or takes the card on its hosted page.
 #[derive(Debug, Clone, Copy)]
 pub enum Instrument<'a> {
-    Card { last4: &'a str },
-    Wallet { provider: &'a str },
+    Card {
+        last4: &'a str,
+    },
+    Wallet {
+        provider: &'a str,
+    },
+    /// СБП (the fast payment system): the customer pays from their bank's app by a QR code
+    /// or a link, so the charge always waits for them.
+    Sbp,
 }
 
 /// One charge: `reference` is ours and unique per attempt, so a repeated call gets the first

@@ -2,7 +2,7 @@
 //! books by the reference we send with each charge: a repeated charge gets the first answer,
 //! and a status query after a crash tells what really happened. (Its books live in the table
 //! `sandbox_payments`; a real provider keeps them on its side of an HTTP API.) It decides by
-//! the card's last four digits (`SANDBOX_CARDS`); a wallet always waits for confirmation, which
+//! the card's last four digits (`SANDBOX_CARDS`); a wallet or СБП always waits for confirmation, which
 //! the customer gives on the sandbox bank's own page (`/sandbox-bank/{reference}`, module
 //! `acquirer`), never on a Kabinet page.
 
@@ -26,7 +26,7 @@ impl Sandbox {
     }
 
     /// What the bank's confirmation page shows: amount, instrument (`card:0010`,
-    /// `wallet:yoomoney`), description, return URL, and whether the charge still waits.
+    /// `wallet:yoomoney`, `sbp`), description, return URL, and whether the charge still waits.
     pub async fn payment(&self, reference: &str) -> Result<Option<SandboxPayment>, sqlx::Error> {
         store::sandbox_payment(&self.db, reference).await
     }
@@ -56,6 +56,7 @@ impl PaymentProvider for Sandbox {
                 Instrument::Wallet { provider } => {
                     (Outcome::NeedsConfirmation, format!("wallet:{provider}"))
                 }
+                Instrument::Sbp => (Outcome::NeedsConfirmation, "sbp".to_owned()),
             };
             store::sandbox_record(
                 &self.db,

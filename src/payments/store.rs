@@ -213,6 +213,19 @@ pub async fn tenders(
     .await
 }
 
+/// An order's held tenders (kind, amount), inside the caller's transaction.
+pub async fn held_tenders(
+    tx: &mut AnyConnection,
+    order_id: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, amount FROM order_tenders WHERE order_id = $1 AND status = 'held' ORDER BY created_at, kind",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *tx)
+    .await
+}
+
 // ---- Payment attempts ----
 
 pub async fn insert_attempt(

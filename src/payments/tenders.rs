@@ -2,7 +2,7 @@
 //!
 //! Inner tenders (bonuses «Спасибо», the customer's points and balance) are taken from
 //! their account inside the checkout transaction by one conditional statement and given back
-//! when the order is cancelled or never happens. The outer tender (a card or a wallet) is what
+//! when the order is cancelled or never happens. The outer tender (a card, a wallet or СБП) is what
 //! the acquirer charges once the order is on record; its money moves through payment attempts
 //! (`settle` in orders), and its row here says which instrument pays how much.
 //!
@@ -34,6 +34,8 @@ pub enum Tender {
     },
     /// What the acquirer charges through an e-wallet.
     Wallet { provider: String, amount: Kopecks },
+    /// What the acquirer charges through СБП (the customer's bank app).
+    Sbp { amount: Kopecks },
 }
 
 /// An inner tender's account cannot pay its part: how much it has left.
@@ -60,6 +62,7 @@ impl Tender {
             Tender::Balance { .. } => "balance",
             Tender::Card { .. } => "card",
             Tender::Wallet { .. } => "wallet",
+            Tender::Sbp { .. } => "sbp",
         }
     }
     pub fn amount(&self) -> Kopecks {
@@ -67,7 +70,8 @@ impl Tender {
             Tender::Spasibo { amount, .. }
             | Tender::Card { amount, .. }
             | Tender::Wallet { amount, .. }
-            | Tender::Balance { amount } => *amount,
+            | Tender::Balance { amount }
+            | Tender::Sbp { amount } => *amount,
             Tender::Points { points } => Kopecks::roubles(*points),
         }
     }
@@ -80,11 +84,15 @@ impl Tender {
                 format!("{brand}:{last4}")
             }
             Tender::Wallet { provider, .. } => provider.clone(),
+            Tender::Sbp { .. } => "sbp".to_owned(),
         }
     }
     /// Charged by the acquirer (after the transaction), not taken from an account inside it.
     pub fn is_outer(&self) -> bool {
-        matches!(self, Tender::Card { .. } | Tender::Wallet { .. })
+        matches!(
+            self,
+            Tender::Card { .. } | Tender::Wallet { .. } | Tender::Sbp { .. }
+        )
     }
 }
 
@@ -136,7 +144,7 @@ pub async fn hold(
                     }));
                 }
             }
-            Tender::Card { .. } | Tender::Wallet { .. } => {}
+            Tender::Card { .. } | Tender::Wallet { .. } | Tender::Sbp { .. } => {}
         }
         store::insert_tender(
             tx,
@@ -202,5 +210,18 @@ pub async fn of_order(
         .await?
         .into_iter()
         .map(|(kind, _, amount, status)| (kind, Kopecks::new(amount), status))
+        .collect())
+}
+
+/// What each held tender of an order pays (kind, amount), inside the caller's transaction: the
+/// totals by tender of its receipt.
+pub async fn held(
+    tx: &mut AnyConnection,
+    order_id: &str,
+) -> Result<Vec<(String, Kopecks)>, sqlx::Error> {
+    Ok(store::held_tenders(tx, order_id)
+        .await?
+        .into_iter()
+        .map(|(kind, amount)| (kind, Kopecks::new(amount)))
         .collect())
 }

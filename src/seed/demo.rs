@@ -436,6 +436,26 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
             )
             .await?;
         }
+        // Its 54-ФЗ receipts, as settling and cancelling write them (the start-up reconciler
+        // has the sandbox operator register them).
+        if let Some((_, paid)) = timeline.iter().find(|(s, _)| *s == "paid") {
+            let mut items: Vec<crate::fiscal::Item> = lines
+                .iter()
+                .map(|(p, q)| crate::fiscal::Item::new(&p.title, &p.seller_name, *q, p.price))
+                .collect();
+            if delivery_cost > 0 {
+                items.push(crate::fiscal::Item::new("Доставка", "", 1, delivery_cost));
+            }
+            let tenders = vec![crate::fiscal::TenderSum {
+                kind: "card".into(),
+                amount: goods + delivery_cost,
+            }];
+            crate::fiscal::record_payment(&mut tx, &order_id, items, tenders, placed + paid)
+                .await?;
+            if status == "cancelled" {
+                crate::fiscal::record_refund(&mut tx, &order_id, placed + last).await?;
+            }
+        }
         let events = std::iter::once(("awaiting_payment", 0)).chain(timeline);
         for (status, after) in events {
             sqlx::query("INSERT INTO order_events (order_id, status, at) VALUES ($1, $2, $3)")

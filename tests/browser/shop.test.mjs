@@ -332,3 +332,36 @@ test('3-D Secure: the bank page, «Подтвердить», the order is «Оп
     assert.match(await text(page.locator(`li[data-order="${number}"]`)), /Оплачен/);
   });
 });
+
+test('СБП: the QR page, «Оплатить в приложении банка», the order\'s «Кассовый чек»', async (t) => {
+  await inBrowser(t, async (newContext) => {
+    const page = await (await newContext()).newPage();
+    await signInByPhone(page, newPhone());
+
+    const product = await productFor('чайник');
+    await addToCartFromProductPage(page, product);
+    await chooseFirstPoint(page, 'Москва');
+
+    await goToCheckout(page);
+    await label(page, 'Имя и фамилия получателя').fill(RECIPIENT);
+    await page.getByRole('radio', { name: /^СБП/ }).check();
+    await clickExpecting(page, 'Оплатить', heading(page, 'Оплата через СБП'));
+    // The acquirer's own page: a QR code drawn by the server and the link into the bank's app.
+    assert.match(path(page), /^\/sandbox-bank\/[A-Za-z0-9_-]{43}$/);
+    await page.getByTestId('sbp-qr').locator('svg').waitFor();
+    const number = (await text(page.getByText(/^Заказ № \d+$/))).split(' ').pop();
+
+    await clickExpecting(page, 'Оплатить в приложении банка', heading(page, 'Спасибо за заказ!'));
+    await page.getByRole('link', { name: 'Перейти к заказу', exact: true }).click();
+    await waitForPath(page, `/orders/${number}`);
+    assert.equal(await text(page.getByTestId('status')), 'Оплачен');
+    assert.equal(await text(page.getByTestId('paid-with')), 'СБП');
+
+    await page.getByTestId('receipts').getByRole('link', { name: 'Чек оплаты', exact: true }).click();
+    await heading(page, 'Кассовый чек').waitFor();
+    assert.match(path(page), new RegExp(`^/orders/${number}/receipts/[0-9a-f-]{36}$`));
+    assert.equal(await text(page.getByTestId('receipt-kind')), 'Приход');
+    assert.match(await text(page.getByTestId('receipt-tenders')), /Безналичными: СБП/);
+    assert.match(await text(page.getByTestId('receipt-fiscal')), /ФН ?\d{16} ?ФД ?\d+ ?ФП ?\d{10}/);
+  });
+});

@@ -234,6 +234,21 @@ async fn the_demo_customer_has_orders_in_several_states_favourites_and_a_card() 
         if o["delivery"]["method"] != "courier" {
             assert!(o["delivery"]["pickup_point_id"].is_string(), "{o}");
         }
+        // Paid orders carry their 54-ФЗ receipt, registered at start; a cancelled paid one
+        // its refund too.
+        let receipts = o["receipts"].as_array().unwrap();
+        let paid = timeline.iter().any(|e| e["status"] == "paid");
+        assert_eq!(!receipts.is_empty(), paid, "{o}");
+        for r in receipts {
+            assert_eq!(r["total"], o["total"], "{o}");
+            assert!(r["fiscal"]["fd"].as_i64().unwrap() > 0, "{o}");
+        }
+        let refunded = paid && o["status"] == "cancelled";
+        assert_eq!(
+            receipts.len(),
+            if refunded { 2 } else { usize::from(paid) },
+            "{o}"
+        );
     }
     // Each status can move on the way `orders advance` allows, and no other way.
     let number = |status: &str| {

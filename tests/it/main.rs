@@ -18,6 +18,7 @@ mod notify;
 mod orders;
 mod pages;
 mod passwords;
+mod receipts;
 mod recovery;
 mod sessions;
 mod shop;
