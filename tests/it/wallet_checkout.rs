@@ -233,6 +233,14 @@ async fn a_balance_that_covers_the_order_needs_no_card() {
         0,
         "the acquirer is not asked"
     );
+    let receipts = o["receipts"].as_array().unwrap();
+    assert_eq!(
+        receipts.len(),
+        1,
+        "a 54-ФЗ receipt all the same: {receipts:?}"
+    );
+    assert_eq!(receipts[0]["kind"], "payment");
+    assert_eq!(receipts[0]["total"], total);
     assert_eq!(balance_of(&app, &id).await, 10_000_100 - total);
     // The same key: the same order, no second debit.
     let again = order(&app, &token, "whole", &by_balance(&point))
