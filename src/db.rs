@@ -173,6 +173,35 @@ pub fn looks_like_id(s: &str) -> bool {
     uuid::Uuid::parse_str(s).is_ok()
 }
 
+/// Keyset pages of an append-only ledger, newest first: where the page after `cursor` starts
+/// (`"<at ms>:<row id>"` of the last row shown; no cursor: the newest). `None`: the cursor is
+/// not one we gave out.
+pub fn ledger_page_start(cursor: Option<&str>) -> Option<(i64, &str)> {
+    match cursor {
+        None => Some((i64::MAX, "")),
+        Some(c) => c
+            .split_once(':')
+            .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id)))
+            .filter(|(_, id)| looks_like_id(id)),
+    }
+}
+
+/// The cursor of the page after `rows` (fetched `limit + 1`, so one more row means more pages):
+/// the `(at, id)` of the last row shown.
+pub fn ledger_next_cursor<T>(
+    rows: &[T],
+    limit: i64,
+    key: impl Fn(&T) -> (i64, &str),
+) -> Option<String> {
+    (rows.len() as i64 > limit)
+        .then(|| rows.get(limit as usize - 1))
+        .flatten()
+        .map(|r| {
+            let (at, id) = key(r);
+            format!("{at}:{id}")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -611,27 +611,11 @@ pub async fn history(
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<Entry>, Option<String>)> {
-    let before = match cursor {
-        None => None,
-        Some(c) => Some(
-            c.split_once(':')
-                .and_then(|(at, id)| Some((at.parse::<i64>().ok()?, id)))
-                .filter(|(_, id)| crate::db::looks_like_id(id))
-                .ok_or_else(|| AppError::bad_request("invalid_cursor"))?,
-        ),
-    };
+    let before = crate::db::ledger_page_start(cursor)
+        .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
     let mut c = db.acquire().await?;
-    let rows = store::entries(
-        &mut c,
-        customer,
-        before.unwrap_or((i64::MAX, "")),
-        limit + 1,
-    )
-    .await?;
-    let next = (rows.len() as i64 > limit)
-        .then(|| rows.get(limit as usize - 1))
-        .flatten()
-        .map(|r| format!("{}:{}", r.at, r.id));
+    let rows = store::entries(&mut c, customer, before, limit + 1).await?;
+    let next = crate::db::ledger_next_cursor(&rows, limit, |r| (r.at, r.id.as_str()));
     let items = rows
         .into_iter()
         .take(limit as usize)
