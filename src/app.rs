@@ -43,6 +43,7 @@ pub use crate::state::{AppState, Inner};
         (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
         (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
         (name = "balance", description = "«Баланс средств»: money on the account and its history; «Сертификаты и промокоды»: gift certificates"),
+        (name = "staff", description = "The staff console: staff sign-in (password + TOTP), support-assisted recovery (four eyes), customers, orders, certificates, card applications, imports, the audit trail"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
 )]
@@ -124,6 +125,11 @@ impl Application {
         } else {
             "kabinet_session"
         };
+        let staff_cookie_name = if config.https() {
+            "__Host-kabinet_staff"
+        } else {
+            "kabinet_staff"
+        };
         let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
             .merge(crate::auth::api::router())
             .merge(crate::account::api::router())
@@ -135,6 +141,7 @@ impl Application {
             .merge(crate::orders::api::router())
             .merge(crate::rewards::api::router())
             .merge(crate::certificates::api::router())
+            .merge(crate::staff::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
@@ -165,6 +172,7 @@ impl Application {
             host,
             base_url,
             cookie_name,
+            staff_cookie_name,
             openapi_json,
             zone,
             payments,
@@ -186,6 +194,11 @@ impl Application {
             router,
             transports,
         })
+    }
+
+    /// Delivers what is queued now (a one-off command's email; servers have their worker).
+    pub async fn deliver_outbox(&self) -> anyhow::Result<usize> {
+        Ok(self.state.notifier.deliver_due(&self.transports).await?)
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -250,6 +263,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::acquirer::router())
         .merge(crate::rewards::pages::router())
         .merge(crate::certificates::pages::router())
+        .merge(crate::staff::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{name}", get(web::static_file))

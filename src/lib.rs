@@ -35,5 +35,6 @@ pub mod products;
 pub mod recovery;
 pub mod rewards;
 pub mod seed;
+pub mod staff;
 pub mod state;
 pub mod web;

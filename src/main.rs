@@ -57,7 +57,12 @@ enum Command {
         #[command(subcommand)]
         command: CertificatesCommand,
     },
-    /// Co-branded card applications, until the staff console decides them.
+    /// The staff console's members.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// Co-branded card applications (the staff console decides them too).
     Cobrand {
         #[command(subcommand)]
         command: CobrandCommand,
@@ -87,6 +92,17 @@ enum CertificatesCommand {
         /// How many.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         count: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a member: prints a one-time enrolment link (24 h), also emailed to them. The way to
+    /// create the first admin of a fresh install.
+    Add {
+        email: String,
+        #[arg(long, value_parser = ["support", "moderator", "admin"])]
+        role: String,
     },
 }
 
@@ -127,7 +143,10 @@ async fn run() -> anyhow::Result<()> {
     init_logs(
         &config,
         matches!(command, Command::Seed { .. }),
-        matches!(command, Command::Certificates { .. }),
+        matches!(
+            command,
+            Command::Certificates { .. } | Command::Staff { .. }
+        ),
     );
     match command {
         Command::Migrate => {
@@ -215,6 +234,30 @@ async fn run() -> anyhow::Result<()> {
                 out.push('\n');
             }
             print!("{out}");
+        }
+        Command::Staff {
+            command: StaffCommand::Add { email, role },
+        } => {
+            config.demo = Some(false);
+            // A one-off command must not take the server's port.
+            config.addr = "127.0.0.1:0".into();
+            let app = Application::build(config).await?;
+            let role = kabinet::staff::Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("the role is support, moderator or admin"))?;
+            let link = kabinet::staff::add(&app.state, &email, role, kabinet::i18n::Locale::Ru)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: {}",
+                        e.code,
+                        kabinet::web::error_message(kabinet::i18n::Locale::En, &e)
+                    )
+                })?;
+            // Sent now; if the mail server is down, a running server's sender retries it.
+            if let Err(e) = app.deliver_outbox().await {
+                eprintln!("kabinet: the email waits in the outbox: {e:#}");
+            }
+            println!("{link}");
         }
         Command::Cobrand {
             command: CobrandCommand::Decide { id, decision },

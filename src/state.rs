@@ -24,6 +24,8 @@ pub struct Inner {
     /// The configured public URL, without a trailing slash.
     pub base_url: String,
     pub cookie_name: &'static str,
+    /// The staff console's session cookie (never the customers').
+    pub staff_cookie_name: &'static str,
     pub openapi_json: String,
     /// The shop's time zone: pages and messages show times in it.
     pub zone: jiff::tz::TimeZone,

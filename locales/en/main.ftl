@@ -838,3 +838,78 @@ email-order-paid-body =
     Order No. { $number } is paid: { $total }.
     Receipt: { $link }
 sms-order-paid = Order { $number } is paid: { $total }. Receipt: { $link }
+
+## Staff console (issue 12)
+staff-console = Staff
+staff-footer = The shop's staff console. Every action is recorded in the audit trail.
+staff-login-title = Staff sign-in
+staff-login-lead = Email, password and a code from your authenticator app.
+staff-totp = Authenticator code
+staff-enrol-title = Console access
+staff-enrol-lead = Choose a password. Then connect an authenticator app: signing in needs a code from it.
+staff-enrol-password = Password
+staff-enrol-next = Next
+staff-enrol-scan = Scan the QR code with an authenticator app (Google Authenticator, Yandex Key and the like) and enter the code it shows.
+staff-enrol-by-hand = Or type the key by hand:
+staff-enrol-open-app = Open in an app on this device
+staff-enrol-confirm = Confirm
+staff-enrolled = Access is set up. Sign in with your password and an authenticator code.
+staff-home-title = Staff console
+staff-home-cases = Access recovery cases: checked and decided by two people.
+staff-home-customers = Find customers; contacts open with a stated reason.
+staff-home-orders = Orders: find them and move them along delivery, cancel before shipping.
+staff-home-cards = Kabinet card applications.
+staff-home-certificates = Issue gift certificates in batches (CSV).
+staff-home-imports = Upload the catalogue and pickup points.
+staff-home-members = Staff members, roles, disabling.
+staff-home-audit = The staff audit trail.
+staff-home-reviews-soon = Review moderation will appear here.
+staff-nav-cases = Access recovery
+staff-nav-customers = Customers
+staff-nav-orders = Orders
+staff-nav-cards = Card applications
+staff-nav-certificates = Certificates
+staff-nav-imports = Data upload
+staff-nav-members = Staff
+staff-nav-audit = Audit trail
+staff-role = Role
+staff-role-support = Support
+staff-role-moderator = Moderator
+staff-role-admin = Admin
+staff-status = Status
+staff-status-invited = Invited
+staff-status-active = Active
+staff-status-disabled = Disabled
+staff-save = Save
+staff-disable = Disable
+staff-disable-yes = Yes, disable and end their sessions
+staff-invite = Invite a member
+staff-invite-hint = A sign-up link (valid 24 hours) goes to this email.
+staff-invite-send = Send the invitation
+staff-members-invited = Invitation sent.
+staff-members-role-changed = Role changed.
+staff-members-disabled = Member disabled, their sessions ended.
+staff-audit-lead = Every staff action: who, what, on what, when and from where. Rows are never changed or deleted.
+staff-audit-when = When
+staff-audit-who = Who
+staff-audit-what = Action
+staff-audit-target = On what
+staff-more = More
+actor-staff = Customer support
+email-staff-enrol-subject = Access to the Kabinet staff console
+email-staff-enrol-body =
+    Hello!
+
+    You have been added to the shop's staff console. To choose a password and connect an authenticator app, open the link (valid for 24 hours, once):
+    { $link }
+sms-staff-enrol = Staff console access: { $link }
+error-staff-sign-in-failed = Wrong email, password or authenticator code.
+error-staff-exists = A member with this email exists already.
+error-enrolment-link-invalid = The link is no longer valid: used or expired. Ask an admin for a new one.
+error-enrolment-password-first = Choose a password first.
+error-invalid-totp = The code does not match. Enter the code the app shows now.
+error-forbidden-role = Your role cannot do this.
+error-staff-not-found = Staff member not found.
+error-staff-self = Another admin changes your own role and access.
+error-staff-disabled = The member is disabled already.
+error-invalid-role = The role is support, moderator or admin.

@@ -856,3 +856,78 @@ email-order-paid-body =
     Заказ № { $number } оплачен: { $total }.
     Кассовый чек: { $link }
 sms-order-paid = Заказ { $number } оплачен: { $total }. Чек: { $link }
+
+## Staff console (issue 12)
+staff-console = Персонал
+staff-footer = Консоль сотрудников магазина. Все действия записываются в журнал.
+staff-login-title = Вход для сотрудников
+staff-login-lead = Почта, пароль и код из приложения-аутентификатора.
+staff-totp = Код из приложения
+staff-enrol-title = Доступ к консоли
+staff-enrol-lead = Придумайте пароль. Затем подключите приложение-аутентификатор: без кода из него войти нельзя.
+staff-enrol-password = Пароль
+staff-enrol-next = Дальше
+staff-enrol-scan = Отсканируйте QR-код приложением-аутентификатором (Яндекс Ключ, Google Authenticator и подобные) и введите код, который оно покажет.
+staff-enrol-by-hand = Или введите ключ вручную:
+staff-enrol-open-app = Открыть в приложении на этом устройстве
+staff-enrol-confirm = Подтвердить
+staff-enrolled = Доступ настроен. Войдите с паролем и кодом из приложения.
+staff-home-title = Консоль сотрудников
+staff-home-cases = Заявки на восстановление доступа: проверка и решение вдвоём.
+staff-home-customers = Поиск покупателей; контакты открываются с указанием причины.
+staff-home-orders = Заказы: поиск и перевод по шагам доставки, отмена до отправки.
+staff-home-cards = Заявки на карту Kabinet.
+staff-home-certificates = Выпуск подарочных сертификатов партиями (CSV).
+staff-home-imports = Загрузка каталога и пунктов выдачи.
+staff-home-members = Сотрудники, роли, отключение.
+staff-home-audit = Журнал действий сотрудников.
+staff-home-reviews-soon = Модерация отзывов появится здесь.
+staff-nav-cases = Восстановление доступа
+staff-nav-customers = Покупатели
+staff-nav-orders = Заказы
+staff-nav-cards = Заявки на карту
+staff-nav-certificates = Сертификаты
+staff-nav-imports = Загрузка данных
+staff-nav-members = Сотрудники
+staff-nav-audit = Журнал
+staff-role = Роль
+staff-role-support = Поддержка
+staff-role-moderator = Модератор
+staff-role-admin = Администратор
+staff-status = Состояние
+staff-status-invited = Приглашён
+staff-status-active = Активен
+staff-status-disabled = Отключён
+staff-save = Сохранить
+staff-disable = Отключить
+staff-disable-yes = Да, отключить и завершить его сеансы
+staff-invite = Пригласить сотрудника
+staff-invite-hint = Ссылка для входа (действует 24 часа) придёт на эту почту.
+staff-invite-send = Отправить приглашение
+staff-members-invited = Приглашение отправлено.
+staff-members-role-changed = Роль изменена.
+staff-members-disabled = Сотрудник отключён, его сеансы завершены.
+staff-audit-lead = Каждое действие сотрудника: кто, что, над чем, когда и откуда. Записи не изменяются и не удаляются.
+staff-audit-when = Когда
+staff-audit-who = Кто
+staff-audit-what = Действие
+staff-audit-target = Над чем
+staff-more = Дальше
+actor-staff = Служба поддержки
+email-staff-enrol-subject = Доступ к консоли сотрудников Kabinet
+email-staff-enrol-body =
+    Здравствуйте!
+
+    Вас добавили в консоль сотрудников магазина. Чтобы задать пароль и подключить приложение-аутентификатор, откройте ссылку (она действует 24 часа и только один раз):
+    { $link }
+sms-staff-enrol = Доступ к консоли сотрудников: { $link }
+error-staff-sign-in-failed = Неверная почта, пароль или код из приложения.
+error-staff-exists = Сотрудник с такой почтой уже есть.
+error-enrolment-link-invalid = Ссылка недействительна: она уже использована или истекла. Попросите администратора прислать новую.
+error-enrolment-password-first = Сначала задайте пароль.
+error-invalid-totp = Код не подходит. Введите код, который сейчас показывает приложение.
+error-forbidden-role = Вашей роли это недоступно.
+error-staff-not-found = Сотрудник не найден.
+error-staff-self = Свою роль и доступ меняет другой администратор.
+error-staff-disabled = Сотрудник уже отключён.
+error-invalid-role = Роль — support, moderator или admin.

@@ -53,27 +53,6 @@ fn sbp_payload(base_url: &str, reference: &str, amount: i64) -> String {
     )
 }
 
-/// The QR code of `payload`, drawn by the server as inline SVG (no images from elsewhere).
-fn qr_svg(payload: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
-        .map_err(|e| AppError::internal(format!("sbp qr: {e}")))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
-    // Inline in HTML: without the XML declaration, scaled by the page's CSS.
-    let svg = svg
-        .find("<svg")
-        .map_or(svg.as_str(), |i| &svg[i..])
-        .replacen(
-            "<svg ",
-            "<svg role=\"img\" class=\"qr\" aria-label=\"QR\" ",
-            1,
-        );
-    Ok(svg)
-}
-
 impl ConfirmPage {
     fn title(&self) -> String {
         if self.sbp.is_some() {
@@ -124,7 +103,7 @@ async fn page(
     let sbp = if p.instrument == "sbp" {
         let payload = sbp_payload(&state.base_url, &reference, p.amount);
         Some(SbpCode {
-            svg: qr_svg(&payload)?,
+            svg: crate::web::qr_svg(&payload)?,
             payload,
         })
     } else {

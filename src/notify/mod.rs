@@ -12,6 +12,7 @@ pub mod transports;
 use crate::clock::Clock;
 use crate::db::{Db, new_id};
 use crate::domain::identity::Channel;
+use crate::keys::{open, seal};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -193,38 +194,6 @@ impl Notifier {
         }
         Ok(handled)
     }
-}
-
-/// `base64(nonce ‖ ChaCha20-Poly1305(body))`.
-fn seal(key: &[u8; 32], body: &str) -> String {
-    use base64::Engine;
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
-    let mut nonce = [0u8; 12];
-    getrandom::fill(&mut nonce).expect("OS random source");
-    let sealed = cipher
-        .encrypt(&nonce.into(), body.as_bytes())
-        .expect("ChaCha20-Poly1305 seals any length we queue");
-    let mut out = nonce.to_vec();
-    out.extend_from_slice(&sealed);
-    base64::engine::general_purpose::STANDARD.encode(out)
-}
-
-fn open(key: &[u8; 32], sealed: &str) -> Option<String> {
-    use base64::Engine;
-    use chacha20poly1305::aead::{Aead, KeyInit};
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(sealed)
-        .ok()?;
-    if raw.len() < 12 {
-        return None;
-    }
-    let (nonce, body) = raw.split_at(12);
-    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
-    let plain = cipher
-        .decrypt(<[u8; 12]>::try_from(nonce).ok()?.as_ref().into(), body)
-        .ok()?;
-    String::from_utf8(plain).ok()
 }
 
 #[cfg(test)]

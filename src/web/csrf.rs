@@ -46,7 +46,13 @@ pub async fn csrf_cookie(
         return next.run(req).await;
     }
     let name = cookie_name(state.config.https());
-    let session = super::cookie(req.headers(), state.cookie_name).filter(|v| !v.is_empty());
+    // The console's forms are bound to the staff session, the shop's to the customer's.
+    let session_cookie = if path == "/staff" || path.starts_with("/staff/") {
+        state.staff_cookie_name
+    } else {
+        state.cookie_name
+    };
+    let session = super::cookie(req.headers(), session_cookie).filter(|v| !v.is_empty());
     let existing = super::cookie(req.headers(), name).filter(|v| v.len() >= 32 && v.len() <= 64);
     let (token, fresh) = match (session, existing) {
         (Some(s), _) => (session_bound(&state.keys.csrf, &s), false),

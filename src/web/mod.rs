@@ -255,8 +255,10 @@ pub async fn render_errors(
         return out;
     }
     if err.status() == StatusCode::UNAUTHORIZED {
+        let staff = path == "/staff" || path.starts_with("/staff/");
         let target = format!(
-            "/login?next={}",
+            "{}?next={}",
+            if staff { "/staff/login" } else { "/login" },
             url::form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect::<String>()
         );
         return axum::response::Redirect::to(&target).into_response();
@@ -376,6 +378,27 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
         body,
     )
         .into_response()
+}
+
+/// The QR code of `payload`, drawn by the server as inline SVG (no images from elsewhere).
+pub fn qr_svg(payload: &str) -> Result<String, AppError> {
+    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
+        .map_err(|e| AppError::internal(format!("sbp qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: without the XML declaration, scaled by the page's CSS.
+    let svg = svg
+        .find("<svg")
+        .map_or(svg.as_str(), |i| &svg[i..])
+        .replacen(
+            "<svg ",
+            "<svg role=\"img\" class=\"qr\" aria-label=\"QR\" ",
+            1,
+        );
+    Ok(svg)
 }
 
 /// `s` if it is a path on this site (a safe redirect target), else None (SECURITY 35): it

@@ -22,6 +22,7 @@ mod receipts;
 mod recovery;
 mod sessions;
 mod shop;
+mod staff;
 mod storefront;
 mod wallet_balance;
 mod wallet_checkout;

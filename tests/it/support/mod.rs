@@ -1,5 +1,6 @@
 pub mod sms;
 pub mod smtp;
+pub mod staff;
 
 use kabinet::app::{AppState, Application};
 use kabinet::clock::ManualClock;
