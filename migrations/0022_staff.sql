@@ -59,3 +59,6 @@ CREATE INDEX staff_audit_at ON staff_audit (at, id);
 -- link puts on the account.
 ALTER TABLE recovery_cases ADD COLUMN reject_reason TEXT;
 ALTER TABLE recovery_tokens ADD COLUMN new_contact TEXT;
+
+-- The card applications' queue, oldest first, for support.
+CREATE INDEX cobrand_applications_status ON cobrand_applications (status, created_at);

@@ -36,6 +36,20 @@ pub fn read_rows<T: DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
     parse_rows(&text)
 }
 
+/// The rows of a file's text, or why they cannot be read as row errors (row 0: the whole file),
+/// for callers that show errors by row (the staff console's upload).
+pub fn rows_of<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, Vec<RowError>> {
+    parse_rows(text).map_err(|e| {
+        let message = e.to_string();
+        let (row, message) = message
+            .strip_prefix("row ")
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(n, m)| Some((n.parse().ok()?, m.to_owned())))
+            .unwrap_or((0, message));
+        vec![RowError { row, message }]
+    })
+}
+
 pub fn parse_rows<T: DeserializeOwned>(text: &str) -> anyhow::Result<Vec<T>> {
     let text = text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('[') {

@@ -913,3 +913,37 @@ error-staff-not-found = Staff member not found.
 error-staff-self = Another admin changes your own role and access.
 error-staff-disabled = The member is disabled already.
 error-invalid-role = The role is support, moderator or admin.
+staff-approve = Approve
+staff-reject = Reject
+staff-certificates-lead = Certificates are valid for 3 years. Kabinet keeps only fingerprints of the numbers: the downloaded file is the only copy of the numbers and code words.
+staff-certificates-value = Face value, ₽
+staff-certificates-count = How many (up to 10,000)
+staff-certificates-hint = The browser then downloads a CSV: number;code word;value;valid until.
+staff-certificates-issue = Issue and download the CSV
+staff-cards-lead = Kabinet card applications, oldest first. An approval makes the customer platinum at once; the customer learns the decision by SMS.
+staff-cards-none = No new applications.
+staff-cards-applicant = Applicant
+staff-cards-city = City
+staff-cards-submitted = Submitted
+staff-cards-approved = Application approved.
+staff-cards-rejected = Application rejected.
+staff-imports-lead = The same checks as kabinet catalog import and kabinet pickup-points import: if any row is wrong, nothing is imported.
+staff-import-what = What to upload
+staff-import-kind-catalog = Product catalogue
+staff-import-kind-pickup_points = Pickup points and parcel lockers
+staff-import-file = CSV or JSON file
+staff-import-hint = CSV with a header row (comma or semicolon) or a JSON array, UTF-8; up to 32 MB.
+staff-import-submit = Upload
+staff-import-row = Row
+staff-import-problem = Problem
+staff-import-rows = { $n ->
+    [one] { $n } row imported
+   *[other] { $n } rows imported
+}
+staff-import-refused = { $n ->
+    [one] Nothing imported: { $n } row has an error.
+   *[other] Nothing imported: { $n } rows have errors.
+}
+staff-import-no-file = Choose a file.
+staff-import-not-utf8 = The file is not UTF-8. Save it as "CSV UTF-8".
+error-import-refused = Nothing imported: some rows have errors.

@@ -931,3 +931,38 @@ error-staff-not-found = Сотрудник не найден.
 error-staff-self = Свою роль и доступ меняет другой администратор.
 error-staff-disabled = Сотрудник уже отключён.
 error-invalid-role = Роль — support, moderator или admin.
+staff-approve = Одобрить
+staff-reject = Отклонить
+staff-certificates-lead = Сертификаты действуют 3 года. Kabinet хранит только отпечатки номеров: скачанный файл — единственная копия номеров и кодовых слов.
+staff-certificates-value = Номинал, ₽
+staff-certificates-count = Сколько штук (до 10 000)
+staff-certificates-hint = После нажатия браузер скачает CSV: номер;кодовое слово;номинал;действует до.
+staff-certificates-issue = Выпустить и скачать CSV
+staff-cards-lead = Заявки на карту Kabinet, сначала самые старые. Одобренная заявка сразу даёт покупателю платиновый статус; о решении покупатель узнаёт по SMS.
+staff-cards-none = Новых заявок нет.
+staff-cards-applicant = Заявитель
+staff-cards-city = Город
+staff-cards-submitted = Подана
+staff-cards-approved = Заявка одобрена.
+staff-cards-rejected = Заявка отклонена.
+staff-imports-lead = Те же проверки, что у команд kabinet catalog import и kabinet pickup-points import: если хоть одна строка с ошибкой, ничего не загружается.
+staff-import-what = Что загружаем
+staff-import-kind-catalog = Каталог товаров
+staff-import-kind-pickup_points = Пункты выдачи и постаматы
+staff-import-file = Файл CSV или JSON
+staff-import-hint = CSV с заголовком (запятая или точка с запятой) или JSON-массив, в UTF-8; до 32 МБ.
+staff-import-submit = Загрузить
+staff-import-row = Строка
+staff-import-problem = Ошибка
+staff-import-rows = { $n ->
+    [one] { $n } строка загружена
+    [few] { $n } строки загружены
+   *[many] { $n } строк загружено
+}
+staff-import-refused = { $n ->
+    [one] Файл не загружен: ошибка в { $n } строке.
+   *[other] Файл не загружен: ошибки в { $n } строках.
+}
+staff-import-no-file = Выберите файл.
+staff-import-not-utf8 = Файл не в кодировке UTF-8. Сохраните его как «CSV UTF-8».
+error-import-refused = Файл не загружен: в строках есть ошибки.

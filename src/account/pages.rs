@@ -162,6 +162,10 @@ async fn security_view(
                 e.event.clone()
             };
             let when = page.at(&e.at);
+            // The shop's staff act from their console: the log names them, not a device.
+            if e.actor == "staff" {
+                return (when, what, page.t("actor-staff"), String::new());
+            }
             (when, what, e.device, e.ip)
         })
         .collect();

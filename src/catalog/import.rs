@@ -246,6 +246,22 @@ pub async fn store(db: &Db, products: &[NewProduct], now: i64) -> anyhow::Result
     Ok(written)
 }
 
+/// Checks a file's text and stores it when every row is right: how many products were written,
+/// or the errors by row (nothing written). The console's upload; the CLI reads a path.
+pub async fn import_text(
+    db: &Db,
+    text: &str,
+    now: i64,
+) -> anyhow::Result<Result<u64, Vec<RowError>>> {
+    let products = match crate::import::rows_of(text).and_then(validate) {
+        Ok(p) => p,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let n = store(db, &products, now).await?;
+    super::reindex(db).await?;
+    Ok(Ok(n))
+}
+
 /// Reads, checks and stores a file; returns how many products were written.
 pub async fn run(db: &Db, path: &std::path::Path, now: i64) -> anyhow::Result<u64> {
     let rows: Vec<Row> = crate::import::read_rows(path)?;

@@ -113,6 +113,19 @@ pub fn validate(rows: Vec<Row>) -> Result<Vec<NewPoint>, Vec<RowError>> {
     }
 }
 
+/// Checks a file's text and stores it when every row is right: how many points were written,
+/// or the errors by row (nothing written). The console's upload; the CLI reads a path.
+pub async fn import_text(
+    db: &crate::db::Db,
+    text: &str,
+) -> anyhow::Result<Result<u64, Vec<RowError>>> {
+    let points = match crate::import::rows_of(text).and_then(validate) {
+        Ok(p) => p,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    Ok(Ok(super::store(db, &points).await?))
+}
+
 /// Reads, checks and stores a file; returns how many points were written.
 pub async fn run(db: &crate::db::Db, path: &std::path::Path) -> anyhow::Result<u64> {
     let rows: Vec<Row> = crate::import::read_rows(path)?;

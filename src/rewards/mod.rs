@@ -222,6 +222,19 @@ impl Decision {
 /// transaction. The applicant gets a short SMS either way (a rejection said politely). An
 /// unknown id → `cobrand_application_not_found`; one already decided →
 /// `cobrand_application_decided`.
+/// Applications waiting for a decision (or decided ones, by status), oldest first.
+pub async fn queue(
+    state: &AppState,
+    status: CobrandStatus,
+    limit: i64,
+) -> AppResult<Vec<Application>> {
+    Ok(store::in_status(&state.db, status.as_str(), limit)
+        .await?
+        .into_iter()
+        .map(Application::from)
+        .collect())
+}
+
 pub async fn decide(state: &AppState, id: &str, decision: Decision) -> AppResult<CobrandStatus> {
     let not_found = || AppError::missing("cobrand_application_not_found");
     if !looks_like_id(id) {

@@ -61,6 +61,22 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<ApplicationRow>, sqlx::Er
     .await
 }
 
+/// Applications in `status`, oldest first (the queue the staff decides), at most `limit`.
+pub async fn in_status(
+    db: &Db,
+    status: &str,
+    limit: i64,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM cobrand_applications WHERE status = $1 \
+         ORDER BY created_at, id LIMIT $2"
+    )))
+    .bind(status)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// Decides a submitted application (once: one conditional statement). Returns the customer and
 /// the phone on the application when this call decided it.
 pub async fn decide(
