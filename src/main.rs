@@ -47,12 +47,12 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
-    /// Orders, until the staff console exists.
+    /// Orders: move one along, by the staff console's rules.
     Orders {
         #[command(subcommand)]
         command: OrdersCommand,
     },
-    /// Gift certificates, until the staff console issues them.
+    /// Gift certificates (admins also issue them in the staff console).
     Certificates {
         #[command(subcommand)]
         command: CertificatesCommand,
