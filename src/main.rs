@@ -239,6 +239,8 @@ async fn run() -> anyhow::Result<()> {
             command: StaffCommand::Add { email, role },
         } => {
             config.demo = Some(false);
+            // The link is the server's address, not this command's.
+            config.base_url = Some(config.base_url());
             // A one-off command must not take the server's port.
             config.addr = "127.0.0.1:0".into();
             let app = Application::build(config).await?;

@@ -426,6 +426,18 @@ struct AuditPage {
     next: Option<String>,
 }
 
+impl AuditPage {
+    /// An action in words («Вход», «Роль изменена»), or as stored when it has none.
+    fn label(&self, action: &str) -> String {
+        let key = format!("staff-action-{action}");
+        if self.page.l.has(&key) {
+            self.page.t(&key)
+        } else {
+            action.to_owned()
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct CursorQuery {
     cursor: Option<String>,
