@@ -84,7 +84,9 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
     let guest_cart = now - c.guest_cart_days * DAY_MS;
     let log = now - c.security_log_days * DAY_MS;
     // (what, rows older than this go)
-    let jobs: [(Expiring, i64); 10] = [
+    // Staff sessions end after 30 idle minutes (the console's rule, `staff::IDLE_MS`).
+    let idle_staff = now - 30 * 60_000;
+    let jobs: [(Expiring, i64); 13] = [
         // Used and expired code flows (a sign-up's payload holds an Argon2 hash).
         (Expiring::AuthFlows, now - HOUR_MS),
         (Expiring::Captchas, now),
@@ -96,6 +98,9 @@ pub async fn sweep(state: &AppState) -> AppResult<u64> {
         (Expiring::LoginFailures, now - HOUR_MS),
         (Expiring::ContactLocks, now),
         (Expiring::SecurityEvents, log),
+        (Expiring::StaffSessionsExpired, now),
+        (Expiring::StaffSessionsIdle, idle_staff),
+        (Expiring::StaffEnrolments, now),
     ];
     let mut removed = 0;
     for (what, cutoff) in jobs {

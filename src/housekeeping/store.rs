@@ -61,6 +61,12 @@ pub enum Expiring {
     ContactLocks,
     /// The security log by `at`.
     SecurityEvents,
+    /// Staff sessions by `expires_at`.
+    StaffSessionsExpired,
+    /// Staff sessions by `last_seen_at` (idle ones).
+    StaffSessionsIdle,
+    /// Staff enrolment links by `expires_at`.
+    StaffEnrolments,
 }
 
 impl Expiring {
@@ -77,6 +83,9 @@ impl Expiring {
             Expiring::LoginFailures => ("login_failures", "login", "last_at < $1"),
             Expiring::ContactLocks => ("contact_locks", "contact", "locked_until < $1"),
             Expiring::SecurityEvents => ("security_events", "id", "at < $1"),
+            Expiring::StaffSessionsExpired => ("staff_sessions", "id", "expires_at < $1"),
+            Expiring::StaffSessionsIdle => ("staff_sessions", "id", "last_seen_at < $1"),
+            Expiring::StaffEnrolments => ("staff_enrolments", "token_hash", "expires_at < $1"),
         }
     }
 }

@@ -349,3 +349,26 @@ async fn enrolment_and_sign_in_work_in_the_console_pages() {
     let forged = post_form(&app, "/staff/logout", &[("csrf", "forged")]).await;
     assert_eq!(forged.status, 403);
 }
+
+#[tokio::test]
+async fn housekeeping_deletes_idle_staff_sessions_and_expired_enrolment_links() {
+    let app = spawn_app().await;
+    let m = app.staff("support").await;
+    let pending = new_email();
+    app.invite_staff(&pending, "support").await;
+    let sessions = "SELECT COUNT(*) FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id WHERE m.email = $1";
+    let links = "SELECT COUNT(*) FROM staff_enrolments e JOIN staff_members m ON m.id = e.staff_id WHERE m.email = $1";
+    assert_eq!(app.scalar_i64(sessions, &m.email).await, 1);
+    assert_eq!(app.scalar_i64(links, &pending).await, 1);
+    app.advance(31 * 60);
+    kabinet::housekeeping::sweep(&app.state).await.unwrap();
+    assert_eq!(app.scalar_i64(sessions, &m.email).await, 0, "idle: gone");
+    assert_eq!(
+        app.scalar_i64(links, &pending).await,
+        1,
+        "the link has 24 hours"
+    );
+    app.advance(24 * 3600);
+    kabinet::housekeeping::sweep(&app.state).await.unwrap();
+    assert_eq!(app.scalar_i64(links, &pending).await, 0);
+}
