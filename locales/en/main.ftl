@@ -964,3 +964,6 @@ staff-action-customer_viewed = Customer viewed
 staff-action-customer_contacts_opened = Customer contacts opened
 staff-action-order_status_changed = Order status changed
 staff-action-order_cancelled = Order cancelled
+staff-resend = New sign-up link
+staff-members-resent = A new link went to the member's email. Their old password and app work until they confirm new ones.
+staff-action-staff_enrolment_sent = New sign-up link sent

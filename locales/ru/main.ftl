@@ -983,3 +983,6 @@ staff-action-customer_viewed = Просмотр покупателя
 staff-action-customer_contacts_opened = Открыты контакты покупателя
 staff-action-order_status_changed = Статус заказа изменён
 staff-action-order_cancelled = Заказ отменён
+staff-resend = Новая ссылка для входа
+staff-members-resent = Новая ссылка отправлена на почту сотрудника. Старые пароль и приложение работают, пока он не подтвердит новые.
+staff-action-staff_enrolment_sent = Отправлена новая ссылка для входа

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members, invite))
         .routes(routes!(set_role))
         .routes(routes!(disable))
+        .routes(routes!(resend))
         .routes(routes!(audit))
         .merge(super::cases::api_router())
         .merge(super::customers::api_router())
@@ -258,6 +259,23 @@ async fn disable(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     super::disable(&state, &staff, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Admin: emails another member a new enrolment link (24 h), e.g. after a lost authenticator.
+#[utoipa::path(post, path = "/staff/members/{id}/enrolment", tag = "staff", operation_id = "staff_resend_enrolment", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204, description = "Sent"),
+        (status = 403, body = ErrorBody, description = "`forbidden_role`"),
+        (status = 404, body = ErrorBody, description = "`staff_not_found`"),
+        (status = 409, body = ErrorBody, description = "`staff_self`, `staff_disabled`")))]
+async fn resend(
+    State(state): State<AppState>,
+    staff: Staff,
+    locale: Locale,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    super::members::resend(&state, &staff, &id, locale).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

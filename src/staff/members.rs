@@ -336,6 +336,17 @@ pub async fn set_role(state: &AppState, staff: &Staff, id: &str, role: Role) -> 
     super::audit(state, staff, "staff_role_changed", &m.email, role.as_str()).await
 }
 
+/// Sends a member a new enrolment link (a lost authenticator, an expired invitation): their
+/// new password and secret replace the old ones when the link's first code is confirmed.
+pub async fn resend(state: &AppState, staff: &Staff, id: &str, locale: Locale) -> AppResult<()> {
+    let m = other_member(state, staff, id).await?;
+    if m.disabled_at.is_some() {
+        return Err(AppError::conflict("staff_disabled"));
+    }
+    enrolment_link(state, &m.id, &m.email, state.clock.now_ms(), locale).await?;
+    super::audit(state, staff, "staff_enrolment_sent", &m.email, "").await
+}
+
 /// Disables a member: their sessions end at once and their enrolment links stop working.
 pub async fn disable(state: &AppState, staff: &Staff, id: &str) -> AppResult<()> {
     let m = other_member(state, staff, id).await?;

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/members", get(members_page).post(invite_submit))
         .route("/staff/members/{id}/role", post(role_submit))
         .route("/staff/members/{id}/disable", post(disable_submit))
+        .route("/staff/members/{id}/enrolment", post(resend_submit))
         .route("/staff/audit", get(audit_page))
         .merge(super::cases::pages_router())
         .merge(super::customers::pages_router())
@@ -330,6 +331,7 @@ async fn members_page(
         Some("invited") => Some(page.t("staff-members-invited")),
         Some("role") => Some(page.t("staff-members-role-changed")),
         Some("disabled") => Some(page.t("staff-members-disabled")),
+        Some("resent") => Some(page.t("staff-members-resent")),
         _ => None,
     };
     members_view(&state, page, &staff, notice, None).await
@@ -415,6 +417,18 @@ async fn disable_submit(
 ) -> AppResult<Response> {
     let done = super::disable(&state, &staff, &id).await;
     after(&state, page, &staff, done, "/staff/members?done=disabled").await
+}
+
+async fn resend_submit(
+    State(state): State<AppState>,
+    page: Page,
+    staff: Staff,
+    locale: Locale,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let done = super::members::resend(&state, &staff, &id, locale).await;
+    after(&state, page, &staff, done, "/staff/members?done=resent").await
 }
 
 #[derive(Template, WebTemplate)]

@@ -372,3 +372,46 @@ async fn housekeeping_deletes_idle_staff_sessions_and_expired_enrolment_links() 
     kabinet::housekeeping::sweep(&app.state).await.unwrap();
     assert_eq!(app.scalar_i64(links, &pending).await, 0);
 }
+
+#[tokio::test]
+async fn a_member_who_lost_the_authenticator_enrols_again_from_a_new_link() {
+    let app = spawn_app().await;
+    let admin = app.staff("admin").await;
+    let m = app.staff("support").await;
+    let members = app.get("/staff/members", Some(&admin.token)).await.json();
+    let id = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["email"] == m.email.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.api(
+        Method::POST,
+        &format!("/staff/members/{id}/enrolment"),
+        Some(&admin.token),
+        None,
+    )
+    .await
+    .expect(204);
+    let link = app.last_link(&m.email).await;
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let fresh = app.enrol_staff(&token).await;
+    // The old session ended with the old secret; the old app's codes no longer work.
+    app.get("/staff/me", Some(&m.token)).await.expect(401);
+    app.advance(30);
+    let old_code = app.totp_now(&m.totp);
+    let new_code = app.totp_now(&fresh);
+    assert_ne!(old_code, new_code);
+    app.api(
+        Method::POST,
+        "/staff/sessions",
+        None,
+        Some(json!({"email": m.email, "password": STAFF_PASSWORD, "totp": old_code})),
+    )
+    .await
+    .expect(401);
+    app.staff_sign_in(&m.email, &fresh).await;
+}
