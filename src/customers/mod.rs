@@ -293,18 +293,20 @@ pub async fn search(
     let items = rows
         .into_iter()
         .take(limit as usize)
-        .map(|(id, last, first, patronymic, phone, email, created_at)| Found {
-            id,
-            name: [last, first, patronymic]
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
-            phone,
-            email,
-            created_at,
-        })
+        .map(
+            |(id, last, first, patronymic, phone, email, created_at)| Found {
+                id,
+                name: [last, first, patronymic]
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                phone,
+                email,
+                created_at,
+            },
+        )
         .collect();
     Ok((items, next))
 }

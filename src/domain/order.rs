@@ -172,7 +172,10 @@ mod tests {
         assert!(!Received.can_move_to(Cancelled, "courier"));
         assert!(!Cancelled.can_move_to(Shipped, "courier"));
         assert!(!Paid.can_move_to(AwaitingPayment, "courier"));
-        assert!(!AwaitingPayment.can_move_to(Paid, "courier"), "paying moves it");
+        assert!(
+            !AwaitingPayment.can_move_to(Paid, "courier"),
+            "paying moves it"
+        );
         assert!(!Paid.can_move_to(Paid, "courier"));
         assert!(Assembling.can_move_to(Cancelled, "courier"));
         assert!(!Shipped.can_move_to(Cancelled, "pickup_point"));

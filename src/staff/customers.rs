@@ -286,9 +286,11 @@ async fn search_page(
     let q = f.q.unwrap_or_default();
     let (items, next, error) = match search(&state, &staff, &q, f.cursor.as_deref(), 50).await {
         Ok((items, next)) => (items, next, None),
-        Err(e) if e.is_client_error() && e.code != "forbidden_role" => {
-            (Vec::new(), None, Some(crate::web::error_message(page.l, &e)))
-        }
+        Err(e) if e.is_client_error() && e.code != "forbidden_role" => (
+            Vec::new(),
+            None,
+            Some(crate::web::error_message(page.l, &e)),
+        ),
         Err(e) => return Err(e),
     };
     Ok(SearchPage {

@@ -65,7 +65,9 @@ pub async fn search(
     staff.require(Area::Orders)?;
     let q = q.trim();
     let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(OrderStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_status"))?),
+        Some(s) => {
+            Some(OrderStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_status"))?)
+        }
         None => None,
     };
     let customer_id = if q.is_empty() {
@@ -123,7 +125,10 @@ pub async fn move_order(
     let (action, detail) = if moved.to == OrderStatus::Cancelled {
         ("order_cancelled", format!("{} → {}", moved.from, moved.to))
     } else {
-        ("order_status_changed", format!("{} → {}", moved.from, moved.to))
+        (
+            "order_status_changed",
+            format!("{} → {}", moved.from, moved.to),
+        )
     };
     super::audit(state, staff, action, moved.number.as_str(), &detail).await?;
     load(state, moved.number.as_str()).await
@@ -266,9 +271,11 @@ async fn search_page(
     let found = search(&state, &staff, &q, Some(&status), f.cursor.as_deref(), 50).await;
     let (items, next, error) = match found {
         Ok((items, next)) => (items, next, None),
-        Err(e) if e.is_client_error() && e.code != "forbidden_role" => {
-            (Vec::new(), None, Some(crate::web::error_message(page.l, &e)))
-        }
+        Err(e) if e.is_client_error() && e.code != "forbidden_role" => (
+            Vec::new(),
+            None,
+            Some(crate::web::error_message(page.l, &e)),
+        ),
         Err(e) => return Err(e),
     };
     Ok(SearchPage {
@@ -327,11 +334,13 @@ async fn one_page(
     ApiQuery(q): ApiQuery<MovedQuery>,
 ) -> AppResult<OnePage> {
     let o = view(&state, &staff, &number).await?;
-    let notice = q
-        .done
-        .as_deref()
-        .and_then(OrderStatus::parse)
-        .map(|s| page.ta1("staff-order-moved", "status", page.t(&format!("status-{s}"))));
+    let notice = q.done.as_deref().and_then(OrderStatus::parse).map(|s| {
+        page.ta1(
+            "staff-order-moved",
+            "status",
+            page.t(&format!("status-{s}")),
+        )
+    });
     Ok(OnePage {
         me: Console::of(&staff),
         page,
@@ -362,7 +371,10 @@ async fn move_submit(
         .into_response()),
         Err(e)
             if e.is_client_error()
-                && !matches!(e.code, "forbidden_role" | "order_not_found" | "unauthorized") =>
+                && !matches!(
+                    e.code,
+                    "forbidden_role" | "order_not_found" | "unauthorized"
+                ) =>
         {
             let error = Some(crate::web::error_message(page.l, &e));
             let o = load(&state, &number).await?;
