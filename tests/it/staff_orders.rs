@@ -659,3 +659,45 @@ async fn the_console_pages_search_show_and_move_orders_and_open_contacts() {
     assert!(card.contains("Показать контакты") && !card.contains(&phone));
     assert!(card.contains(&format!("/staff/orders/{number}")));
 }
+
+#[tokio::test]
+async fn a_customer_without_a_phone_hears_by_email_and_is_found_by_it() {
+    let app = demo().await;
+    let support = app.staff("support").await;
+    let email = new_email();
+    let (token, id) = app.register(&email, "Correct-Horse-42").await;
+    let number = paid_order(&app, &token, false).await;
+    set_status(&app, &support.token, &number, "assembling")
+        .await
+        .expect(200);
+    let mail = app.outbox(&email).await;
+    let notice = mail
+        .iter()
+        .find(|m| {
+            m["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("Заказ № {number} собирается"))
+        })
+        .unwrap_or_else(|| panic!("an email notice: {mail:?}"));
+    assert_eq!(notice["channel"], "email");
+    // Found by the email as typed (any case), orders and customer alike.
+    let typed = urlencode(&email.to_uppercase());
+    let orders = app
+        .get(&format!("/staff/orders?q={typed}"), Some(&support.token))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(orders["items"][0]["number"], number.as_str());
+    assert_eq!(orders["items"][0]["customer_name"], "Смирнова Анна");
+    let customers = app
+        .get(&format!("/staff/customers?q={typed}"), Some(&support.token))
+        .await
+        .expect(200);
+    assert!(!customers.text.contains(&email));
+    let items = customers.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], id.as_str());
+    assert!(items[0]["email"].as_str().unwrap().contains("***@"));
+    assert!(items[0]["phone"].is_null());
+}
