@@ -403,7 +403,7 @@ async fn orders_are_found_by_number_phone_email_and_status() {
     };
     // By number: exactly that order.
     let by_number = find(format!("/staff/orders?q={first}")).await;
-    assert_eq!(numbers(&by_number), [first.clone()]);
+    assert_eq!(numbers(&by_number), [first.as_str()]);
     let item = &by_number["items"][0];
     assert_eq!(item["customer_id"], customer_id.as_str());
     assert_eq!(item["status"], "paid");
@@ -427,7 +427,7 @@ async fn orders_are_found_by_number_phone_email_and_status() {
         urlencode(&phone)
     ))
     .await;
-    assert_eq!(numbers(&assembling), [second.clone()]);
+    assert_eq!(numbers(&assembling), [second.as_str()]);
     // Everything, a page at a time.
     let page1 = find("/staff/orders?limit=2".into()).await;
     assert_eq!(numbers(&page1), [other.clone(), second.clone()]);
@@ -658,6 +658,71 @@ async fn the_console_pages_search_show_and_move_orders_and_open_contacts() {
         .await;
     assert!(card.contains("Показать контакты") && !card.contains(&phone));
     assert!(card.contains(&format!("/staff/orders/{number}")));
+
+    // The forms, with the console's cookie and CSRF token: sign in through the pages.
+    app.advance(30);
+    let login = get_page(&app, "/staff/login").await;
+    post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("csrf", &csrf_of(&login.text)),
+            ("email", &support.email),
+            ("password", crate::support::staff::STAFF_PASSWORD),
+            ("totp", &app.totp_now(&support.totp)),
+        ],
+    )
+    .await
+    .expect(303);
+    let one = get_page(&app, &format!("/staff/orders/{number}"))
+        .await
+        .expect(200);
+    let csrf = csrf_of(&one.text);
+    let skip = post_form(
+        &app,
+        &format!("/staff/orders/{number}/status"),
+        &[("csrf", &csrf), ("status", "shipped")],
+    )
+    .await
+    .expect(409);
+    assert!(
+        skip.text
+            .contains("Заказ не может перейти в этот статус из текущего"),
+        "{}",
+        skip.text
+    );
+    let moved = post_form(
+        &app,
+        &format!("/staff/orders/{number}/status"),
+        &[("csrf", &csrf), ("status", "assembling")],
+    )
+    .await
+    .expect(303);
+    let to = moved.header("location").unwrap();
+    let after = get_page(&app, &to).await.expect(200);
+    assert!(after.text.contains("Статус заказа изменён: Собирается"));
+    assert!(after.text.contains("Перевести в статус «В пути»"));
+    let forged = post_form(
+        &app,
+        &format!("/staff/orders/{number}/status"),
+        &[("csrf", "forged"), ("status", "shipped")],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    // Contacts: no reason, no contacts; a reason shows them on the answer.
+    let reveal = format!("/staff/customers/{id}/reveal");
+    let refused = post_form(&app, &reveal, &[("csrf", &csrf), ("reason", "")])
+        .await
+        .expect(400);
+    assert!(!refused.text.contains(&phone));
+    let shown = post_form(
+        &app,
+        &reveal,
+        &[("csrf", &csrf), ("reason", "Обращение 4712")],
+    )
+    .await
+    .expect(200);
+    assert!(shown.text.contains(&phone), "{}", shown.text);
 }
 
 #[tokio::test]
