@@ -225,7 +225,7 @@ async fn move_api(
 
 // ---- Pages ----
 
-/// Status names for the pages' select: every status but waiting for payment's internal ones.
+/// Every status, for the search page's filter.
 fn statuses() -> Vec<&'static str> {
     OrderStatus::ALL.iter().map(|s| s.as_str()).collect()
 }
