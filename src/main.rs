@@ -192,7 +192,9 @@ async fn run() -> anyhow::Result<()> {
             // A one-off command must not take the server's port.
             config.addr = "127.0.0.1:0".into();
             let app = Application::build(config).await?;
-            kabinet::orders::advance(&app.state, &number, &status)
+            // The console's rule: only the next step, or cancelled before shipping; the
+            // customer is told.
+            let moved = kabinet::orders::advance(&app.state, &number, &status)
                 .await
                 .map_err(|e| {
                     anyhow::anyhow!(
@@ -201,7 +203,7 @@ async fn run() -> anyhow::Result<()> {
                         kabinet::web::error_message(kabinet::i18n::Locale::En, &e)
                     )
                 })?;
-            println!("order {number}: {status}");
+            println!("order {number}: {} → {}", moved.from, moved.to);
         }
         Command::Certificates {
             command: CertificatesCommand::Issue { value, count },

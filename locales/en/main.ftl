@@ -967,3 +967,49 @@ staff-action-order_cancelled = Order cancelled
 staff-resend = New sign-up link
 staff-members-resent = A new link went to the member's email. Their old password and app work until they confirm new ones.
 staff-action-staff_enrolment_sent = New sign-up link sent
+
+## Staff: orders and customers
+staff-find = Find
+staff-nothing-found = Nothing found.
+staff-orders-q = Order number, or the customer's phone or email
+staff-orders-q-hint = 1024, +7 916 123-45-67, ivan@mail.ru
+staff-orders-any-status = Any status
+staff-order-number = Number
+staff-order-customer = Customer
+staff-order-moved = Order status changed: { $status }. The customer has been notified.
+staff-order-move-to = Move to “{ $status }”
+staff-order-cancel = Cancel the order
+staff-order-cancel-hint = The goods go back to stock; bonuses, points and balance go back to the customer; card or SBP payments are refunded the same way. The customer is notified.
+staff-order-cancel-yes = Yes, cancel the order and refund it
+staff-delivery-courier = Courier
+staff-delivery-pickup_point = Pickup point
+staff-delivery-parcel_locker = Parcel locker
+staff-customers-q = Name, phone or email
+staff-customers-q-hint = Ivanov, +7 916 123-45-67, ivan@mail.ru
+staff-customers-masked = Contacts are hidden. To see them in full, open the customer and give a reason: it goes to the audit trail, and the customer sees it under “Security”.
+staff-customer-name = Name
+staff-customer-phone = Phone
+staff-customer-since = Customer since
+staff-customer-no-name = No name
+staff-customer-reason = Reason
+staff-customer-reason-hint = For example, the ticket number. 3 to 500 characters; kept in the audit trail.
+staff-customer-reveal = Show contacts
+staff-customer-opened = Contacts opened. This is recorded in the audit trail and in the customer's security log.
+order-news-assembling = is being assembled
+order-news-shipped = has been handed over for delivery
+order-news-ready_for_pickup = is waiting for you at the pickup point
+order-news-received = has been received. Thank you for your purchase!
+order-news-cancelled = has been cancelled
+order-news-cancelled-refund = has been cancelled; the money goes back the way you paid, usually within a few days
+sms-order-status = Kabinet: order No. { $number } { $news }.
+email-order-status-subject = Order No. { $number } { $news }
+email-order-status-body =
+    Hello!
+
+    Order No. { $number } { $news }.
+
+    Order details: { $link }
+event-support_contacts_opened = Customer support opened your contact details
+error-reason-required = Give a reason: 3 to 500 characters.
+error-customer-not-found = Customer not found.
+error-query-too-long = The query is too long.

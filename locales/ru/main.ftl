@@ -986,3 +986,49 @@ staff-action-order_cancelled = Заказ отменён
 staff-resend = Новая ссылка для входа
 staff-members-resent = Новая ссылка отправлена на почту сотрудника. Старые пароль и приложение работают, пока он не подтвердит новые.
 staff-action-staff_enrolment_sent = Отправлена новая ссылка для входа
+
+## Staff: orders and customers
+staff-find = Найти
+staff-nothing-found = Ничего не найдено.
+staff-orders-q = Номер заказа, телефон или почта покупателя
+staff-orders-q-hint = 1024, +7 916 123-45-67, ivan@mail.ru
+staff-orders-any-status = Любой статус
+staff-order-number = Номер
+staff-order-customer = Покупатель
+staff-order-moved = Статус заказа изменён: { $status }. Покупатель получил уведомление.
+staff-order-move-to = Перевести в статус «{ $status }»
+staff-order-cancel = Отменить заказ
+staff-order-cancel-hint = Товары вернутся на склад, бонусы, баллы и баланс — покупателю, деньги за оплату картой или СБП вернутся тем же способом. Покупатель получит уведомление.
+staff-order-cancel-yes = Да, отменить заказ и вернуть деньги
+staff-delivery-courier = Курьер
+staff-delivery-pickup_point = Пункт выдачи
+staff-delivery-parcel_locker = Постамат
+staff-customers-q = Имя, телефон или почта
+staff-customers-q-hint = Иванов, +7 916 123-45-67, ivan@mail.ru
+staff-customers-masked = Контакты скрыты. Чтобы увидеть их полностью, откройте покупателя и укажите причину — она попадёт в журнал, а покупатель увидит это в разделе «Безопасность».
+staff-customer-name = Имя
+staff-customer-phone = Телефон
+staff-customer-since = С нами с
+staff-customer-no-name = Без имени
+staff-customer-reason = Причина
+staff-customer-reason-hint = Например, номер обращения. От 3 до 500 символов; запишется в журнал.
+staff-customer-reveal = Показать контакты
+staff-customer-opened = Контакты открыты. Это записано в журнал и в журнал безопасности покупателя.
+order-news-assembling = собирается
+order-news-shipped = передан в доставку
+order-news-ready_for_pickup = ждёт вас в пункте выдачи
+order-news-received = получен. Спасибо за покупку!
+order-news-cancelled = отменён
+order-news-cancelled-refund = отменён, деньги вернутся тем же способом, которым вы платили, обычно в течение нескольких дней
+sms-order-status = Kabinet: заказ № { $number } { $news }.
+email-order-status-subject = Заказ № { $number } { $news }
+email-order-status-body =
+    Здравствуйте!
+
+    Заказ № { $number } { $news }.
+
+    Подробности заказа: { $link }
+event-support_contacts_opened = Служба поддержки открыла ваши контактные данные
+error-reason-required = Укажите причину: от 3 до 500 символов.
+error-customer-not-found = Покупатель не найден.
+error-query-too-long = Слишком длинный запрос.

@@ -220,3 +220,93 @@ pub struct Authenticated {
 /// Like [`Authenticated`], but guests pass too.
 #[derive(Debug, Clone)]
 pub struct MaybeAuthenticated(pub Option<Authenticated>);
+
+/// A customer as the staff console finds them (contacts in full: the console masks them).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: i64,
+}
+
+/// The customer whose phone (as typed in any common way) or email this is, if any.
+pub async fn by_typed_contact(
+    state: &crate::state::AppState,
+    q: &str,
+) -> Result<Option<CustomerRow>, sqlx::Error> {
+    use crate::domain::identity::{Email, Phone};
+    let contact = if let Ok(p) = Phone::parse(q, &state.config.allowed_countries) {
+        Contact::Phone(p)
+    } else if let Some(e) = Email::parse(q) {
+        Contact::Email(e)
+    } else {
+        return Ok(None);
+    };
+    store::by_contact(&state.db, &contact).await
+}
+
+/// Staff's customer search, newest first: `q` is a phone (any common typing), an email, or a
+/// part of the name (case-insensitive: what was typed in lower case, Capitalised and UPPER
+/// case, which covers names as people type them in any script); empty `q` lists everyone. The
+/// cursor is `<created ms>:<id>` of the last customer shown.
+pub async fn search(
+    state: &crate::state::AppState,
+    q: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> crate::error::AppResult<(Vec<Found>, Option<String>)> {
+    use crate::domain::identity::{Email, Phone};
+    use crate::error::AppError;
+    let q = q.trim();
+    if q.chars().count() > crate::products::MAX_QUERY_CHARS {
+        return Err(AppError::bad_request("query_too_long"));
+    }
+    let start = crate::db::ledger_page_start(cursor)
+        .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
+    let phone = Phone::parse(q, &state.config.allowed_countries).ok();
+    let email = Email::parse(q);
+    let mut names: Vec<String> = Vec::new();
+    if !q.is_empty() {
+        let lower = q.to_lowercase();
+        let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
+        capital.extend(lower.chars().skip(1));
+        for v in [lower, capital, q.to_uppercase()] {
+            let p = crate::products::like_pattern(&v);
+            if !names.contains(&p) {
+                names.push(p);
+            }
+        }
+    }
+    let rows = store::search(
+        &state.db,
+        q.is_empty(),
+        phone.as_ref().map(|p| p.as_str()),
+        email.as_ref().map(|e| e.as_str()),
+        &names,
+        start,
+        limit,
+    )
+    .await?;
+    let next = crate::db::ledger_next_cursor(&rows, limit, |r| (r.6, r.0.as_str()));
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(
+            |(id, last, first, patronymic, phone, email, created_at)| Found {
+                id,
+                name: [last, first, patronymic]
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                phone,
+                email,
+                created_at,
+            },
+        )
+        .collect();
+    Ok((items, next))
+}

@@ -415,3 +415,67 @@ pub async fn lock(tx: &mut sqlx::AnyConnection, customer: &str) -> Result<(), sq
         .await?;
     Ok(())
 }
+
+/// The language the customer's messages are written in (`ru`, `en`).
+pub async fn locale_of(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT locale FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A customer in the staff's search: (id, last, first, patronymic, phone, email, created_at).
+pub type SearchRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// A page of customers for the staff console, newest first (cursor: `created_at`, `id` below
+/// `before`): with `everything`, all of them; else those whose phone or email is exactly
+/// `phone` / `email`, or whose name (last, first, patronymic, form of address) contains one of
+/// `name_like` (LIKE patterns: the caller passes the case variants it wants found).
+pub async fn search(
+    db: &Db,
+    everything: bool,
+    phone: Option<&str>,
+    email: Option<&str>,
+    name_like: &[String],
+    before: (i64, &str),
+    limit: i64,
+) -> Result<Vec<SearchRow>, sqlx::Error> {
+    let names = "(last_name || ' ' || first_name || ' ' || patronymic || ' ' || address_as)";
+    let pattern = |i: usize| name_like.get(i).map(String::as_str).unwrap_or("");
+    let sql = format!(
+        "SELECT id, last_name, first_name, patronymic, phone, email, created_at FROM customers \
+         WHERE ($1 = 1 OR phone = $2 OR email = $3 \
+         OR ($4 <> '' AND {names} LIKE $4 ESCAPE '\\') OR ($5 <> '' AND {names} LIKE $5 ESCAPE '\\') \
+         OR ($6 <> '' AND {names} LIKE $6 ESCAPE '\\')) \
+         AND (created_at < $7 OR (created_at = $7 AND id < $8)) \
+         ORDER BY created_at DESC, id DESC LIMIT $9"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(i64::from(everything))
+        .bind(phone.unwrap_or(""))
+        .bind(email.unwrap_or(""))
+        .bind(pattern(0).to_owned())
+        .bind(pattern(1).to_owned())
+        .bind(pattern(2).to_owned())
+        .bind(before.0)
+        .bind(before.1.to_owned())
+        .bind(limit + 1)
+        .fetch_all(db)
+        .await
+}
+
+/// When the customer's account was opened.
+pub async fn created_at(db: &Db, id: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT created_at FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}

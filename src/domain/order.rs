@@ -56,14 +56,42 @@ impl OrderStatus {
         )
     }
 
-    /// Staff moves: only forward along the way, never out of a finished order, and never back
-    /// to waiting for payment (a cancelled order moved on and cancelled again would give its
-    /// stock and bonuses back twice). Cancelling has its own rule, [`Self::is_cancellable`].
-    pub fn can_move_to(self, to: OrderStatus) -> bool {
-        to != OrderStatus::Cancelled
-            && to != OrderStatus::AwaitingPayment
-            && !self.is_finished()
-            && to > self
+    /// The one step an order on its way may take next: paid → assembling → shipped → ready
+    /// for pickup (pickup points and parcel lockers) or received (courier) → received. None for
+    /// an order waiting for payment (paying moves it, not staff) or a finished one.
+    /// `delivery_method` is the order's stored method (`courier`, `pickup_point`,
+    /// `parcel_locker`).
+    pub fn next(self, delivery_method: &str) -> Option<OrderStatus> {
+        use OrderStatus::*;
+        match self {
+            Paid => Some(Assembling),
+            Assembling => Some(Shipped),
+            Shipped if delivery_method == "courier" => Some(Received),
+            Shipped => Some(ReadyForPickup),
+            ReadyForPickup => Some(Received),
+            AwaitingPayment | Received | Cancelled => None,
+        }
+    }
+
+    /// Staff moves: only the next step ([`Self::next`]), or cancelled before the order ships
+    /// ([`Self::is_cancellable`]). Never back, never a step skipped, never out of a finished
+    /// order (a cancelled order moved on and cancelled again would give its stock and bonuses
+    /// back twice).
+    pub fn can_move_to(self, to: OrderStatus, delivery_method: &str) -> bool {
+        if to == OrderStatus::Cancelled {
+            self.is_cancellable()
+        } else {
+            self.next(delivery_method) == Some(to)
+        }
+    }
+
+    /// The moves staff may make now, the next step first.
+    pub fn moves(self, delivery_method: &str) -> Vec<OrderStatus> {
+        let mut out: Vec<_> = self.next(delivery_method).into_iter().collect();
+        if self.is_cancellable() {
+            out.push(OrderStatus::Cancelled);
+        }
+        out
     }
 }
 
@@ -126,14 +154,35 @@ mod tests {
     }
 
     #[test]
-    fn orders_move_only_forward_and_finished_ones_not_at_all() {
-        assert!(Paid.can_move_to(Assembling));
-        assert!(Paid.can_move_to(Received), "steps may be skipped");
-        assert!(!Shipped.can_move_to(Paid), "never back");
-        assert!(!Received.can_move_to(Cancelled));
-        assert!(!Cancelled.can_move_to(Shipped));
-        assert!(!Paid.can_move_to(AwaitingPayment));
-        assert!(!Paid.can_move_to(Paid));
+    fn orders_move_one_step_at_a_time_and_finished_ones_not_at_all() {
+        assert_eq!(Paid.next("pickup_point"), Some(Assembling));
+        assert_eq!(Assembling.next("courier"), Some(Shipped));
+        assert_eq!(Shipped.next("pickup_point"), Some(ReadyForPickup));
+        assert_eq!(Shipped.next("parcel_locker"), Some(ReadyForPickup));
+        assert_eq!(Shipped.next("courier"), Some(Received));
+        assert_eq!(ReadyForPickup.next("pickup_point"), Some(Received));
+        for s in [AwaitingPayment, Received, Cancelled] {
+            assert_eq!(s.next("courier"), None, "{s}");
+        }
+        assert!(Paid.can_move_to(Assembling, "courier"));
+        assert!(!Paid.can_move_to(Received, "courier"), "no skipping");
+        assert!(!Paid.can_move_to(Shipped, "courier"), "no skipping");
+        assert!(!Shipped.can_move_to(ReadyForPickup, "courier"));
+        assert!(!Shipped.can_move_to(Paid, "courier"), "never back");
+        assert!(!Received.can_move_to(Cancelled, "courier"));
+        assert!(!Cancelled.can_move_to(Shipped, "courier"));
+        assert!(!Paid.can_move_to(AwaitingPayment, "courier"));
+        assert!(
+            !AwaitingPayment.can_move_to(Paid, "courier"),
+            "paying moves it"
+        );
+        assert!(!Paid.can_move_to(Paid, "courier"));
+        assert!(Assembling.can_move_to(Cancelled, "courier"));
+        assert!(!Shipped.can_move_to(Cancelled, "pickup_point"));
+        assert_eq!(Paid.moves("courier"), vec![Assembling, Cancelled]);
+        assert_eq!(Shipped.moves("courier"), vec![Received]);
+        assert_eq!(AwaitingPayment.moves("courier"), vec![Cancelled]);
+        assert!(Received.moves("courier").is_empty());
         assert!(AwaitingPayment.is_cancellable() && Assembling.is_cancellable());
         assert!(!Shipped.is_cancellable() && !Cancelled.is_cancellable());
     }

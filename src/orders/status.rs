@@ -176,25 +176,24 @@ pub(super) async fn release_goods(
 }
 
 /// The demo courier (`KABINET_DEMO_DELIVERY=1`): each order in progress whose last step is at
-/// least `step_ms` old moves one step on (paid → assembling → shipped → ready for pickup →
-/// received; courier orders skip the pickup step). Returns how many moved. Each move is a
-/// conditional update, so several nodes running it never move an order twice.
+/// least `step_ms` old moves one step on, by the same rule staff follow
+/// ([`OrderStatus::next`]: paid → assembling → shipped → ready for pickup → received; courier
+/// orders skip the pickup step), and the customer is told. Returns how many moved. Each move is
+/// a conditional update, so several nodes running it never move an order twice.
 pub async fn demo_delivery_tick(state: &AppState, step_ms: i64) -> AppResult<usize> {
     let now = state.clock.now_ms();
     let due = store::in_progress_since(&state.db, now - step_ms).await?;
     let mut moved = 0;
     for (id, status, method) in due {
-        use OrderStatus::*;
         let status = status_of(&status)?;
-        let next = match (status, method.as_str()) {
-            (Paid, _) => Assembling,
-            (Assembling, _) => Shipped,
-            (Shipped, "courier") => Received,
-            (Shipped, _) => ReadyForPickup,
-            _ => Received,
+        let Some(next) = status.next(&method) else {
+            continue;
         };
         if move_status(state, &id, status, next).await? {
             moved += 1;
+            if let Some(facts) = store::move_facts_by_id(&state.db, &id).await? {
+                announce(state, &facts.customer_id, &facts.number, status, next).await;
+            }
         }
     }
     Ok(moved)
@@ -223,22 +222,106 @@ pub(super) async fn move_status(
     Ok(moved?)
 }
 
-/// `kabinet orders advance NUMBER STATUS`: staff moving an order along until the console exists.
-pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<()> {
-    let to = OrderStatus::parse(status)
-        .filter(|s| *s != OrderStatus::AwaitingPayment)
-        .ok_or_else(|| AppError::bad_request("invalid_status"))?;
+/// A staff move that happened: which order, whose, from where to where.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    pub id: String,
+    pub number: OrderNumber,
+    pub customer_id: String,
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+}
+
+/// Staff moving an order (the console and `kabinet orders advance NUMBER STATUS`): only the
+/// next step ([`OrderStatus::next`]), or `cancelled` before it ships (stock, bonuses, points,
+/// balance and the card's money back through [`cancel`]). An unknown status is 400
+/// `invalid_status`, an unknown order 404 `order_not_found`, any other move 409
+/// `illegal_transition` — also for the losers when several move the same order at once (one
+/// conditional update decides). The customer is told by SMS, else email; a message that cannot
+/// be queued does not undo the move.
+pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<Moved> {
+    let to = OrderStatus::parse(status).ok_or_else(|| AppError::bad_request("invalid_status"))?;
     let number = OrderNumber::parse(number).ok_or_else(|| AppError::missing("order_not_found"))?;
-    let row = store::id_and_status(&state.db, &number).await?;
-    let (id, current) = row.ok_or_else(|| AppError::missing("order_not_found"))?;
+    let facts = store::move_facts(&state.db, &number)
+        .await?
+        .ok_or_else(|| AppError::missing("order_not_found"))?;
+    let from = status_of(&facts.status)?;
+    let illegal = || AppError::conflict("illegal_transition");
+    if !from.can_move_to(to, &facts.delivery_method) {
+        return Err(illegal());
+    }
     if to == OrderStatus::Cancelled {
-        return cancel(state, &id).await;
+        match cancel(state, &facts.id).await {
+            Ok(()) => {}
+            // Shipped or cancelled by someone else meanwhile.
+            Err(e) if e.code == "order_not_cancellable" => return Err(illegal()),
+            Err(e) => return Err(e),
+        }
+    } else if !move_status(state, &facts.id, from, to).await? {
+        return Err(illegal());
     }
-    let current = status_of(&current)?;
-    if !current.can_move_to(to) || !move_status(state, &id, current, to).await? {
-        return Err(AppError::conflict("illegal_transition"));
+    announce(state, &facts.customer_id, number.as_str(), from, to).await;
+    Ok(Moved {
+        id: facts.id,
+        number,
+        customer_id: facts.customer_id,
+        from,
+        to,
+    })
+}
+
+/// Tells the customer where their order is now: an SMS to their phone, else an email
+/// («Заказ № 1024 собирается»). Failing to queue it is logged, never an error: the order has
+/// moved either way.
+async fn announce(
+    state: &AppState,
+    customer_id: &str,
+    number: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+) {
+    if let Err(e) = try_announce(state, customer_id, number, from, to).await {
+        tracing::warn!(number, status = %to, error = %e, "order status notice not queued");
     }
-    Ok(())
+}
+
+async fn try_announce(
+    state: &AppState,
+    customer_id: &str,
+    number: &str,
+    from: OrderStatus,
+    to: OrderStatus,
+) -> Result<(), sqlx::Error> {
+    use crate::domain::identity::Channel;
+    let Some(customer) = crate::customers::store::by_id(&state.db, customer_id).await? else {
+        return Ok(());
+    };
+    let (channel, to_contact) = match (&customer.phone, &customer.email) {
+        (Some(phone), _) => (Channel::Sms, phone.clone()),
+        (None, Some(email)) => (Channel::Email, email.clone()),
+        (None, None) => return Ok(()),
+    };
+    let locale = crate::customers::store::locale_of(&state.db, customer_id)
+        .await?
+        .as_deref()
+        .and_then(crate::i18n::Locale::parse)
+        .unwrap_or(crate::i18n::Locale::Ru);
+    let news = if to == OrderStatus::Cancelled && from != OrderStatus::AwaitingPayment {
+        "order-news-cancelled-refund".to_owned()
+    } else {
+        format!("order-news-{to}")
+    };
+    let link = format!("{}/orders/{number}", state.base_url.trim_end_matches('/'));
+    crate::customers::notify_with(
+        state,
+        channel,
+        &to_contact,
+        locale,
+        "order-status",
+        &[("number", number.to_owned()), ("news", locale.t(&news))],
+        Some(link),
+    )
+    .await
 }
 
 /// Purchased lines keep their own search text (title and seller at the time of the order):

@@ -506,16 +506,6 @@ pub(super) async fn number_of(db: &crate::db::Db, id: &str) -> Result<Option<Str
         .await
 }
 
-pub(super) async fn id_and_status(
-    db: &crate::db::Db,
-    number: &OrderNumber,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, status FROM orders WHERE number = $1")
-        .bind(number.as_str())
-        .fetch_optional(db)
-        .await
-}
-
 /// Orders waiting for payment past their deadline.
 pub(super) async fn overdue(db: &crate::db::Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM orders WHERE status = $1 AND pay_deadline < $2")
@@ -618,4 +608,147 @@ pub(super) async fn receipt_lines(
         .fetch_one(&mut *tx)
         .await?;
     Ok((lines, delivery))
+}
+
+// ---- Staff: moving and finding any customer's order ----
+
+/// What a staff move needs to know about an order.
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct MoveFacts {
+    pub(super) id: String,
+    pub(super) number: String,
+    pub(super) status: String,
+    pub(super) delivery_method: String,
+    pub(super) customer_id: String,
+}
+
+const MOVE_FACTS: &str = "SELECT id, number, status, delivery_method, customer_id FROM orders";
+
+pub(super) async fn move_facts(
+    db: &crate::db::Db,
+    number: &OrderNumber,
+) -> Result<Option<MoveFacts>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{MOVE_FACTS} WHERE number = $1"
+    )))
+    .bind(number.as_str())
+    .fetch_optional(db)
+    .await
+}
+
+pub(super) async fn move_facts_by_id(
+    db: &crate::db::Db,
+    id: &str,
+) -> Result<Option<MoveFacts>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{MOVE_FACTS} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Any customer's order by number, for staff: (customer id, the order).
+pub async fn any_by_number(
+    state: &AppState,
+    number: &OrderNumber,
+) -> AppResult<Option<(String, Order)>> {
+    let Some(facts) = move_facts(&state.db, number).await? else {
+        return Ok(None);
+    };
+    match one_order(state, "o.id = $1", &[facts.id.as_str()]).await? {
+        Some(r) => Ok(Some((facts.customer_id, order_of(r, &state.base_url)?))),
+        None => Ok(None),
+    }
+}
+
+/// What staff look for: an order number, a customer (found by phone or email), or — with
+/// neither and `everything` — every order; optionally in one status.
+#[derive(Debug, Clone, Default)]
+pub struct OrderSearch {
+    pub number: Option<OrderNumber>,
+    pub customer_id: Option<String>,
+    pub everything: bool,
+    pub status: Option<OrderStatus>,
+}
+
+/// An order in the staff's search results.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrderSummary {
+    pub number: String,
+    pub status: OrderStatus,
+    pub placed_at: String,
+    /// Kopecks.
+    pub total: i64,
+    pub customer_id: String,
+    /// «Фамилия Имя Отчество» as the customer gave it (empty when they did not).
+    pub customer_name: String,
+    /// `courier`, `pickup_point` or `parcel_locker`.
+    pub delivery_method: String,
+    #[serde(skip)]
+    pub placed_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    number: String,
+    status: String,
+    placed_at: i64,
+    total: i64,
+    customer_id: String,
+    delivery_method: String,
+    last_name: String,
+    first_name: String,
+    patronymic: String,
+}
+
+/// A page of orders matching `f`, newest first; the cursor is `<placed ms>:<order id>` of the
+/// last one shown (indexes: the number, (customer, placed_at), (placed_at, id),
+/// (status, placed_at, id)). The customer's name comes by a read-only join.
+pub async fn search(
+    db: &crate::db::Db,
+    f: &OrderSearch,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<(Vec<OrderSummary>, Option<String>)> {
+    let (before_ms, before_id) = crate::db::ledger_page_start(cursor)
+        .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(
+        "SELECT o.id, o.number, o.status, o.placed_at, o.total, o.customer_id, o.delivery_method, \
+         c.last_name, c.first_name, c.patronymic FROM orders o JOIN customers c ON c.id = o.customer_id \
+         WHERE ($1 = 1 OR o.number = $2 OR o.customer_id = $3) AND ($4 = '' OR o.status = $4) \
+         AND (o.placed_at < $5 OR (o.placed_at = $5 AND o.id < $6)) \
+         ORDER BY o.placed_at DESC, o.id DESC LIMIT $7",
+    )
+    .bind(i64::from(f.everything))
+    .bind(f.number.as_ref().map(|n| n.as_str()).unwrap_or(""))
+    .bind(f.customer_id.as_deref().unwrap_or(""))
+    .bind(f.status.map(|s| s.as_str()).unwrap_or(""))
+    .bind(before_ms)
+    .bind(before_id)
+    .bind(limit + 1)
+    .fetch_all(db)
+    .await?;
+    let next = crate::db::ledger_next_cursor(&rows, limit, |r| (r.placed_at, r.id.as_str()));
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| {
+            Ok(OrderSummary {
+                customer_name: [&r.last_name, &r.first_name, &r.patronymic]
+                    .into_iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                number: r.number,
+                status: status_of(&r.status)?,
+                placed_at: crate::clock::rfc3339(r.placed_at),
+                placed_ms: r.placed_at,
+                total: r.total,
+                customer_id: r.customer_id,
+                delivery_method: r.delivery_method,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok((items, next))
 }

@@ -24,6 +24,7 @@ mod sessions;
 mod shop;
 mod staff;
 mod staff_wares;
+mod staff_orders;
 mod storefront;
 mod wallet_balance;
 mod wallet_checkout;
