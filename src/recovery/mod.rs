@@ -256,8 +256,14 @@ pub async fn complete(
             .await?;
         }
         if let Some(phone) = before.phone.filter(|p| Some(p.as_str()) != new_value) {
-            customers::notify(state, Channel::Sms, &phone, locale, "support-recovery-completed")
-                .await?;
+            customers::notify(
+                state,
+                Channel::Sms,
+                &phone,
+                locale,
+                "support-recovery-completed",
+            )
+            .await?;
         }
         return Ok(());
     }

@@ -174,7 +174,12 @@ pub async fn cases(
 
 /// The first approval: one conditional update from `new`, only for a case with an account.
 /// True when this call made it.
-pub async fn approve_first(db: &Db, id: &str, staff_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn approve_first(
+    db: &Db,
+    id: &str,
+    staff_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE recovery_cases SET status = 'awaiting_second', first_approver = $2, first_approved_at = $3 \
          WHERE id = $1 AND status = 'new' AND matched_customer_id IS NOT NULL",

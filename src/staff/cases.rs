@@ -125,12 +125,27 @@ pub struct CaseDetail {
     pub decided_ms: Option<i64>,
 }
 
-/// Text as compared: lower case, «ё» as «е», letters and digits only, single spaces.
+/// Words an address may have or leave out: «г.», «ул.», «д.», «кв.» and their full forms.
+const ADDRESS_NOISE: [&str; 10] = [
+    "г",
+    "гор",
+    "город",
+    "ул",
+    "улица",
+    "д",
+    "дом",
+    "кв",
+    "квартира",
+    "россия",
+];
+
+/// Text as compared: lower case, «ё» as «е», letters and digits only, single spaces, without
+/// the words of [`ADDRESS_NOISE`].
 fn normalise(s: &str) -> String {
     s.to_lowercase()
         .replace('ё', "е")
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && !ADDRESS_NOISE.contains(w))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -254,14 +269,7 @@ pub async fn case(state: &AppState, staff: &Staff, id: &str) -> AppResult<CaseDe
 pub async fn approve_case(state: &AppState, staff: &Staff, id: &str) -> AppResult<CaseStatus> {
     staff.require(Area::RecoveryCases)?;
     let status = recovery::approve_case(state, id, &staff.id, &staff.actor()).await?;
-    super::audit(
-        state,
-        staff,
-        "recovery_case_approved",
-        id,
-        status.as_str(),
-    )
-    .await?;
+    super::audit(state, staff, "recovery_case_approved", id, status.as_str()).await?;
     Ok(status)
 }
 
@@ -487,11 +495,10 @@ async fn after(
     reason: String,
 ) -> AppResult<Response> {
     match done {
-        Ok(s) => Ok(Redirect::to(&format!(
-            "/staff/recovery-cases/{id}?done={}",
-            s.as_str()
-        ))
-        .into_response()),
+        Ok(s) => Ok(
+            Redirect::to(&format!("/staff/recovery-cases/{id}?done={}", s.as_str()))
+                .into_response(),
+        ),
         Err(e) if e.is_client_error() && !matches!(e.code, "forbidden_role" | "case_not_found") => {
             let msg = crate::web::error_message(page.l, &e);
             let mut res = case_view(state, page, staff, id, None, Some(msg), reason)
@@ -545,6 +552,10 @@ mod tests {
             normalise("Г Москва ул ЛЕНИНА д 5 кв 12")
         );
         assert_eq!(normalise("Королёва 1"), normalise("королева, 1"));
+        assert_eq!(
+            normalise("г. Москва, ул. Ленина, д. 5, кв. 12"),
+            normalise("Москва Ленина 5-12")
+        );
         assert_ne!(normalise("Ленина 5"), normalise("Ленина 6"));
     }
 }

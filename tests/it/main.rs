@@ -23,6 +23,7 @@ mod recovery;
 mod sessions;
 mod shop;
 mod staff;
+mod staff_cases;
 mod storefront;
 mod wallet_balance;
 mod wallet_checkout;
