@@ -208,7 +208,7 @@ pub async fn complete(
     if !store::use_token(&state.db, &token_hash(token), now).await? {
         return Err(AppError::missing("recovery_link_invalid"));
     }
-    match &new_contact {
+    let set = match &new_contact {
         Some(Contact::Phone(phone)) => {
             customers::store::set_phone_and_hold(
                 &state.db,
@@ -216,12 +216,21 @@ pub async fn complete(
                 phone.as_str(),
                 now + HOLD_MS,
             )
-            .await?
+            .await
         }
         Some(Contact::Email(email)) => {
-            customers::store::set_confirmed_email(&state.db, &customer_id, email.as_str()).await?
+            customers::store::set_confirmed_email(&state.db, &customer_id, email.as_str()).await
         }
-        None => {}
+        None => Ok(()),
+    };
+    match set {
+        Ok(()) => {}
+        // Another account took the contact between the check and here: the link stays usable.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            store::unuse_token(&state.db, &token_hash(token), now).await?;
+            return Err(AppError::conflict("contact_taken"));
+        }
+        Err(e) => return Err(e.into()),
     }
     customers::store::set_password_and_hold(&state.db, &customer_id, &hash, now, now + HOLD_MS)
         .await?;

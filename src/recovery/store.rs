@@ -58,6 +58,17 @@ pub async fn use_token(db: &Db, token_hash: &str, now: i64) -> Result<bool, sqlx
         == 1)
 }
 
+/// Gives back a link this request used at `used_at` (its contact could not be set after all).
+#[tracing::instrument(skip_all)]
+pub async fn unuse_token(db: &Db, token_hash: &str, used_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE recovery_tokens SET used_at = NULL WHERE token_hash = $1 AND used_at = $2")
+        .bind(token_hash)
+        .bind(used_at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Uses up every open link of the customer (they stop working at once).
 pub async fn void_tokens_of(db: &Db, customer_id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
