@@ -1010,6 +1010,85 @@ email-order-status-body =
 
     Order details: { $link }
 event-support_contacts_opened = Customer support opened your contact details
-error-reason-required = Give a reason: 3 to 500 characters.
+error-reason-required = Give a reason (for the audit trail).
 error-customer-not-found = Customer not found.
 error-query-too-long = The query is too long.
+
+
+## Staff: recovery cases
+staff-cases-lead = Requests from people who lost access to their email too. Check the details; the link to the new contact goes out once two different members approve.
+staff-cases-filter = Show cases
+staff-cases-filter-open = Open
+staff-cases-filter-approved = Approved
+staff-cases-filter-rejected = Rejected
+staff-cases-filter-all = All
+staff-cases-none = No cases.
+staff-case-title = Access recovery case
+staff-case-created = Filed
+staff-case-full-name = Full name
+staff-case-old-email = Former email
+staff-case-new-contact = New contact
+staff-case-comment = Comment
+staff-case-approvals = Approvals
+staff-case-account-found = account found
+staff-case-no-account = no account has this email
+staff-case-status-new = New
+staff-case-status-awaiting_second = Awaiting a second approval
+staff-case-status-approved = Approved
+staff-case-status-rejected = Rejected
+staff-case-evidence = Evidence check
+staff-case-evidence-lead = Checked against the account automatically; the stored details are not shown.
+staff-case-order-number = Order number
+staff-case-delivery-address = Delivery address
+staff-case-card-last4 = Card's last 4 digits
+staff-case-check-yes = matches
+staff-case-check-no = does not match
+staff-case-check-none = not given
+staff-case-first-approver = First approved by { $who }
+staff-case-second-approver = Second approved by { $who }
+staff-case-rejected-by = Rejected by { $who }
+staff-case-needs-second = You have approved this case. A second member's approval is needed.
+staff-case-approve-hint = The link to the new contact goes out with a second member's approval. Staff never set a password.
+staff-case-approve = Approve
+staff-case-cannot-approve = Cannot be approved: no account has this email. Reject it with an explanation.
+staff-case-reject-reason = Reason for rejecting
+staff-case-reject-hint = Up to 500 characters; the person receives it at the new contact.
+staff-case-reject = Reject
+staff-case-done-first = Approved. A second member's approval is needed.
+staff-case-done-approved = Approved: a one-time link was sent to the new contact.
+staff-case-done-rejected = Rejected; the person was told the reason.
+reset-support-contact = Once you save the password, { $contact } becomes your account's contact; sign in with it.
+email-support-case-approved-subject = Access recovery: your link
+email-support-case-approved-body =
+    Hello!
+
+    Request { $case } is approved. To set a new password, open the link (valid for 1 hour, once):
+    { $link }
+
+    This email then becomes your account's email. If you did not file the request, just ignore the link.
+sms-support-case-approved = Kabinet: request { $case } approved. Set a password here (1 hour, once): { $link }
+email-support-case-rejected-subject = Your access recovery request was rejected
+email-support-case-rejected-body =
+    Hello!
+
+    Request { $case } was rejected. Reason: { $reason }
+
+    You can file a new request with other details.
+sms-support-case-rejected = Kabinet: request { $case } was rejected. Reason: { $reason }
+email-support-recovery-completed-subject = Support restored access to your account
+email-support-recovery-completed-body =
+    Hello!
+
+    Following a request to support, access to your Kabinet account was restored: a new password and a new contact were set, and all sessions ended. Contacts cannot be changed for the next 72 hours.
+
+    If this was not you, contact support at once.
+sms-support-recovery-completed = Kabinet: support restored access to your account; all sessions ended. If this was not you, contact support.
+event-support_case_approved = Support approved a recovery request
+event-support_case_rejected = Support rejected a recovery request
+event-support_recovery_completed = Access restored through support
+error-four-eyes-required = You have approved this case already. Another member gives the second approval.
+error-case-decided = The case is decided already.
+error-case-no-account = No account has the given email: the case cannot be approved.
+error-case-not-found = Case not found.
+error-reason-too-long = The reason is at most 500 characters.
+error-contact-fixed = This link sets a new contact already: it cannot be changed here.

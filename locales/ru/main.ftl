@@ -1029,6 +1029,85 @@ email-order-status-body =
 
     Подробности заказа: { $link }
 event-support_contacts_opened = Служба поддержки открыла ваши контактные данные
-error-reason-required = Укажите причину: от 3 до 500 символов.
+error-reason-required = Укажите причину (для журнала действий).
 error-customer-not-found = Покупатель не найден.
 error-query-too-long = Слишком длинный запрос.
+
+
+## Staff: recovery cases
+staff-cases-lead = Заявки тех, кто потерял доступ и к почте. Сверьте данные; ссылку на новый контакт отправит одобрение двух разных сотрудников.
+staff-cases-filter = Показать заявки
+staff-cases-filter-open = Открытые
+staff-cases-filter-approved = Одобренные
+staff-cases-filter-rejected = Отклонённые
+staff-cases-filter-all = Все
+staff-cases-none = Заявок нет.
+staff-case-title = Заявка на восстановление доступа
+staff-case-created = Подана
+staff-case-full-name = ФИО
+staff-case-old-email = Прежняя почта
+staff-case-new-contact = Новый контакт
+staff-case-comment = Комментарий
+staff-case-approvals = Одобрения
+staff-case-account-found = аккаунт найден
+staff-case-no-account = аккаунта с этой почтой нет
+staff-case-status-new = Новая
+staff-case-status-awaiting_second = Ждёт второго одобрения
+staff-case-status-approved = Одобрена
+staff-case-status-rejected = Отклонена
+staff-case-evidence = Проверка данных
+staff-case-evidence-lead = Сверено с аккаунтом автоматически; сами сохранённые данные не показываются.
+staff-case-order-number = Номер заказа
+staff-case-delivery-address = Адрес доставки
+staff-case-card-last4 = Последние 4 цифры карты
+staff-case-check-yes = совпадает
+staff-case-check-no = не совпадает
+staff-case-check-none = не указано
+staff-case-first-approver = Первым одобрил: { $who }
+staff-case-second-approver = Вторым одобрил: { $who }
+staff-case-rejected-by = Отклонил: { $who }
+staff-case-needs-second = Вы уже одобрили заявку. Нужно одобрение второго сотрудника.
+staff-case-approve-hint = Ссылку на новый контакт отправит одобрение второго сотрудника. Пароль сотрудник не задаёт.
+staff-case-approve = Одобрить
+staff-case-cannot-approve = Одобрить нельзя: аккаунта с этой почтой нет. Отклоните заявку с объяснением.
+staff-case-reject-reason = Причина отказа
+staff-case-reject-hint = До 500 символов; человек получит её на новый контакт.
+staff-case-reject = Отклонить
+staff-case-done-first = Заявка одобрена. Нужно одобрение второго сотрудника.
+staff-case-done-approved = Заявка одобрена: одноразовая ссылка отправлена на новый контакт.
+staff-case-done-rejected = Заявка отклонена, человеку сообщили причину.
+reset-support-contact = После сохранения пароля { $contact } станет контактом вашего аккаунта; войти можно будет с ним.
+email-support-case-approved-subject = Восстановление доступа: ссылка
+email-support-case-approved-body =
+    Здравствуйте!
+
+    Заявка { $case } одобрена. Чтобы задать новый пароль, откройте ссылку (она действует 1 час и только один раз):
+    { $link }
+
+    После этого эта почта станет почтой вашего аккаунта. Если заявку подавали не вы, просто не открывайте ссылку.
+sms-support-case-approved = Kabinet: заявка { $case } одобрена. Задайте пароль по ссылке (1 час, один раз): { $link }
+email-support-case-rejected-subject = Заявка на восстановление доступа отклонена
+email-support-case-rejected-body =
+    Здравствуйте!
+
+    Заявка { $case } отклонена. Причина: { $reason }
+
+    Вы можете подать новую заявку с другими данными.
+sms-support-case-rejected = Kabinet: заявка { $case } отклонена. Причина: { $reason }
+email-support-recovery-completed-subject = Служба поддержки восстановила доступ к аккаунту
+email-support-recovery-completed-body =
+    Здравствуйте!
+
+    По заявке в службу поддержки доступ к вашему аккаунту Kabinet восстановлен: задан новый пароль и новый контакт, все сеансы завершены. Следующие 72 часа контакты в аккаунте менять нельзя.
+
+    Если это были не вы, срочно напишите в поддержку.
+sms-support-recovery-completed = Kabinet: служба поддержки восстановила доступ к аккаунту, все сеансы завершены. Если это были не вы, напишите в поддержку.
+event-support_case_approved = Служба поддержки одобрила заявку на восстановление
+event-support_case_rejected = Служба поддержки отклонила заявку на восстановление
+event-support_recovery_completed = Доступ восстановлен через службу поддержки
+error-four-eyes-required = Вы уже одобрили эту заявку. Второе одобрение даёт другой сотрудник.
+error-case-decided = По заявке уже принято решение.
+error-case-no-account = Аккаунта с указанной почтой нет: заявку нельзя одобрить.
+error-case-not-found = Заявка не найдена.
+error-reason-too-long = Причина — не длиннее 500 символов.
+error-contact-fixed = Эта ссылка уже задаёт новый контакт: сменить его здесь нельзя.

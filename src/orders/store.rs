@@ -752,3 +752,17 @@ pub async fn search(
         .collect::<AppResult<Vec<_>>>()?;
     Ok((items, next))
 }
+
+/// The delivery addresses and card last 4 digits of the customer's orders, each pair once (the
+/// staff console checks a recovery case's evidence against them, without showing them).
+pub async fn addresses_and_cards(
+    state: &AppState,
+    customer: &str,
+) -> AppResult<Vec<(String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT delivery_address, card_last4 FROM orders WHERE customer_id = $1",
+    )
+    .bind(customer)
+    .fetch_all(&state.db)
+    .await?)
+}

@@ -66,7 +66,7 @@ pub struct RecoveryPhone {
         (status = 202, body = FlowStarted, description = "Code sent to the new phone"),
         (status = 400, body = ErrorBody, description = "`invalid_phone`, `invalid_channel`, `captcha_required`"),
         (status = 404, body = ErrorBody, description = "Unknown, used or expired token"),
-        (status = 409, body = ErrorBody, description = "`voice_needs_sms`: a voice call only after an SMS to the same number"),
+        (status = 409, body = ErrorBody, description = "`voice_needs_sms`: a voice call only after an SMS to the same number; `contact_fixed`: a support case's link brings its own contact"),
         (status = 429, body = ErrorBody, description = "Too many codes; with `Retry-After`")))]
 async fn phone_code(
     State(state): State<AppState>,
@@ -102,8 +102,9 @@ pub struct RecoveryComplete {
     pub code: Option<CodeValue>,
 }
 
-/// Finish: a new password, and with `flow_id` + `code` the new phone replaces the old one.
-/// Every session ends; sign in afterwards.
+/// Finish: a new password, and with `flow_id` + `code` the new phone replaces the old one; a
+/// link a support case sent puts the case's new contact on the account (an email confirmed, or
+/// the phone). Every session ends; sign in afterwards.
 #[utoipa::path(post, path = "/recovery/{token}/complete", tag = "recovery", operation_id = "complete_recovery",
     request_body = RecoveryComplete,
     params(("token" = String, Path, description = "Token from the emailed recovery link")),
@@ -111,7 +112,7 @@ pub struct RecoveryComplete {
         (status = 204, description = "Password set (and phone replaced); every session ended"),
         (status = 400, body = ErrorBody, description = "`code_required`, `invalid_code`, `code_expired`, `password_too_short`, `password_too_long`, `password_common`"),
         (status = 404, body = ErrorBody, description = "Unknown, used or expired token"),
-        (status = 409, body = ErrorBody, description = "`contact_taken`: the new phone was taken meanwhile")))]
+        (status = 409, body = ErrorBody, description = "`contact_taken`: the new contact belongs to another account (the link is not spent); `contact_fixed`: a support case's link takes no phone code")))]
 async fn complete(
     State(state): State<AppState>,
     actor: Actor,

@@ -118,6 +118,8 @@ struct ResetPage {
     new_phone: Option<String>,
     phone: String,
     open_phone: bool,
+    /// A support case's link: the contact that becomes the account's (no phone change here).
+    support_contact: Option<String>,
     error: Option<String>,
 }
 
@@ -134,6 +136,10 @@ async fn reset_view(
     phone: String,
     error: Option<String>,
 ) -> AppResult<ResetPage> {
+    let support_contact = match super::link(state, &token).await {
+        Ok(l) => l.new_contact.map(|c| c.as_str().to_owned()),
+        Err(_) => None,
+    };
     let new_phone = match &flow {
         Some(f) => match crate::auth::codes::flow(state, f).await? {
             Some(fl) => Some(page.l.ta(
@@ -155,6 +161,7 @@ async fn reset_view(
         flow: flow.filter(|_| new_phone.is_some()),
         new_phone,
         phone,
+        support_contact,
         error,
     })
 }

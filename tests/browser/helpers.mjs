@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
 
 export const BASE = (process.env.KABINET_URL || 'http://127.0.0.1:18090').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -225,4 +226,35 @@ export async function signOutByMenu(page) {
   await page.getByTestId('user-menu').click();
   await page.getByRole('button', { name: 'Выход', exact: true }).click();
   await headerSignIn(page).waitFor();
+}
+
+// ---- staff --------------------------------------------------------------------------------------
+
+/** RFC 4648 base32 (the `secret=` of an `otpauth://` URI) → bytes. */
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.toUpperCase().replace(/=+$/, '')) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The TOTP code of an authenticator app at `nowMs` (RFC 6238: HMAC-SHA1, 30 s, 6 digits). */
+export function totp(secretBase32, nowMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / 30)));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
 }

@@ -23,8 +23,10 @@ mod recovery;
 mod sessions;
 mod shop;
 mod staff;
-mod staff_wares;
 mod staff_orders;
+mod staff_wares;
+
+mod staff_cases;
 mod storefront;
 mod wallet_balance;
 mod wallet_checkout;

@@ -1,0 +1,181 @@
+// Browser test of the staff console's support-assisted recovery (issue 12, PRODUCT A9,
+// SECURITY 28): a customer who lost their email files a case on «Заявка в поддержку»; two
+// support members — added with the CLI (`kabinet staff add`, run.sh names the binary and its
+// database), enrolled through the pages with an authenticator computed here (RFC 6238) — each
+// sign in once in their own browser and approve; the one-time link reaches the new email; the
+// customer sets a password there and signs in with the new email.
+//
+// Same ground rules as the other files (helpers in helpers.mjs): real headless Chromium in
+// Russian, elements found by their visible labels, a fresh context per person.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  BASE,
+  clickExpecting,
+  codeFor,
+  inBrowser,
+  linkFor,
+  newEmail,
+  newPassword,
+  outbox,
+  path,
+  solveCaptcha,
+  totp,
+  useBrowser,
+  waitForPath,
+} from './helpers.mjs';
+
+useBrowser();
+
+const label = (page, text) => page.getByLabel(text, { exact: true });
+const STAFF_PASSWORD = 'Пароль сотрудника 2026';
+
+/** `kabinet staff add EMAIL --role ROLE` → the enrolment link's path. */
+function addStaff(email, role) {
+  const cli = process.env.KABINET_CLI;
+  const db = process.env.KABINET_CLI_DATABASE_URL;
+  assert.ok(cli && db, 'KABINET_CLI and KABINET_CLI_DATABASE_URL must name the server binary and its database (tests/browser/run.sh sets them)');
+  const out = execFileSync(cli, ['staff', 'add', email, '--role', role], {
+    env: { ...process.env, KABINET_DATABASE_URL: db, KABINET_BASE_URL: BASE, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+  const link = out.trim().split('\n').pop().trim();
+  const enrol = new URL(link).pathname;
+  assert.match(enrol, /^\/staff\/enrol\/[^/]+$/, out);
+  return enrol;
+}
+
+/**
+ * A new support member in their own browser: enrolled through the pages (password, then the
+ * authenticator's code), then signed in with password + code. Returns the signed-in page.
+ *
+ * A code works once: the enrolment is confirmed with the code the app showed a moment ago
+ * (the previous 30-s step, still accepted) and the sign-in uses the current one, so nobody
+ * waits for the next step.
+ */
+async function supportMember(newContext) {
+  const email = newEmail();
+  const enrol = addStaff(email, 'support');
+  const page = await (await newContext()).newPage();
+  await page.goto(`${BASE}${enrol}`);
+  await label(page, 'Пароль').fill(STAFF_PASSWORD);
+  await clickExpecting(page, 'Дальше', page.getByTestId('totp-uri'));
+  const uri = await page.getByTestId('totp-uri').getAttribute('href');
+  assert.match(uri, /^otpauth:\/\/totp\//, uri);
+  const secret = new URL(uri).searchParams.get('secret');
+  assert.equal(secret, (await page.getByTestId('totp-secret').textContent()).trim().replace(/\s+/g, ''));
+  await label(page, 'Код из приложения').fill(totp(secret, Date.now() - 30_000));
+  await page.getByRole('button', { name: 'Подтвердить', exact: true }).click();
+  await waitForPath(page, '/staff/login');
+
+  await label(page, 'Электронная почта').fill(email);
+  await label(page, 'Пароль').fill(STAFF_PASSWORD);
+  await label(page, 'Код из приложения').fill(totp(secret));
+  await page.getByRole('button', { name: 'Войти', exact: true }).click();
+  try {
+    await waitForPath(page, '/staff');
+  } catch (err) {
+    const alert = page.getByRole('alert');
+    if (await alert.count()) assert.fail(`staff sign-in refused: ${(await alert.first().textContent()).trim()}`);
+    throw err;
+  }
+  return { email, page };
+}
+
+/** Opens the case of `fullName` from «Восстановление доступа». */
+async function openCase(page, fullName) {
+  await page.locator('header').getByRole('link', { name: 'Восстановление доступа', exact: true }).click();
+  await waitForPath(page, '/staff/recovery-cases');
+  await page.getByTestId('cases').getByRole('link', { name: fullName, exact: true }).first().click();
+  await page.waitForURL((u) => /^\/staff\/recovery-cases\/[^/]+$/.test(u.pathname));
+  await page.getByRole('heading', { name: 'Заявка на восстановление доступа', exact: true }).waitFor();
+}
+
+/** A customer with a confirmed email and a password, registered over the API. */
+async function registeredCustomer() {
+  const email = newEmail();
+  const res = await fetch(`${BASE}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ first_name: 'Анна', last_name: 'Смирнова', email, password: newPassword() }),
+  });
+  assert.equal(res.status, 202, await res.clone().text());
+  const { flow_id } = await res.json();
+  const verify = await fetch(`${BASE}/api/v1/auth/codes/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ flow_id, code: await codeFor(email) }),
+  });
+  assert.equal(verify.status, 200, await verify.clone().text());
+  return email;
+}
+
+test('two support members approve a recovery case and the customer signs in with the new email', async (t) => {
+  await inBrowser(t, async (newContext) => {
+    const oldEmail = await registeredCustomer();
+    const newContact = newEmail();
+    const fullName = `Смирнова Анна ${Date.now().toString(36)}`;
+
+    // The customer, who lost the old email, files a case.
+    const customer = await (await newContext()).newPage();
+    await customer.goto(`${BASE}/recovery/support`);
+    await label(customer, 'ФИО').fill(fullName);
+    await label(customer, 'Почта, указанная в аккаунте').fill(oldEmail);
+    await label(customer, 'Новый телефон или почта для связи').fill(newContact);
+    await label(customer, 'Номер недавнего заказа').fill('10023');
+    await label(customer, 'Последние 4 цифры карты').fill('4242');
+    await label(customer, 'Комментарий').fill('Нет доступа к старой почте');
+    if (await label(customer, 'Антиспам-код').count()) await solveCaptcha(customer);
+    await clickExpecting(customer, 'Отправить заявку', customer.getByTestId('notice'));
+    assert.match(await customer.getByTestId('notice').textContent(), /Заявка принята/);
+
+    // Member A: the case, its evidence checked, «Одобрить».
+    const a = await supportMember(newContext);
+    await openCase(a.page, fullName);
+    assert.equal((await a.page.getByTestId('case-new-contact').textContent()).trim(), newContact);
+    assert.equal(await a.page.getByTestId('account-found').getAttribute('class'), 'check-yes');
+    const evidence = a.page.getByTestId('evidence');
+    // Nothing the customer gave matches this account (no orders, no cards): ✗, and — for the
+    // address they left out.
+    assert.equal(await evidence.locator('[data-evidence="order_number"] td').getAttribute('class'), 'check-no');
+    assert.equal(await evidence.locator('[data-evidence="delivery_address"] td').getAttribute('class'), 'check-none');
+    assert.equal(await evidence.locator('[data-evidence="card_last4"] td').getAttribute('class'), 'check-no');
+    const seen = (await outbox(newContact)).length;
+    await clickExpecting(a.page, 'Одобрить', a.page.getByRole('status'));
+    assert.match(await a.page.getByRole('status').first().textContent(), /Нужно одобрение второго сотрудника/);
+    assert.match(await a.page.getByTestId('needs-second').textContent(), /Нужно одобрение второго сотрудника/);
+    assert.equal(await a.page.getByRole('button', { name: 'Одобрить', exact: true }).count(), 0);
+    assert.equal((await a.page.getByTestId('case-status').textContent()).trim(), 'Ждёт второго одобрения');
+
+    // Member B sees who approved first and gives the second approval.
+    const b = await supportMember(newContext);
+    await openCase(b.page, fullName);
+    assert.match(await b.page.getByTestId('first-approver').textContent(), new RegExp(a.email.replace(/[.]/g, '\\.')));
+    await clickExpecting(b.page, 'Одобрить', b.page.getByRole('status'));
+    assert.match(await b.page.getByRole('status').textContent(), /одноразовая ссылка отправлена/);
+    assert.equal((await b.page.getByTestId('case-status').textContent()).trim(), 'Одобрена');
+
+    // The link reaches the new email; the customer sets a password there.
+    const link = await linkFor(newContact, seen);
+    assert.match(new URL(link).pathname, /^\/recovery\/[^/]+$/, link);
+    await customer.goto(link);
+    await customer.getByRole('heading', { name: 'Новый пароль', exact: true }).waitFor();
+    assert.match(await customer.getByTestId('support-contact').textContent(), new RegExp(newContact.replace(/[.]/g, '\\.')));
+    assert.equal(await customer.getByText('Сменить номер телефона', { exact: true }).count(), 0);
+    const password = newPassword();
+    await label(customer, 'Новый пароль').fill(password);
+    await clickExpecting(customer, 'Сохранить', customer.getByTestId('notice'));
+    assert.match(await customer.getByTestId('notice').textContent(), /^Готово\. Все сеансы завершены/);
+
+    // …and signs in with the new email.
+    await customer.goto(`${BASE}/login?by=password`);
+    await label(customer, 'Электронная почта или телефон').fill(newContact);
+    await label(customer, 'Пароль').fill(password);
+    await customer.getByRole('button', { name: 'Войти', exact: true }).click();
+    await waitForPath(customer, '/account');
+    assert.equal((await customer.getByTestId('email').textContent()).trim(), newContact);
+    assert.equal(path(customer), '/account');
+  });
+});
