@@ -8,7 +8,7 @@
 use super::api::limit_of;
 use super::pages::Console;
 use super::{Area, Staff};
-use crate::error::{AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::recovery::{self, Case, CaseStatus};
 use crate::state::AppState;
 use crate::web::csrf::CsrfForm;
@@ -89,6 +89,9 @@ pub struct EvidenceCheck {
     pub delivery_address: Option<bool>,
     /// The last 4 digits are those of a saved card or a card its orders were paid with.
     pub card_last4: Option<bool>,
+    /// The ФИО is the account's name (word order, case and ё aside); `null` when the account
+    /// has no name. Shown, not counted: many accounts never give one.
+    pub full_name: Option<bool>,
 }
 
 impl EvidenceCheck {
@@ -167,6 +170,7 @@ async fn check_evidence(state: &AppState, case: &Case) -> AppResult<EvidenceChec
             order_number: order.map(|_| false),
             delivery_address: address.map(|_| false),
             card_last4: card.map(|_| false),
+            full_name: None,
         });
     };
     let order_of_account = match order {
@@ -208,10 +212,26 @@ async fn check_evidence(state: &AppState, case: &Case) -> AppResult<EvidenceChec
             )
         }
     };
+    let account = crate::customers::by_id(&state.db, customer).await?;
+    let name_of = |s: &str| {
+        let mut words: Vec<String> = s
+            .to_lowercase()
+            .replace('ё', "е")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        words.sort();
+        words
+    };
+    let full_name = account
+        .map(|c| c.full_name())
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| name_of(&n) == name_of(&row.full_name));
     Ok(EvidenceCheck {
         order_number: order_of_account,
         delivery_address: address_known,
         card_last4: card_known,
+        full_name,
     })
 }
 
@@ -265,9 +285,17 @@ pub async fn case(state: &AppState, staff: &Staff, id: &str) -> AppResult<CaseDe
     })
 }
 
-/// Approves a case (first or second approval); audited.
+/// Approves a case (first or second approval); audited. A case whose evidence does not match
+/// the account in at least two pieces (SECURITY 28) is refused: `evidence_not_matched`.
 pub async fn approve_case(state: &AppState, staff: &Staff, id: &str) -> AppResult<CaseStatus> {
     staff.require(Area::RecoveryCases)?;
+    let case = recovery::case(state, id).await?;
+    if case.status.is_open()
+        && case.row.matched_customer_id.is_some()
+        && check_evidence(state, &case).await?.matched() < 2
+    {
+        return Err(AppError::conflict("evidence_not_matched"));
+    }
     let status = recovery::approve_case(state, id, &staff.id, &staff.actor()).await?;
     super::audit(state, staff, "recovery_case_approved", id, status.as_str()).await?;
     Ok(status)

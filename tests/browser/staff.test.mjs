@@ -93,28 +93,50 @@ async function openCase(page, fullName) {
   await page.getByRole('heading', { name: 'Заявка на восстановление доступа', exact: true }).waitFor();
 }
 
-/** A customer with a confirmed email and a password, registered over the API. */
-async function registeredCustomer() {
+/** A customer with a confirmed email and a password, registered over the API, with one order
+ * paid by the sandbox's Mir card (so a recovery case can name that order and the card). */
+async function customerWithAnOrder() {
   const email = newEmail();
+  const json = (body) => ({ 'content-type': 'application/json', ...body });
   const res = await fetch(`${BASE}/api/v1/auth/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: json(),
     body: JSON.stringify({ first_name: 'Анна', last_name: 'Смирнова', email, password: newPassword() }),
   });
   assert.equal(res.status, 202, await res.clone().text());
   const { flow_id } = await res.json();
   const verify = await fetch(`${BASE}/api/v1/auth/codes/verify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: json(),
     body: JSON.stringify({ flow_id, code: await codeFor(email) }),
   });
   assert.equal(verify.status, 200, await verify.clone().text());
-  return email;
+  const { token } = await verify.json();
+  const auth = json({ authorization: `Bearer ${token}` });
+  const products = await (await fetch(`${BASE}/api/v1/products?limit=50`)).json();
+  const product = products.items.find((p) => p.stock > 5);
+  const put = await fetch(`${BASE}/api/v1/cart/items/${product.id}`, {
+    method: 'PUT',
+    headers: auth,
+    body: JSON.stringify({ quantity: 1 }),
+  });
+  assert.equal(put.status, 200, await put.clone().text());
+  const points = await (await fetch(`${BASE}/api/v1/pickup-points?lat=55.7558&lon=37.6173&limit=1&kind=pickup_point`)).json();
+  const order = await fetch(`${BASE}/api/v1/orders`, {
+    method: 'POST',
+    headers: { ...auth, 'idempotency-key': `case-${Date.now()}` },
+    body: JSON.stringify({
+      delivery: { method: 'pickup_point', pickup_point_id: points.items[0].id },
+      payment: { method: 'card', card: { number: '2200000000000004', exp_month: 12, exp_year: 2030, cvc: '123' } },
+    }),
+  });
+  assert.equal(order.status, 201, await order.clone().text());
+  return { email, number: (await order.json()).number };
 }
 
 test('two support members approve a recovery case and the customer signs in with the new email', async (t) => {
   await inBrowser(t, async (newContext) => {
-    const oldEmail = await registeredCustomer();
+    const { email: oldEmail, number } = await customerWithAnOrder();
     const newContact = newEmail();
     const fullName = `Смирнова Анна ${Date.now().toString(36)}`;
 
@@ -124,8 +146,8 @@ test('two support members approve a recovery case and the customer signs in with
     await label(customer, 'ФИО').fill(fullName);
     await label(customer, 'Почта, указанная в аккаунте').fill(oldEmail);
     await label(customer, 'Новый телефон или почта для связи').fill(newContact);
-    await label(customer, 'Номер недавнего заказа').fill('10023');
-    await label(customer, 'Последние 4 цифры карты').fill('4242');
+    await label(customer, 'Номер недавнего заказа').fill(number);
+    await label(customer, 'Последние 4 цифры карты').fill('0004');
     await label(customer, 'Комментарий').fill('Нет доступа к старой почте');
     if (await label(customer, 'Антиспам-код').count()) await solveCaptcha(customer);
     await clickExpecting(customer, 'Отправить заявку', customer.getByTestId('notice'));
@@ -137,11 +159,10 @@ test('two support members approve a recovery case and the customer signs in with
     assert.equal((await a.page.getByTestId('case-new-contact').textContent()).trim(), newContact);
     assert.equal(await a.page.getByTestId('account-found').getAttribute('class'), 'check-yes');
     const evidence = a.page.getByTestId('evidence');
-    // Nothing the customer gave matches this account (no orders, no cards): ✗, and — for the
-    // address they left out.
-    assert.equal(await evidence.locator('[data-evidence="order_number"] td').getAttribute('class'), 'check-no');
+    // The order and the card it was paid with match the account: ✓; — for the address they left out.
+    assert.equal(await evidence.locator('[data-evidence="order_number"] td').getAttribute('class'), 'check-yes');
     assert.equal(await evidence.locator('[data-evidence="delivery_address"] td').getAttribute('class'), 'check-none');
-    assert.equal(await evidence.locator('[data-evidence="card_last4"] td').getAttribute('class'), 'check-no');
+    assert.equal(await evidence.locator('[data-evidence="card_last4"] td').getAttribute('class'), 'check-yes');
     const seen = (await outbox(newContact)).length;
     await clickExpecting(a.page, 'Одобрить', a.page.getByRole('status'));
     assert.match(await a.page.getByRole('status').first().textContent(), /Нужно одобрение второго сотрудника/);

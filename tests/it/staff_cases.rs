@@ -465,15 +465,15 @@ async fn only_support_and_admin_see_cases_and_a_case_without_an_account_is_not_a
 
 #[tokio::test]
 async fn a_support_link_is_not_spent_when_its_contact_was_taken_meanwhile() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
     let old_email = new_email();
-    app.register(&old_email, PASSWORD).await;
+    let (_, number) = customer_with_an_order(&app, &old_email).await;
     let phone = new_phone();
     let id = file_case(
         &app,
         &old_email,
         &phone,
-        json!({"order_number": "10023", "card_last4": "4242"}),
+        json!({"order_number": number, "delivery_address": "Москва, ул. Ленина, д. 5, кв. 12"}),
     )
     .await;
     let (a, b) = (app.staff("support").await, app.staff("admin").await);
@@ -511,15 +511,15 @@ async fn a_support_link_is_not_spent_when_its_contact_was_taken_meanwhile() {
 
 #[tokio::test]
 async fn a_hundred_simultaneous_approvals_by_two_members_approve_once_and_send_one_link() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
     let old_email = new_email();
-    app.register(&old_email, PASSWORD).await;
+    let (_, number) = customer_with_an_order(&app, &old_email).await;
     let phone = new_phone();
     let id = file_case(
         &app,
         &old_email,
         &phone,
-        json!({"order_number": "10023", "card_last4": "4242"}),
+        json!({"order_number": number, "delivery_address": "Москва, ул. Ленина, д. 5, кв. 12"}),
     )
     .await;
     let (a, b) = (app.staff("support").await, app.staff("support").await);
@@ -565,4 +565,39 @@ async fn a_hundred_simultaneous_approvals_by_two_members_approve_once_and_send_o
         1
     );
     assert_eq!(audit_rows(&app, "recovery_case_approved", &id).await, 2);
+}
+
+#[tokio::test]
+async fn a_case_whose_evidence_does_not_match_the_account_cannot_be_approved() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let old_email = new_email();
+    let (_, number) = customer_with_an_order(&app, &old_email).await;
+    // One piece right (the order), two wrong: not enough.
+    let id = file_case(
+        &app,
+        &old_email,
+        &new_phone(),
+        json!({"order_number": number, "delivery_address": "Казань, ул. Баумана, 1", "card_last4": "4242"}),
+    )
+    .await;
+    let support = app.staff("support").await;
+    let c = app
+        .get(&format!("/staff/recovery-cases/{id}"), Some(&support.token))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(c["evidence"]["order_number"], true);
+    assert_eq!(c["evidence"]["delivery_address"], false);
+    assert_eq!(c["evidence"]["card_last4"], false);
+    let r = approve(&app, &support.token, &id).await;
+    assert_eq!(
+        (r.status.as_u16(), r.code()),
+        (409, "evidence_not_matched".into())
+    );
+    let still = app
+        .get(&format!("/staff/recovery-cases/{id}"), Some(&support.token))
+        .await
+        .json();
+    assert_eq!(still["status"], "new");
+    assert_eq!(still["approvals"], 0);
 }
