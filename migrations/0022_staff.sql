@@ -11,6 +11,8 @@ CREATE TABLE staff_members (
     role TEXT NOT NULL,
     password_hash TEXT,
     totp_secret TEXT,
+    -- What an enrolment link proposes: live only once its first code is confirmed.
+    password_pending TEXT,
     totp_pending TEXT,
     totp_last_step BIGINT NOT NULL DEFAULT 0,
     enrolled_at BIGINT,

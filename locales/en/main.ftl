@@ -1094,3 +1094,4 @@ error-reason-too-long = The reason is at most 500 characters.
 error-contact-fixed = This link sets a new contact already: it cannot be changed here.
 staff-case-full-name-match = Full name as on the account
 error-evidence-not-matched = Cannot approve: fewer than two pieces of evidence (order number, delivery address, card's last 4 digits) match the account. Reject the case with an explanation.
+staff-action-staff_enrolled = Access set up (password and app)

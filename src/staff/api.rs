@@ -94,9 +94,10 @@ pub struct TotpBody {
 async fn enrol_confirm(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    actor: Actor,
     ApiJson(b): ApiJson<TotpBody>,
 ) -> AppResult<StatusCode> {
-    super::enrol_confirm(&state, &token, &b.totp).await?;
+    super::enrol_confirm(&state, &token, &b.totp, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -113,23 +113,57 @@ fn unix_secs(state: &AppState) -> u64 {
 }
 
 /// `POST /staff/enrol/{token}/confirm`: the first code from the authenticator proves it holds
-/// the secret; the link is used up and the member can sign in.
+/// the secret; the pending password and secret become the member's, the link is used up, the
+/// member's old sessions end, and the audit trail says so.
 #[tracing::instrument(skip_all)]
-pub async fn enrol_confirm(state: &AppState, token: &str, code: &str) -> AppResult<()> {
+pub async fn enrol_confirm(
+    state: &AppState,
+    token: &str,
+    code: &str,
+    actor: &Actor,
+) -> AppResult<()> {
     let member = enrolment_member(state, token).await?;
-    if member.password_hash.is_none() {
+    let (Some(_), Some(sealed)) = (&member.password_pending, &member.totp_pending) else {
         return Err(AppError::conflict("enrolment_password_first"));
-    }
-    let totp = open_totp(state, member.totp_pending.as_deref(), &member.email)
+    };
+    let totp = open_totp(state, Some(sealed), &member.email)
         .ok_or_else(|| AppError::conflict("enrolment_password_first"))?;
     let step = totp
         .step_of(code, unix_secs(state))
         .ok_or_else(|| AppError::bad_request("invalid_totp"))?;
     let now = state.clock.now_ms();
-    if !store::finish_enrolment(&state.db, &token_hash(token), &member.id, step, now).await? {
-        return Err(AppError::missing("enrolment_link_invalid"));
+    let done =
+        store::finish_enrolment(&state.db, &token_hash(token), &member.id, sealed, step, now)
+            .await?;
+    if !done {
+        // The link was used, or another tab chose a new secret meanwhile.
+        enrolment_member(state, token).await?;
+        return Err(AppError::bad_request("invalid_totp"));
     }
-    Ok(())
+    let role = Role::parse(&member.role).ok_or_else(|| AppError::internal("unknown staff role"))?;
+    let me = Staff {
+        session_id: String::new(),
+        id: member.id,
+        email: member.email,
+        role,
+        ip: actor.ip.clone(),
+        user_agent: actor.user_agent.clone(),
+    };
+    super::audit(state, &me, "staff_enrolled", &me.email, "").await
+}
+
+/// The enrolment page again after a wrong code: the same pending secret (the one already in
+/// the authenticator), not a new one.
+#[tracing::instrument(skip_all)]
+pub async fn pending_enrolment(state: &AppState, token: &str) -> AppResult<Option<Enrolment>> {
+    let member = enrolment_member(state, token).await?;
+    Ok(
+        open_totp(state, member.totp_pending.as_deref(), &member.email).map(|t| Enrolment {
+            totp_uri: t.uri(),
+            secret: t.secret_base32(),
+            email: member.email,
+        }),
+    )
 }
 
 /// The key failed staff sign-ins count under (a member's, or the login as typed).

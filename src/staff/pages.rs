@@ -91,6 +91,7 @@ struct LoginPage {
     page: Page,
     next: String,
     email: String,
+    notice: Option<String>,
     error: Option<String>,
     captcha: Option<(String, String)>,
 }
@@ -98,6 +99,7 @@ struct LoginPage {
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
 }
 
 /// Where to go after signing in: a console path, else the start page.
@@ -109,6 +111,7 @@ fn console_next(next: Option<&str>) -> String {
 
 async fn login_page(page: Page, ApiQuery(q): ApiQuery<NextQuery>) -> LoginPage {
     LoginPage {
+        notice: (q.done.as_deref() == Some("enrolled")).then(|| page.t("staff-enrolled")),
         page,
         next: console_next(q.next.as_deref()),
         email: String::new(),
@@ -178,6 +181,7 @@ async fn login_submit(
                 page,
                 next,
                 email,
+                notice: None,
                 error,
                 captcha,
             }
@@ -272,22 +276,30 @@ struct CodeForm {
 async fn enrol_confirm(
     State(state): State<AppState>,
     page: Page,
+    actor: Actor,
     Path(token): Path<String>,
     CsrfForm(f): CsrfForm<CodeForm>,
 ) -> AppResult<Response> {
-    match super::enrol_confirm(&state, &token, f.totp.as_deref().unwrap_or("")).await {
+    match super::enrol_confirm(&state, &token, f.totp.as_deref().unwrap_or(""), &actor).await {
         Ok(()) => Ok(Redirect::to("/staff/login?done=enrolled").into_response()),
         Err(e) if e.code == "invalid_totp" => {
-            // The secret stays pending: show the same QR again with the error.
+            // The same QR again (the secret already in the app), with the error.
+            let pending = super::members::pending_enrolment(&state, &token).await?;
             let email = super::members::enrolment_email(&state, &token).await?;
-            Ok(EnrolPage {
+            let totp = match pending {
+                Some(p) => Some((crate::web::qr_svg(&p.totp_uri)?, p.totp_uri, p.secret)),
+                None => None,
+            };
+            let mut res = EnrolPage {
                 error: Some(crate::web::error_message(page.l, &e)),
                 page,
                 token,
                 email,
-                totp: None,
+                totp,
             }
-            .into_response())
+            .into_response();
+            *res.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(res)
         }
         Err(e) => Err(e),
     }

@@ -10,6 +10,7 @@ pub struct MemberRow {
     pub role: String,
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
+    pub password_pending: Option<String>,
     pub totp_pending: Option<String>,
     pub enrolled_at: Option<i64>,
     pub disabled_at: Option<i64>,
@@ -19,7 +20,8 @@ pub struct MemberRow {
 macro_rules! member {
     ($rest:literal) => {
         concat!(
-            "SELECT id, email, role, password_hash, totp_secret, totp_pending, enrolled_at, ",
+            "SELECT id, email, role, password_hash, totp_secret, password_pending, totp_pending, ",
+            "enrolled_at, ",
             "disabled_at, created_at FROM staff_members ",
             $rest
         )
@@ -117,6 +119,13 @@ pub async fn insert_enrolment(
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(db).await?;
+    // One live link per member: a new one voids the older ones.
+    sqlx::query("UPDATE staff_enrolments SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(staff_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at) \
          VALUES ($1, $2, $3, $4)",
@@ -125,8 +134,9 @@ pub async fn insert_enrolment(
     .bind(staff_id)
     .bind(now)
     .bind(expires_at)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -147,14 +157,15 @@ pub async fn enrolment_member(
     .await
 }
 
-/// Keeps the chosen password and a new (sealed) TOTP secret waiting for its first code.
+/// Keeps the chosen password and a new (sealed) TOTP secret waiting for its first code; the
+/// member's current ones stay in force until then.
 pub async fn set_pending(
     db: &Db,
     id: &str,
     password_hash: &str,
     totp_pending: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE staff_members SET password_hash = $1, totp_pending = $2 WHERE id = $3")
+    sqlx::query("UPDATE staff_members SET password_pending = $1, totp_pending = $2 WHERE id = $3")
         .bind(password_hash)
         .bind(totp_pending)
         .bind(id)
@@ -163,12 +174,14 @@ pub async fn set_pending(
     Ok(())
 }
 
-/// Uses up the link and makes the pending secret the member's, in one transaction; false when
-/// the link was used meanwhile.
+/// Uses up the link and makes the pending password and secret the member's, in one
+/// transaction — only the secret the code was checked against (`checked`); false when the link
+/// was used or the pending secret replaced meanwhile.
 pub async fn finish_enrolment(
     db: &Db,
     token_hash: &str,
     id: &str,
+    checked: &str,
     step: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -185,15 +198,22 @@ pub async fn finish_enrolment(
         tx.rollback().await?;
         return Ok(false);
     }
-    sqlx::query(
-        "UPDATE staff_members SET totp_secret = totp_pending, totp_pending = NULL, \
-         totp_last_step = $1, enrolled_at = $2 WHERE id = $3",
+    let made = sqlx::query(
+        "UPDATE staff_members SET password_hash = password_pending, totp_secret = totp_pending, \
+         password_pending = NULL, totp_pending = NULL, totp_last_step = $1, enrolled_at = $2 \
+         WHERE id = $3 AND totp_pending = $4 AND password_pending IS NOT NULL",
     )
     .bind(step)
     .bind(now)
     .bind(id)
+    .bind(checked)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if made != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     // A member enrolled again starts with no sessions of the old secret.
     sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
         .bind(id)

@@ -312,6 +312,19 @@ async fn enrolment_and_sign_in_work_in_the_console_pages() {
     let uri_end = uri_start + step2.text[uri_start..].find('"').unwrap();
     let uri = step2.text[uri_start..uri_end].replace("&amp;", "&");
     let totp = kabinet::staff::totp::Totp::from_uri(&uri).expect("the page's URI");
+    // A wrong code: the same QR (the secret already scanned), with the error.
+    let wrong = post_form(
+        &app,
+        &format!("/staff/enrol/{token}/confirm"),
+        &[("csrf", &csrf), ("totp", "000000")],
+    )
+    .await
+    .expect(400);
+    assert!(wrong.text.contains("enrol-error"));
+    assert!(
+        wrong.text.contains(&totp.secret_base32()),
+        "the same secret again"
+    );
     let done = post_form(
         &app,
         &format!("/staff/enrol/{token}/confirm"),
@@ -340,6 +353,8 @@ async fn enrolment_and_sign_in_work_in_the_console_pages() {
     .await
     .expect(303);
     assert_eq!(signed.header("location").unwrap(), "/staff/members");
+    let enrolled = get_page(&app, "/staff/login?done=enrolled").await;
+    assert!(enrolled.text.contains("staff-enrolled"));
     let cookie = signed.header("set-cookie").unwrap();
     assert!(cookie.starts_with("kabinet_staff="), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
@@ -396,8 +411,39 @@ async fn a_member_who_lost_the_authenticator_enrols_again_from_a_new_link() {
     )
     .await
     .expect(204);
+    let first = app.last_link(&m.email).await;
+    // A second link voids the first: one live link per member.
+    app.api(
+        Method::POST,
+        &format!("/staff/members/{id}/enrolment"),
+        Some(&admin.token),
+        None,
+    )
+    .await
+    .expect(204);
     let link = app.last_link(&m.email).await;
+    assert_ne!(first, link);
+    let first_token = first.rsplit('/').next().unwrap();
+    app.api(
+        Method::POST,
+        &format!("/staff/enrol/{first_token}"),
+        None,
+        Some(json!({"password": "Another-Pass-2026!"})),
+    )
+    .await
+    .expect(404);
     let token = link.rsplit('/').next().unwrap().to_owned();
+    // Whoever holds the link proposes a password; it is not the member's until a code of the
+    // new secret confirms it: the old password and app still sign in.
+    app.api(
+        Method::POST,
+        &format!("/staff/enrol/{token}"),
+        None,
+        Some(json!({"password": "Another-Pass-2026!"})),
+    )
+    .await
+    .expect(200);
+    app.staff_sign_in(&m.email, &m.totp).await;
     let fresh = app.enrol_staff(&token).await;
     // The old session ended with the old secret; the old app's codes no longer work.
     app.get("/staff/me", Some(&m.token)).await.expect(401);
