@@ -152,6 +152,20 @@ async fn each_role_reaches_its_own_areas_only() {
     )
     .await
     .expect(201);
+    app.api(Method::POST, "/staff/logout", Some(&support.token), None)
+        .await
+        .expect(204);
+    app.get("/staff/me", Some(&support.token)).await.expect(401);
+    let audit = app.get("/staff/audit", Some(&admin.token)).await.json();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    for action in ["staff_added", "staff_enrolled", "sign_in", "sign_out"] {
+        assert!(actions.contains(&action), "{action}: {actions:?}");
+    }
 }
 
 #[tokio::test]
