@@ -1095,3 +1095,6 @@ error-contact-fixed = This link sets a new contact already: it cannot be changed
 staff-case-full-name-match = Full name as on the account
 error-evidence-not-matched = Cannot approve: fewer than two pieces of evidence (order number, delivery address, card's last 4 digits) match the account. Reject the case with an explanation.
 staff-action-staff_enrolled = Access set up (password and app)
+staff-action-customers_searched = Customer search
+staff-action-orders_searched = Search of a customer's orders
+staff-action-order_viewed = Order viewed

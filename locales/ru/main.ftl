@@ -1114,3 +1114,6 @@ error-contact-fixed = Эта ссылка уже задаёт новый кон�
 staff-case-full-name-match = ФИО как в аккаунте
 error-evidence-not-matched = Одобрить нельзя: с аккаунтом совпадает меньше двух подтверждений (номер заказа, адрес доставки, последние 4 цифры карты). Отклоните заявку с объяснением.
 staff-action-staff_enrolled = Доступ настроен (пароль и приложение)
+staff-action-customers_searched = Поиск покупателей
+staff-action-orders_searched = Поиск заказов покупателя
+staff-action-order_viewed = Просмотр заказа

@@ -83,6 +83,17 @@ pub async fn search(
         everything: q.is_empty(),
         status,
     };
+    // A search by phone or email shows that customer's orders and name: written down (masked).
+    if !q.is_empty() && OrderNumber::parse(q).is_none() {
+        super::audit(
+            state,
+            staff,
+            "orders_searched",
+            "",
+            &super::query_for_audit(q),
+        )
+        .await?;
+    }
     crate::orders::search(&state.db, &f, cursor, limit).await
 }
 

@@ -475,3 +475,34 @@ async fn a_member_who_lost_the_authenticator_enrols_again_from_a_new_link() {
     .expect(401);
     app.staff_sign_in(&m.email, &fresh).await;
 }
+
+#[tokio::test]
+async fn searches_by_contact_are_audited_with_the_contact_masked() {
+    let app = spawn_app().await;
+    let admin = app.staff("admin").await;
+    let support = app.staff("support").await;
+    let phone = new_phone();
+    app.sign_in(&phone).await;
+    for path in [
+        format!("/staff/customers?q={}", urlencode(&phone)),
+        format!("/staff/orders?q={}", urlencode(&phone)),
+    ] {
+        app.get(&path, Some(&support.token)).await.expect(200);
+    }
+    let audit = app
+        .get("/staff/audit?limit=100", Some(&admin.token))
+        .await
+        .json();
+    let rows = audit["items"].as_array().unwrap();
+    for action in ["customers_searched", "orders_searched"] {
+        let row = rows
+            .iter()
+            .find(|r| r["action"] == action)
+            .unwrap_or_else(|| panic!("{action}: {rows:?}"));
+        let detail = row["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("***") && !detail.contains(&phone[4..]),
+            "{detail}"
+        );
+    }
+}
