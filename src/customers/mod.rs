@@ -269,10 +269,19 @@ pub async fn search(
     let email = Email::parse(q);
     let mut names: Vec<String> = Vec::new();
     if !q.is_empty() {
+        // SQLite's LIKE folds ASCII only: a name is tried as typed, as names are written
+        // («Кондратьева Ульяна»: each word capitalised) and in lower case.
         let lower = q.to_lowercase();
-        let mut capital: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
-        capital.extend(lower.chars().skip(1));
-        for v in [lower, capital, q.to_uppercase()] {
+        let title = lower
+            .split(' ')
+            .map(|w| {
+                let mut t: String = w.chars().take(1).flat_map(char::to_uppercase).collect();
+                t.extend(w.chars().skip(1));
+                t
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        for v in [q.to_owned(), title, lower] {
             let p = crate::products::like_pattern(&v);
             if !names.contains(&p) {
                 names.push(p);

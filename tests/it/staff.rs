@@ -506,3 +506,38 @@ async fn searches_by_contact_are_audited_with_the_contact_masked() {
         );
     }
 }
+
+#[tokio::test]
+async fn customers_are_found_by_their_full_name_however_it_is_typed() {
+    let app = spawn_app().await;
+    let support = app.staff("support").await;
+    let (customer, _) = app.sign_in(&new_phone()).await;
+    app.api(
+        Method::PATCH,
+        "/me",
+        Some(&customer),
+        Some(json!({"first_name": "Ульяна", "last_name": "Кондратьева"})),
+    )
+    .await
+    .expect(200);
+    for typed in [
+        "Кондратьева Ульяна",
+        "кондратьева ульяна",
+        "КОНДРАТЬЕВА",
+        "ульяна",
+    ] {
+        let found = app
+            .get(
+                &format!("/staff/customers?q={}", urlencode(typed)),
+                Some(&support.token),
+            )
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(
+            found["items"].as_array().unwrap().len(),
+            1,
+            "{typed}: {found}"
+        );
+    }
+}
