@@ -2,6 +2,7 @@
 //! signed in (the session types; `auth` resolves them). A floor under the capabilities: sign-in,
 //! the cart and the account pages all build on it.
 
+pub mod notices;
 pub mod store;
 
 use crate::db::Db;

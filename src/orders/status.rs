@@ -270,7 +270,7 @@ pub async fn advance(state: &AppState, number: &str, status: &str) -> AppResult<
     })
 }
 
-/// Tells the customer where their order is now: an SMS to their phone, else an email
+/// Tells the customer where their order is now, by the channels they chose for orders
 /// («Заказ № 1024 собирается»). Failing to queue it is logged, never an error: the order has
 /// moved either way.
 async fn announce(
@@ -292,33 +292,18 @@ async fn try_announce(
     from: OrderStatus,
     to: OrderStatus,
 ) -> Result<(), sqlx::Error> {
-    use crate::domain::identity::Channel;
-    let Some(customer) = crate::customers::store::by_id(&state.db, customer_id).await? else {
-        return Ok(());
-    };
-    let (channel, to_contact) = match (&customer.phone, &customer.email) {
-        (Some(phone), _) => (Channel::Sms, phone.clone()),
-        (None, Some(email)) => (Channel::Email, email.clone()),
-        (None, None) => return Ok(()),
-    };
-    let locale = crate::customers::store::locale_of(&state.db, customer_id)
-        .await?
-        .as_deref()
-        .and_then(crate::i18n::Locale::parse)
-        .unwrap_or(crate::i18n::Locale::Ru);
     let news = if to == OrderStatus::Cancelled && from != OrderStatus::AwaitingPayment {
         "order-news-cancelled-refund".to_owned()
     } else {
         format!("order-news-{to}")
     };
     let link = format!("{}/orders/{number}", state.base_url.trim_end_matches('/'));
-    crate::customers::notify_with(
+    crate::customers::notices::announce(
         state,
-        channel,
-        &to_contact,
-        locale,
+        customer_id,
+        crate::customers::notices::Topic::Orders,
         "order-status",
-        &[("number", number.to_owned()), ("news", locale.t(&news))],
+        |locale| vec![("number", number.to_owned()), ("news", locale.t(&news))],
         Some(link),
     )
     .await
