@@ -1098,3 +1098,13 @@ staff-action-staff_enrolled = Access set up (password and app)
 staff-action-customers_searched = Customer search
 staff-action-orders_searched = Search of a customer's orders
 staff-action-order_viewed = Order viewed
+
+## Issue 13: account care (navigation)
+nav-returns = Returns
+nav-reviews = My reviews
+nav-support = Support requests
+nav-notifications = Notifications
+nav-my-data = My data
+staff-nav-returns = Returns
+staff-nav-reviews = Reviews
+staff-nav-tickets = Support requests

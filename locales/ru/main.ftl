@@ -1117,3 +1117,13 @@ staff-action-staff_enrolled = Доступ настроен (пароль и п�
 staff-action-customers_searched = Поиск покупателей
 staff-action-orders_searched = Поиск заказов покупателя
 staff-action-order_viewed = Просмотр заказа
+
+## Issue 13: account care (navigation)
+nav-returns = Возвраты
+nav-reviews = Мои отзывы
+nav-support = Обращения в поддержку
+nav-notifications = Уведомления
+nav-my-data = Мои данные
+staff-nav-returns = Возвраты
+staff-nav-reviews = Отзывы
+staff-nav-tickets = Обращения

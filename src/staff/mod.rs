@@ -48,6 +48,8 @@ pub enum Area {
     Orders,
     CardApplications,
     Reviews,
+    Returns,
+    Tickets,
     Certificates,
     Imports,
     Staff,
@@ -73,7 +75,10 @@ impl Role {
         use Area::*;
         match self {
             Role::Admin => true,
-            Role::Support => matches!(area, RecoveryCases | Customers | Orders | CardApplications),
+            Role::Support => matches!(
+                area,
+                RecoveryCases | Customers | Orders | CardApplications | Returns | Tickets
+            ),
             Role::Moderator => matches!(area, Reviews),
         }
     }

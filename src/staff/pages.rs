@@ -58,6 +58,8 @@ impl Console {
             "orders" => Area::Orders,
             "cards" => Area::CardApplications,
             "reviews" => Area::Reviews,
+            "returns" => Area::Returns,
+            "tickets" => Area::Tickets,
             "certificates" => Area::Certificates,
             "imports" => Area::Imports,
             "staff" => Area::Staff,
