@@ -1108,3 +1108,22 @@ nav-my-data = My data
 staff-nav-returns = Returns
 staff-nav-reviews = Reviews
 staff-nav-tickets = Support requests
+
+## Issue 13: notification settings
+notifications-intro = Choose how we tell you about orders and support answers. Sign-ins and contact changes are always announced.
+notifications-orders = Orders and returns
+notifications-orders-hint = An order's status changed, a return was decided.
+notifications-support = Support answers
+notifications-promotions = Offers and sales
+notifications-promotions-hint = Only with your consent; you can withdraw it at any time.
+notifications-security = Security
+notifications-security-hint = Sign-ins, password, email and phone changes. These cannot be switched off.
+notifications-by-sms = By SMS
+notifications-by-email = By email
+notifications-no-phone = No phone on the account: there is nowhere to send SMS. Add one in «Personal data».
+notifications-no-email = No confirmed email: there is nowhere to send letters.
+notifications-save = Save
+notifications-saved = Notification settings saved.
+event-promotions_consent_given = Consent to promotional messages given
+event-promotions_consent_withdrawn = Consent to promotional messages withdrawn
+error-security-notices-required = Security notices cannot be switched off.

@@ -1127,3 +1127,22 @@ nav-my-data = Мои данные
 staff-nav-returns = Возвраты
 staff-nav-reviews = Отзывы
 staff-nav-tickets = Обращения
+
+## Issue 13: notification settings
+notifications-intro = Выберите, как сообщать вам о заказах и ответах поддержки. О входах и смене контактов мы сообщаем всегда.
+notifications-orders = Заказы и возвраты
+notifications-orders-hint = Статус заказа изменился, решение по возврату.
+notifications-support = Ответы поддержки
+notifications-promotions = Акции и скидки
+notifications-promotions-hint = Только с вашего согласия; отказаться можно в любой момент.
+notifications-security = Безопасность
+notifications-security-hint = Входы, смена пароля, почты и телефона. Эти уведомления нельзя отключить.
+notifications-by-sms = По СМС
+notifications-by-email = По почте
+notifications-no-phone = Телефон не указан: СМС отправлять некуда. Добавьте его в «Личных данных».
+notifications-no-email = Почта не указана или не подтверждена: письма отправлять некуда.
+notifications-save = Сохранить
+notifications-saved = Настройки уведомлений сохранены.
+event-promotions_consent_given = Дано согласие на рекламные рассылки
+event-promotions_consent_withdrawn = Согласие на рекламные рассылки отозвано
+error-security-notices-required = Уведомления о безопасности нельзя отключить.

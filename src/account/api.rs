@@ -27,6 +27,40 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_password))
         .routes(routes!(security_events))
         .routes(routes!(revert_change))
+        .routes(routes!(notifications, put_notifications))
+}
+
+/// Which channels each kind of notice goes by («Уведомления»). Orders and support answers go
+/// by SMS and email until changed; promotions only after the customer turns them on.
+#[utoipa::path(get, path = "/me/notifications", tag = "account", security(("session_cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = crate::customers::notices::Settings, description = "The settings"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
+async fn notifications(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> AppResult<Json<crate::customers::notices::Settings>> {
+    Ok(Json(
+        crate::customers::notices::settings(&state.db, &auth.customer.id).await?,
+    ))
+}
+
+/// Changes the notification settings; topics and channels left out stay as they are.
+/// Turning promotions on records the consent (38-ФЗ) in the security log, turning them off
+/// withdraws it.
+#[utoipa::path(put, path = "/me/notifications", tag = "account", security(("session_cookie" = []), ("bearer" = [])),
+    request_body = crate::customers::notices::SettingsChange,
+    responses((status = 200, body = crate::customers::notices::Settings, description = "The settings now"),
+        (status = 400, body = ErrorBody, description = "`security_notices_required` (security notices cannot be switched off), `invalid_json`"),
+        (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)")))]
+async fn put_notifications(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: Actor,
+    ApiJson(change): ApiJson<crate::customers::notices::SettingsChange>,
+) -> AppResult<Json<crate::customers::notices::Settings>> {
+    Ok(Json(
+        crate::customers::notices::change(&state, &auth.customer.id, &change, &actor).await?,
+    ))
 }
 
 /// The signed-in customer.

@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account/password", post(password_submit))
         .route(
+            "/account/notifications",
+            get(notifications).post(notifications_submit),
+        )
+        .route(
             "/account/revert/{token}",
             get(revert_page).post(revert_submit),
         )
@@ -547,4 +551,65 @@ struct PrivacyPage {
 /// The built-in personal-data policy (a shop links its own with `KABINET_PRIVACY_POLICY_URL`).
 async fn privacy(page: Page) -> PrivacyPage {
     PrivacyPage { page }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/notifications.html")]
+struct NotificationsPage {
+    page: Page,
+    settings: crate::customers::notices::Settings,
+    has_phone: bool,
+    has_email: bool,
+    notice: Option<String>,
+}
+
+/// «Уведомления»: a checkbox per topic and channel; security notices shown, always on.
+async fn notifications(
+    State(state): State<AppState>,
+    page: Page,
+    auth: Authenticated,
+    crate::web::ApiQuery(q): crate::web::ApiQuery<crate::web::DoneQuery>,
+) -> AppResult<NotificationsPage> {
+    let c = &auth.customer;
+    Ok(NotificationsPage {
+        settings: crate::customers::notices::settings(&state.db, &c.id).await?,
+        has_phone: c.phone.is_some(),
+        has_email: c.email.is_some() && c.email_verified != 0,
+        notice: q.done.map(|_| page.t("notifications-saved")),
+        page,
+    })
+}
+
+/// The form sends the checked boxes only: an unchecked box is "off".
+#[derive(serde::Deserialize)]
+struct NotificationsForm {
+    order_sms: Option<IgnoredAny>,
+    order_email: Option<IgnoredAny>,
+    support_sms: Option<IgnoredAny>,
+    support_email: Option<IgnoredAny>,
+    promotions_sms: Option<IgnoredAny>,
+    promotions_email: Option<IgnoredAny>,
+}
+
+async fn notifications_submit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    actor: crate::account::Actor,
+    CsrfForm(f): CsrfForm<NotificationsForm>,
+) -> AppResult<Redirect> {
+    use crate::customers::notices::{ChannelsChange, SettingsChange};
+    let pair = |sms: &Option<IgnoredAny>, email: &Option<IgnoredAny>| {
+        Some(ChannelsChange {
+            sms: Some(sms.is_some()),
+            email: Some(email.is_some()),
+        })
+    };
+    let change = SettingsChange {
+        order_status: pair(&f.order_sms, &f.order_email),
+        support: pair(&f.support_sms, &f.support_email),
+        promotions: pair(&f.promotions_sms, &f.promotions_email),
+        security: None,
+    };
+    crate::customers::notices::change(&state, &auth.customer.id, &change, &actor).await?;
+    Ok(Redirect::to("/account/notifications?done=saved"))
 }

@@ -479,3 +479,49 @@ pub async fn created_at(db: &Db, id: &str) -> Result<Option<i64>, sqlx::Error> {
         .fetch_optional(db)
         .await
 }
+
+// ---- notification settings («Уведомления») ----
+
+/// The stored flags: order SMS, order email, support SMS, support email, promotions SMS,
+/// promotions email (0/1), and when promotions were agreed to.
+pub type NoticeRow = (i64, i64, i64, i64, i64, i64, Option<i64>);
+
+/// `None` when the customer never changed the defaults.
+pub async fn notice_settings(db: &Db, customer_id: &str) -> Result<Option<NoticeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT order_sms, order_email, support_sms, support_email, promotions_sms, \
+         promotions_email, promotions_consent_at FROM notification_settings WHERE customer_id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Stores the whole set (one statement: the row is made or replaced).
+pub async fn set_notice_settings(
+    db: &Db,
+    customer_id: &str,
+    row: &NoticeRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notification_settings (customer_id, order_sms, order_email, support_sms, \
+         support_email, promotions_sms, promotions_email, promotions_consent_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (customer_id) DO UPDATE SET order_sms = $2, order_email = $3, \
+         support_sms = $4, support_email = $5, promotions_sms = $6, promotions_email = $7, \
+         promotions_consent_at = $8, updated_at = $9",
+    )
+    .bind(customer_id)
+    .bind(row.0)
+    .bind(row.1)
+    .bind(row.2)
+    .bind(row.3)
+    .bind(row.4)
+    .bind(row.5)
+    .bind(row.6)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -118,7 +118,7 @@ async fn a_refused_send_is_retried() {
 }
 
 /// The text of a single-part letter, whatever transfer encoding lettre chose.
-fn decoded_body(data: &str) -> String {
+pub fn decoded_body(data: &str) -> String {
     use base64::Engine;
     let (head, body) = data.split_once("\r\n\r\n").expect("headers and body");
     if head
