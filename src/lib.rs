@@ -25,6 +25,7 @@ pub mod import;
 pub mod keys;
 pub mod limits;
 pub mod loyalty;
+pub mod mydata;
 pub mod notify;
 pub mod orders;
 pub mod password;

@@ -1127,3 +1127,25 @@ notifications-saved = Notification settings saved.
 event-promotions_consent_given = Consent to promotional messages given
 event-promotions_consent_withdrawn = Consent to promotional messages withdrawn
 error-security-notices-required = Security notices cannot be switched off.
+
+## Issue 13: my data
+mydata-export-title = Download my data
+mydata-export-text = Everything the shop stores about you: profile, contacts, addresses, devices and sign-in history, orders, points and balance, reviews, requests and consents — in one JSON file.
+mydata-export-button = Download the file
+mydata-delete-title = Delete the account
+mydata-delete-text = Deletion cannot be undone. Every device is signed out at once.
+mydata-delete-erased = Your name, phone, email, addresses, cards, reviews and requests are erased; the phone and email can be used again.
+mydata-delete-kept = Orders stay in the shop's books without your personal data, as the law requires.
+mydata-delete-wallet = Points and money on the balance are lost: spend them before deleting.
+mydata-delete-underway = The account cannot be deleted now: an order is on its way. Wait for it or cancel it.
+mydata-delete-confirm = I understand that the account and my data will be deleted for good
+mydata-delete-fresh = Deleting needs a sign-in at most 15 minutes old: otherwise we will ask you to sign in again.
+mydata-delete-button = Delete the account
+mydata-confirm-needed = Tick the box to confirm you understand what deletion means.
+mydata-deleted-title = Account deleted
+mydata-deleted-text = Your personal data is erased and every session has ended. We sent you a letter about it.
+mydata-deleted-home = Home
+error-orders-in-progress = An order is on its way: wait for it or cancel it, then delete the account.
+email-account-deleted-subject = Account deleted
+email-account-deleted-body = Your account at the shop has been deleted and your personal data erased. Orders stay in the shop's books without your data. If this was not you, reply to this letter.
+sms-account-deleted = Your account has been deleted and your personal data erased.

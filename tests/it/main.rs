@@ -14,6 +14,7 @@ mod crash;
 mod delivery;
 mod demo;
 mod hardening;
+mod mydata;
 mod notifications;
 mod notify;
 mod orders;

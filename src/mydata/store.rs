@@ -1,0 +1,168 @@
+//! «Мои данные»' SQL: finding every table that holds a customer's id (for the export), and the
+//! erasure of a deleted account. Like `housekeeping`, erasure reaches into many capabilities'
+//! tables on purpose: what 152-ФЗ makes the shop forget is decided in one place, one
+//! transaction, where it can be read whole.
+
+use crate::db::Db;
+use serde_json::{Map, Value};
+use sqlx::{AnyConnection, Column, Row};
+
+/// Columns that name a customer by id: (column, what the export calls that relation).
+pub const CUSTOMER_COLUMNS: [&str; 4] = [
+    "customer_id",
+    "owner",
+    "matched_customer_id",
+    "activated_by",
+];
+
+/// Column names never exported: secrets and their hashes, sealed message bodies.
+fn secret(column: &str) -> bool {
+    column.ends_with("_hash") || column.contains("secret") || column == "body"
+}
+
+/// (table, column) for every table with one of [`CUSTOMER_COLUMNS`], by name. Read from the
+/// database's own catalogue, so a table added later is exported without anyone remembering.
+pub async fn customer_tables(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = if crate::db::is_sqlite_pool(db) {
+        "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+         WHERE m.type = 'table' AND p.name IN ('customer_id', 'owner', 'matched_customer_id', 'activated_by') \
+         ORDER BY m.name, p.name"
+    } else {
+        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns \
+         WHERE table_schema = current_schema() \
+         AND column_name IN ('customer_id', 'owner', 'matched_customer_id', 'activated_by') \
+         ORDER BY table_name, column_name"
+    };
+    sqlx::query_as(sql).fetch_all(db).await
+}
+
+/// Every row of `table` whose `column` is `id`, as JSON objects (secrets left out). `table` and
+/// `column` come from [`customer_tables`], never from a request.
+pub async fn rows_of(
+    db: &Db,
+    table: &str,
+    column: &str,
+    id: &str,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let ident = |s: &str| format!("\"{}\"", s.replace('"', ""));
+    let sql = format!(
+        "SELECT * FROM {} WHERE {} = $1",
+        ident(table),
+        ident(column)
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let mut obj = Map::new();
+            for (i, col) in row.columns().iter().enumerate() {
+                let name = col.name();
+                if secret(name) {
+                    continue;
+                }
+                let value = if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+                    v.map(Value::from).unwrap_or(Value::Null)
+                } else if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+                    v.map(Value::from).unwrap_or(Value::Null)
+                } else if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+                    v.map(Value::from).unwrap_or(Value::Null)
+                } else {
+                    Value::Null
+                };
+                obj.insert(name.to_owned(), value);
+            }
+            Value::Object(obj)
+        })
+        .collect())
+}
+
+/// Rows deleted outright: they exist only for the customer (sign-in, devices, addresses, cards,
+/// choices, applications) and accounting needs none of them.
+const DELETE_BY_CUSTOMER: [&str; 12] = [
+    "DELETE FROM sessions WHERE customer_id = $1",
+    "DELETE FROM security_events WHERE customer_id = $1",
+    "DELETE FROM addresses WHERE customer_id = $1",
+    "DELETE FROM favorites WHERE customer_id = $1",
+    "DELETE FROM cart_lines WHERE owner = $1",
+    "DELETE FROM saved_cards WHERE customer_id = $1",
+    "DELETE FROM spasibo_accounts WHERE customer_id = $1",
+    "DELETE FROM notification_settings WHERE customer_id = $1",
+    "DELETE FROM contact_changes WHERE customer_id = $1",
+    "DELETE FROM recovery_tokens WHERE customer_id = $1",
+    "DELETE FROM auth_flows WHERE customer_id = $1",
+    "DELETE FROM cobrand_applications WHERE customer_id = $1",
+];
+
+/// Rows about the customer's phone or email (`$1`), whoever's account they were: codes, limits,
+/// queued messages, recovery requests.
+const DELETE_BY_CONTACT: [&str; 8] = [
+    "DELETE FROM auth_flows WHERE contact = $1",
+    "DELETE FROM contact_locks WHERE contact = $1",
+    "DELETE FROM login_failures WHERE login = $1",
+    "DELETE FROM outbox WHERE recipient = $1",
+    "DELETE FROM security_events WHERE contact = $1",
+    "DELETE FROM recovery_cases WHERE old_email = $1 OR new_contact = $1",
+    // Rate-limit counters keyed by the contact (they would expire within the hour anyway).
+    "DELETE FROM rate_counters WHERE key LIKE '%' || $1 || '%'",
+    "DELETE FROM rate_gates WHERE key LIKE '%' || $1 || '%'",
+];
+
+/// Erases a customer inside the caller's transaction: personal rows deleted, orders kept for
+/// accounting without the recipient, address and free text, the customer row emptied (its id
+/// stays, so the ledgers and orders still add up) and marked deleted. `contacts` are the
+/// phone and email the account had. False when the account was already deleted (one erasure
+/// however many requests race: the first statement decides).
+pub async fn erase(
+    tx: &mut AnyConnection,
+    customer_id: &str,
+    contacts: &[String],
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let marked = sqlx::query(
+        "UPDATE customers SET first_name = '', last_name = '', patronymic = '', address_as = '', \
+         phone = NULL, email = NULL, email_verified = 0, password_hash = NULL, \
+         pickup_point_id = NULL, deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(customer_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if marked != 1 {
+        return Ok(false);
+    }
+    for sql in DELETE_BY_CUSTOMER {
+        sqlx::query(sql).bind(customer_id).execute(&mut *tx).await?;
+    }
+    for contact in contacts {
+        for sql in DELETE_BY_CONTACT {
+            sqlx::query(sql).bind(contact).execute(&mut *tx).await?;
+        }
+    }
+    sqlx::query("DELETE FROM recovery_cases WHERE matched_customer_id = $1")
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE orders SET delivery_address = '', recipient_name = '', recipient_phone = '', \
+         cancel_reason = NULL WHERE customer_id = $1",
+    )
+    .bind(customer_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
+}
+
+/// How many of the customer's orders are still on their way (not received, not cancelled).
+pub async fn orders_underway(db: &Db, customer_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE customer_id = $1 \
+         AND status NOT IN ('received', 'cancelled')",
+    )
+    .bind(customer_id)
+    .fetch_one(db)
+    .await
+}
