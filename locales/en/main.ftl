@@ -1004,7 +1004,7 @@ order-news-cancelled-refund = has been cancelled; the money goes back the way yo
 sms-order-status = Kabinet: order No. { $number } { $news }.
 email-order-status-subject = Order No. { $number } { $news }
 email-order-status-body =
-    Hello!
+    { $greeting }
 
     Order No. { $number } { $news }.
 
@@ -1110,6 +1110,8 @@ staff-nav-reviews = Reviews
 staff-nav-tickets = Support requests
 
 ## Issue 13: notification settings
+notice-greeting = Hello, { $name }!
+notice-greeting-anon = Hello!
 notifications-intro = Choose how we tell you about orders and support answers. Sign-ins and contact changes are always announced.
 notifications-orders = Orders and returns
 notifications-orders-hint = An order's status changed, a return was decided.

@@ -1023,7 +1023,7 @@ order-news-cancelled-refund = отменён, деньги вернутся те
 sms-order-status = Kabinet: заказ № { $number } { $news }.
 email-order-status-subject = Заказ № { $number } { $news }
 email-order-status-body =
-    Здравствуйте!
+    { $greeting }
 
     Заказ № { $number } { $news }.
 
@@ -1129,6 +1129,8 @@ staff-nav-reviews = Отзывы
 staff-nav-tickets = Обращения
 
 ## Issue 13: notification settings
+notice-greeting = Здравствуйте, { $name }!
+notice-greeting-anon = Здравствуйте!
 notifications-intro = Выберите, как сообщать вам о заказах и ответах поддержки. О входах и смене контактов мы сообщаем всегда.
 notifications-orders = Заказы и возвраты
 notifications-orders-hint = Статус заказа изменился, решение по возврату.

@@ -194,6 +194,7 @@ pub async fn change(
 /// Tells the customer `key` (an email uses `email-<key>-subject` / `email-<key>-body`, an SMS
 /// `sms-<key>`) by every channel they chose for `topic` and have a contact for (an email only
 /// once the address is confirmed). The texts are in the customer's language (`args` gets it,
+/// and `$greeting` is added: «Здравствуйте, <form of address>!»,
 /// for arguments that are words themselves, such as «собирается»). Nothing is sent to a
 /// customer who no longer exists.
 pub async fn announce(
@@ -214,7 +215,16 @@ pub async fn announce(
         .as_deref()
         .and_then(crate::i18n::Locale::parse)
         .unwrap_or(crate::i18n::Locale::Ru);
-    let args = args(locale);
+    // Every notice may greet the customer as they asked to be addressed («Здравствуйте,
+    // Игорь Валерьянович!»): `$greeting`.
+    let mut args = args(locale);
+    args.push((
+        "greeting",
+        match customer.display_name() {
+            Some(name) => locale.ta("notice-greeting", &[("name", name)]),
+            None => locale.t("notice-greeting-anon"),
+        },
+    ));
     if chosen.sms
         && let Some(phone) = &customer.phone
     {

@@ -206,6 +206,14 @@ async fn order_notices_go_by_the_chosen_channels_only() {
     let support = app.staff("support").await;
     let phone = new_phone();
     let (token, _) = app.sign_in(&phone).await;
+    app.api(
+        Method::PATCH,
+        "/me",
+        Some(&token),
+        Some(json!({"first_name": "Игорь", "address_as": "Игорь Валерьянович"})),
+    )
+    .await
+    .expect(200);
     let email = new_email();
     let flow = app
         .api(
@@ -282,6 +290,7 @@ async fn order_notices_go_by_the_chosen_channels_only() {
     .unwrap();
     let (smtp, email, body) = letter;
     assert!(body.contains(&number), "{body}");
+    assert!(body.contains("Здравствуйте, Игорь Валерьянович!"), "{body}");
 
     // SMS only.
     put(
