@@ -15,9 +15,13 @@ pub const CUSTOMER_COLUMNS: [&str; 4] = [
     "activated_by",
 ];
 
-/// Column names never exported: secrets and their hashes, sealed message bodies.
+/// Column names never exported: secrets and their hashes, a saved card's provider token (it
+/// can charge the card), a sign-in flow's payload (a registration's password hash), sealed
+/// message bodies.
 fn secret(column: &str) -> bool {
-    column.ends_with("_hash") || column.contains("secret") || column == "body"
+    column.ends_with("_hash")
+        || column.contains("secret")
+        || matches!(column, "body" | "token" | "payload")
 }
 
 /// (table, column) for every table with one of [`CUSTOMER_COLUMNS`], by name. Read from the
