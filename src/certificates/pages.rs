@@ -49,8 +49,7 @@ fn line(page: &Page, e: &Entry) -> Line {
     let is_order = matches!(
         e.kind,
         EntryKind::Order | EntryKind::OrderCancelled | EntryKind::Refund
-    )
-        && crate::domain::order::OrderNumber::parse(&e.reference).is_some();
+    ) && crate::domain::order::OrderNumber::parse(&e.reference).is_some();
     let plus = e.amount.get() >= 0;
     let money = crate::domain::money::rubles(e.amount.get().abs());
     Line {

@@ -293,8 +293,8 @@ async fn own_order(
     customer: &str,
     number: &str,
 ) -> AppResult<(String, crate::orders::Order)> {
-    let number = OrderNumber::parse(number.trim())
-        .ok_or_else(|| AppError::missing("order_not_found"))?;
+    let number =
+        OrderNumber::parse(number.trim()).ok_or_else(|| AppError::missing("order_not_found"))?;
     crate::orders::by_number(state, customer, &number)
         .await?
         .ok_or_else(|| AppError::missing("order_not_found"))
@@ -340,8 +340,8 @@ async fn check_card(
 /// Files a return request. 201 `requested` — or, under the auto-approve threshold, the status
 /// the immediate decision left (`refunded`, or `approved` while the card's refund waits).
 pub async fn request(state: &AppState, customer: &str, r: Request<'_>) -> AppResult<Return> {
-    let refund_to =
-        RefundTo::parse(r.refund_to.trim()).ok_or_else(|| AppError::bad_request("invalid_refund_to"))?;
+    let refund_to = RefundTo::parse(r.refund_to.trim())
+        .ok_or_else(|| AppError::bad_request("invalid_refund_to"))?;
     if !(1..=MAX_QUANTITY).contains(&r.quantity) {
         return Err(AppError::bad_request("invalid_return_quantity"));
     }
@@ -535,8 +535,7 @@ pub async fn form(state: &AppState, customer: &str, number: &str) -> AppResult<F
             }
         })
         .collect();
-    let card_possible =
-        order.card_amount() > store::card_refunded(&state.db, &order_id).await?;
+    let card_possible = order.card_amount() > store::card_refunded(&state.db, &order_id).await?;
     Ok(Form {
         until: window_ends(state, &order).unwrap_or(0),
         lines,
@@ -592,8 +591,13 @@ pub async fn approve(state: &AppState, id: &str, by: &str) -> AppResult<Status> 
     let (st, by) = (state.clone(), by.to_owned());
     let done: Result<Result<Moved, Refused>, sqlx::Error> =
         crate::db::detached(crate::db::retrying(move || {
-            let (st, row, by, number, seller) =
-                (st.clone(), row.clone(), by.clone(), number.clone(), seller.clone());
+            let (st, row, by, number, seller) = (
+                st.clone(),
+                row.clone(),
+                by.clone(),
+                number.clone(),
+                seller.clone(),
+            );
             async move {
                 let mut tx = crate::db::begin_write(&st.db).await?;
                 let to_card = row.refund_to == "card" && parts.money > 0;
@@ -719,8 +723,7 @@ pub async fn approve(state: &AppState, id: &str, by: &str) -> AppResult<Status> 
         Err(Refused::NoCard) => return Err(AppError::conflict("card_refund_unavailable")),
         Err(Refused::CardExceeded) => return Err(AppError::conflict("card_refund_exceeded")),
     };
-    if let Err(e) = crate::fiscal::register(&state.db, &*state.fiscal, Some(&order_id), now).await
-    {
+    if let Err(e) = crate::fiscal::register(&state.db, &*state.fiscal, Some(&order_id), now).await {
         tracing::warn!(id, error = %e, "return receipt not registered yet");
     }
     let mut status = moved.status;
@@ -907,9 +910,18 @@ mod tests {
                 s.points * 100 + s.money
             })
             .sum();
-        assert_eq!(worth, 300_000, "points and money always make the line's worth");
+        assert_eq!(
+            worth, 300_000,
+            "points and money always make the line's worth"
+        );
         // Nonsense stays harmless.
-        assert_eq!(split(-5, 100, 10), Split { points: 0, money: 0 });
+        assert_eq!(
+            split(-5, 100, 10),
+            Split {
+                points: 0,
+                money: 0
+            }
+        );
         assert_eq!(
             split(100, 0, 10),
             Split {

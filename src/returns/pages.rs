@@ -263,13 +263,12 @@ async fn submit(
         Err(e) if e.is_client_error() && e.code != "order_not_found" => {
             let msg = crate::web::error_message(page.l, &e);
             let status = e.status();
-            let mut res = match form_view(&state, page, &auth, &number, typed, Some(msg.clone()))
-                .await
-            {
-                Ok(p) => p.into_response(),
-                // The order is no longer returnable at all: its own message.
-                Err(_) => return Err(e),
-            };
+            let mut res =
+                match form_view(&state, page, &auth, &number, typed, Some(msg.clone())).await {
+                    Ok(p) => p.into_response(),
+                    // The order is no longer returnable at all: its own message.
+                    Err(_) => return Err(e),
+                };
             *res.status_mut() = status;
             Ok(res)
         }

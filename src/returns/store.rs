@@ -149,13 +149,13 @@ pub async fn reserve_card(
 
 /// Kopecks of the order's card payment returns have refunded (or are refunding).
 pub async fn card_refunded(db: &Db, order_id: &str) -> Result<i64, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT card_refunded FROM return_orders WHERE order_id = $1",
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT card_refunded FROM return_orders WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(0),
     )
-    .bind(order_id)
-    .fetch_optional(db)
-    .await?
-    .unwrap_or(0))
 }
 
 pub async fn insert(tx: &mut AnyConnection, r: &NewReturn<'_>) -> Result<(), sqlx::Error> {
@@ -276,8 +276,10 @@ pub async fn mine(
     before: (i64, &str),
     limit: i64,
 ) -> Result<Vec<ReturnRow>, sqlx::Error> {
-    const SQL: &str = select!("WHERE customer_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-         ORDER BY created_at DESC, id DESC LIMIT $4");
+    const SQL: &str = select!(
+        "WHERE customer_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    );
     sqlx::query_as(SQL)
         .bind(customer)
         .bind(before.0)
@@ -288,9 +290,17 @@ pub async fn mine(
 }
 
 /// The customer's returns of one order (for the order's return form).
-pub async fn of_order(db: &Db, customer: &str, order_id: &str) -> Result<Vec<ReturnRow>, sqlx::Error> {
+pub async fn of_order(
+    db: &Db,
+    customer: &str,
+    order_id: &str,
+) -> Result<Vec<ReturnRow>, sqlx::Error> {
     const SQL: &str = select!("WHERE customer_id = $1 AND order_id = $2 ORDER BY created_at, id");
-    sqlx::query_as(SQL).bind(customer).bind(order_id).fetch_all(db).await
+    sqlx::query_as(SQL)
+        .bind(customer)
+        .bind(order_id)
+        .fetch_all(db)
+        .await
 }
 
 /// A page of every customer's returns (staff), newest first, optionally in one status.
@@ -300,10 +310,14 @@ pub async fn page(
     before: (i64, &str),
     limit: i64,
 ) -> Result<Vec<ReturnRow>, sqlx::Error> {
-    const ANY: &str = select!("WHERE (created_at < $1 OR (created_at = $1 AND id < $2)) \
-         ORDER BY created_at DESC, id DESC LIMIT $3");
-    const ONE: &str = select!("WHERE status = $4 AND (created_at < $1 OR (created_at = $1 AND id < $2)) \
-         ORDER BY created_at DESC, id DESC LIMIT $3");
+    const ANY: &str = select!(
+        "WHERE (created_at < $1 OR (created_at = $1 AND id < $2)) \
+         ORDER BY created_at DESC, id DESC LIMIT $3"
+    );
+    const ONE: &str = select!(
+        "WHERE status = $4 AND (created_at < $1 OR (created_at = $1 AND id < $2)) \
+         ORDER BY created_at DESC, id DESC LIMIT $3"
+    );
     let q = sqlx::query_as(if status.is_some() { ONE } else { ANY })
         .bind(before.0)
         .bind(before.1)

@@ -84,7 +84,9 @@ pub async fn one(state: &AppState, staff: &Staff, id: &str) -> AppResult<StaffRe
     let ret = returns::one(state, id).await?;
     let customer = crate::customers::by_id(&state.db, &ret.customer_id).await?;
     let order = match crate::orders::OrderNumber::parse(&ret.order_number) {
-        Some(n) => crate::orders::any_by_number(state, &n).await?.map(|(_, o)| o),
+        Some(n) => crate::orders::any_by_number(state, &n)
+            .await?
+            .map(|(_, o)| o),
         None => None,
     };
     let decided_by = match ret.decided_by.as_deref() {

@@ -20,6 +20,7 @@ mod pages;
 mod passwords;
 mod receipts;
 mod recovery;
+mod returns;
 mod sessions;
 mod shop;
 mod staff;
