@@ -612,29 +612,18 @@ pub async fn approve(state: &AppState, id: &str, by: &str) -> AppResult<Status> 
                 } else {
                     None
                 };
-                let key = format!("return:{}", row.id);
-                let taken = crate::loyalty::take_back_part(
-                    &mut tx,
-                    &row.customer_id,
-                    &number,
-                    &key,
-                    Kopecks::new(row.amount),
-                    Kopecks::new(goods),
-                    now,
-                )
-                .await?;
                 let status = if to_card {
                     Status::Approved
                 } else {
                     Status::Refunded
                 };
+                // The reserve: one conditional update decides, before anything moves.
                 let decided = store::approve(
                     &mut tx,
                     &store::Refund {
                         id: &row.id,
                         to: status.as_str(),
                         points_back: parts.points,
-                        points_taken: taken,
                         money_back: parts.money,
                         card_reference: reference.as_deref(),
                         by: &by,
@@ -652,6 +641,18 @@ pub async fn approve(state: &AppState, id: &str, by: &str) -> AppResult<Status> 
                     tx.rollback().await?;
                     return Ok(Err(Refused::CardExceeded));
                 }
+                let key = format!("return:{}", row.id);
+                let taken = crate::loyalty::take_back_part(
+                    &mut tx,
+                    &row.customer_id,
+                    &number,
+                    &key,
+                    Kopecks::new(row.amount),
+                    Kopecks::new(goods),
+                    now,
+                )
+                .await?;
+                store::set_points_taken(&mut tx, &row.id, taken).await?;
                 crate::loyalty::give_back_part(
                     &mut tx,
                     &row.customer_id,
@@ -727,10 +728,10 @@ pub async fn approve(state: &AppState, id: &str, by: &str) -> AppResult<Status> 
         tracing::warn!(id, error = %e, "return receipt not registered yet");
     }
     let mut status = moved.status;
-    if let Some((reference, amount)) = moved.card {
-        if refund_card(state, id, &reference, amount).await {
-            status = Status::Refunded;
-        }
+    if let Some((reference, amount)) = moved.card
+        && refund_card(state, id, &reference, amount).await
+    {
+        status = Status::Refunded;
     }
     let key = if status == Status::Refunded {
         "return-refunded"

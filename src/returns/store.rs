@@ -193,7 +193,6 @@ pub struct Refund<'a> {
     /// `refunded` (balance) or `approved` (the card's refund waits for the acquirer).
     pub to: &'a str,
     pub points_back: i64,
-    pub points_taken: i64,
     pub money_back: i64,
     pub card_reference: Option<&'a str>,
     pub by: &'a str,
@@ -204,15 +203,14 @@ pub struct Refund<'a> {
 /// decisions one wins. True when this call decided it.
 pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE returns SET status = $2, points_back = $3, points_taken = $4, money_back = $5, \
-         card_reference = $6, card_due = CASE WHEN $6 IS NULL THEN 0 ELSE 1 END, decided_by = $7, \
-         decided_at = $8, refunded_at = CASE WHEN $2 = 'refunded' THEN $8 ELSE NULL END \
+        "UPDATE returns SET status = $2, points_back = $3, money_back = $4, \
+         card_reference = $5, card_due = CASE WHEN $5 IS NULL THEN 0 ELSE 1 END, decided_by = $6, \
+         decided_at = $7, refunded_at = CASE WHEN $2 = 'refunded' THEN $7 ELSE NULL END \
          WHERE id = $1 AND status = 'requested'",
     )
     .bind(r.id)
     .bind(r.to)
     .bind(r.points_back)
-    .bind(r.points_taken)
     .bind(r.money_back)
     .bind(r.card_reference)
     .bind(r.by)
@@ -221,6 +219,20 @@ pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sql
     .await?
     .rows_affected()
         == 1)
+}
+
+/// Records the earned points an approval took back.
+pub async fn set_points_taken(
+    tx: &mut AnyConnection,
+    id: &str,
+    points: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE returns SET points_taken = $2 WHERE id = $1")
+        .bind(id)
+        .bind(points)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 /// Rejects a requested return: one conditional statement. True when this call did it.

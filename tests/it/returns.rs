@@ -896,3 +896,47 @@ async fn the_return_form_works_without_javascript() {
         .unwrap();
     assert!(html.contains(&format!("/staff/returns/{rid}")));
 }
+
+#[tokio::test]
+async fn a_card_refund_a_crash_left_waiting_is_finished_by_the_job() {
+    let app = demo().await;
+    let (p, price) = product(&app, 10_000).await;
+    let (_, token, _) = customer(&app).await;
+    let (number, _) = received_order(&app, &token, &p, 1, json!({})).await;
+    let r = ask(&app, &token, &number, &p, 1, "card")
+        .await
+        .expect(201)
+        .json();
+    let rid = r["id"].as_str().unwrap().to_owned();
+    let support = app.staff("support").await;
+    approve(&app, &support.token, &rid).await.expect(200);
+    // As if the process died between the commit and the acquirer's answer: the return is
+    // approved with its card refund due, and the acquirer never refunded.
+    for sql in [
+        "UPDATE returns SET status = 'approved', card_due = 1, refunded_at = NULL WHERE id = $1",
+        "UPDATE sandbox_payments SET refunded = 0, refunded_at = NULL WHERE reference = \
+         (SELECT card_reference FROM returns WHERE id = $1)",
+    ] {
+        sqlx::query(sql)
+            .bind(&rid)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(card_refunded(&app, &number).await, 0);
+    assert_eq!(mine(&app, &token).await[0]["status"], "approved");
+    let done = kabinet::returns::finish_card_refunds(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(done, 1);
+    assert_eq!(card_refunded(&app, &number).await, price);
+    assert_eq!(mine(&app, &token).await[0]["status"], "refunded");
+    // Once: a second pass finds nothing due.
+    assert_eq!(
+        kabinet::returns::finish_card_refunds(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(card_refunded(&app, &number).await, price);
+}
