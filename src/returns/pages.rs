@@ -44,6 +44,7 @@ struct ListPage {
     items: Vec<Line>,
     notice: Option<String>,
     next_cursor: Option<String>,
+    window_days: i64,
 }
 
 impl ListPage {
@@ -78,6 +79,7 @@ async fn list_page(
         items: items.into_iter().map(|r| line(&page, r)).collect(),
         notice,
         next_cursor,
+        window_days: state.config.returns.window_days,
         page,
     })
 }

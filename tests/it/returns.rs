@@ -877,6 +877,7 @@ async fn the_return_form_works_without_javascript() {
     assert!(list.text.contains("Привезли не тот товар"));
     assert!(list.text.contains("Пришёл синий"));
     assert!(list.text.contains("На рассмотрении"));
+    assert!(list.text.contains("в течение 30 дней после получения"));
     let _ = price;
     // The staff pages: the queue and one request, approved by its form.
     let support = app.staff("support").await;
