@@ -43,6 +43,7 @@ pub use crate::state::{AppState, Inner};
         (name = "orders", description = "Checkout, orders, purchased items and saved cards"),
         (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
         (name = "balance", description = "«Баланс средств»: money on the account and its history; «Сертификаты и промокоды»: gift certificates"),
+        (name = "returns", description = "«Возвраты»: returning goods of a received order, refunded to the card or the balance"),
         (name = "staff", description = "The staff console: staff sign-in (password + TOTP), support-assisted recovery (four eyes), customers, orders, certificates, card applications, imports, the audit trail"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
@@ -142,6 +143,7 @@ impl Application {
             .merge(crate::orders::api::router())
             .merge(crate::rewards::api::router())
             .merge(crate::certificates::api::router())
+            .merge(crate::returns::api::router())
             .merge(crate::staff::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
@@ -187,6 +189,13 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("payment reconciliation failed: {}", e.code))?;
         if settled > 0 {
             tracing::info!(settled, "payment attempts reconciled at start");
+        }
+        // Card refunds of returns a crash left waiting for the acquirer.
+        let refunded = crate::returns::finish_card_refunds(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("return refunds failed: {}", e.code))?;
+        if refunded > 0 {
+            tracing::info!(refunded, "return refunds finished at start");
         }
         let router = router(state.clone(), api);
         Ok(Self {
@@ -265,6 +274,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::acquirer::router())
         .merge(crate::rewards::pages::router())
         .merge(crate::certificates::pages::router())
+        .merge(crate::returns::pages::router())
         .merge(crate::staff::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))

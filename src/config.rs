@@ -65,6 +65,28 @@ pub struct Config {
     /// other city is refused before anything is stored. `KABINET_COBRAND_CITIES`, comma-separated.
     #[serde(deserialize_with = "word_list")]
     pub cobrand_cities: Vec<String>,
+    pub returns: Returns,
+}
+
+/// Returns and refunds («Возвраты»).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Returns {
+    /// Days after an order was received during which its goods may be returned
+    /// (`KABINET_RETURNS__WINDOW_DAYS`, default 30).
+    pub window_days: i64,
+    /// A request worth less than this (kopecks) is approved and refunded at once, without
+    /// support (`KABINET_RETURNS__AUTO_APPROVE_BELOW`; 0, the default, turns the rule off).
+    pub auto_approve_below: i64,
+}
+
+impl Default for Returns {
+    fn default() -> Self {
+        Self {
+            window_days: 30,
+            auto_approve_below: 0,
+        }
+    }
 }
 
 /// Argon2id cost (SECURITY 15). Raising them re-hashes each password at its next sign-in.
@@ -193,6 +215,7 @@ impl Default for Config {
             ]
             .map(String::from)
             .to_vec(),
+            returns: Returns::default(),
         }
     }
 }

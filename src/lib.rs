@@ -34,6 +34,7 @@ pub mod petrovich;
 pub mod points;
 pub mod products;
 pub mod recovery;
+pub mod returns;
 pub mod rewards;
 pub mod seed;
 pub mod staff;

@@ -1151,3 +1151,114 @@ error-orders-in-progress = An order is on its way: wait for it or cancel it, the
 email-account-deleted-subject = Account deleted
 email-account-deleted-body = Your account at the shop has been deleted and your personal data erased. Orders stay in the shop's books without your data. If this was not you, reply to this letter.
 sms-account-deleted = Your account has been deleted and your personal data erased.
+
+## Issue 13: returns
+order-return-goods = Return goods
+return-lead = Requests to return goods of received orders: status, amount and where the money goes.
+return-none = No return requests yet. Goods are returned from the page of a received order.
+return-how = Goods may be returned within { $n } days of receiving the order: open it in «My orders» and press «Return goods». Delivery is not refunded.
+return-done-requested = The return request is sent. We will tell you the decision.
+return-done-refunded = The return is done, the money is back.
+return-status-requested = Under review
+return-status-approved = Approved, money on its way
+return-status-refunded = Money returned
+return-status-rejected = Rejected
+return-amount = Amount
+return-to = Where the money goes
+return-to-card = To the card
+return-to-balance = To the balance
+return-money-back = Returned as money
+return-points-back = Points returned
+return-points-taken = Earned points taken back
+return-reason = Reason
+return-reject-reason = Why it was rejected
+return-reason-defect = Defective or damaged
+return-reason-wrong-item = Wrong item delivered
+return-reason-not-as-described = Not as described
+return-reason-changed-mind = Changed my mind
+return-reason-other = Other
+return-new-title = Return goods of order
+return-until = Goods may be returned until { $date }.
+return-choose-lines = What to return: enter the quantity
+return-quantity = Quantity
+return-left = { $n } more may be returned
+return-line-done = Already being returned
+return-comment = Comment (optional)
+return-money-rules = The part paid with points comes back as points; points earned by the returned goods are taken back. «Спасибо» bonuses come back as money.
+return-submit = Send the request
+return-back = Back to the order
+error-order-not-received = Only goods of a received order can be returned.
+error-return-window-closed = The return period is over: goods may be returned only for a set time after the order is received.
+error-return-quantity-exceeded = That many cannot be returned: it is more than was bought, counting returns already requested.
+error-product-not-in-order = This product is not in the order.
+error-card-refund-unavailable = The order was not paid by card: the money can only go to the balance.
+error-card-refund-exceeded = Almost all the card paid has been refunded already: choose the balance.
+error-invalid-return-quantity = Enter a quantity: a whole number from 1.
+error-invalid-refund-to = Choose where the money goes: the card or the balance.
+error-return-reason-required = Give the reason for the return.
+error-text-has-html = The text may not contain HTML tags.
+error-return-not-found = Return request not found.
+error-return-decided = This return request has been decided already.
+error-return-nothing-chosen = Enter a quantity for at least one item.
+email-return-requested-subject = Return request for order No. { $number }
+email-return-requested-body =
+    Hello!
+
+    We have your return request: «{ $title }», { $quantity } pcs., worth { $amount } (order No. { $number }). The money goes { $to }. We will tell you the decision.
+
+    Your returns: { $link }
+sms-return-requested = Kabinet: return request for order No. { $number } received, we will tell you the decision.
+email-return-approved-subject = Return for order No. { $number } approved
+email-return-approved-body =
+    Hello!
+
+    The return of «{ $title }» ({ $quantity } pcs., { $amount }, order No. { $number }) is approved. The money goes { $to } shortly.
+
+    Your returns: { $link }
+sms-return-approved = Kabinet: return for order No. { $number } approved, the money goes { $to }.
+email-return-refunded-subject = Money for the return of order No. { $number } is back
+email-return-refunded-body =
+    Hello!
+
+    The return of «{ $title }» ({ $quantity } pcs., { $amount }, order No. { $number }) is done: the money went { $to }.
+
+    Your returns: { $link }
+sms-return-refunded = Kabinet: return for order No. { $number } done, { $amount } went { $to }.
+email-return-rejected-subject = Return for order No. { $number } rejected
+email-return-rejected-body =
+    Hello!
+
+    Unfortunately the return of «{ $title }» ({ $quantity } pcs., order No. { $number }) is rejected.
+    Reason: { $reason }
+
+    If you disagree, write to support. Your returns: { $link }
+sms-return-rejected = Kabinet: return for order No. { $number } rejected. Reason: { $reason }
+return-to-card-words = to the card
+return-to-balance-words = to the balance
+staff-returns-lead = Customers' return requests. Approving refunds at once: to the card (through the bank) or the balance, and the points.
+staff-returns-filter = Request status
+staff-returns-filter-requested = New
+staff-returns-filter-approved = Waiting for the bank
+staff-returns-filter-refunded = Refunded
+staff-returns-filter-rejected = Rejected
+staff-returns-filter-all = All
+staff-returns-none = No requests.
+staff-return-created = Created
+staff-return-order = Order
+staff-return-goods = Goods
+staff-return-title = Return request
+staff-return-order-paid = Order paid
+staff-return-card-part = by card
+staff-return-customer = Customer
+staff-return-decided-by = Decided by
+staff-return-auto = Automatically (a small amount)
+staff-return-approve = Approve and refund
+staff-return-approve-hint = The money goes back at once: to the card through the bank, to the balance instantly; points come back and are taken back by the rules.
+staff-return-reject-reason = Reason for rejection
+staff-return-reject-hint = The customer sees the reason in «Returns» and in the notice.
+staff-return-reject = Reject
+staff-return-done-refunded = Return approved, money refunded.
+staff-return-done-approved = Return approved; the bank has not confirmed the card refund yet.
+staff-return-done-rejected = Return rejected, the customer is told.
+staff-action-return_approved = Return approved
+staff-action-return_rejected = Return rejected

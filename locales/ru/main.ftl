@@ -1170,3 +1170,120 @@ error-orders-in-progress = Есть заказ в пути: дождитесь �
 email-account-deleted-subject = Аккаунт удалён
 email-account-deleted-body = Ваш аккаунт в магазине удалён, персональные данные стёрты. Заказы остаются в учёте магазина без ваших данных. Если это были не вы, ответьте на это письмо.
 sms-account-deleted = Ваш аккаунт удалён, персональные данные стёрты.
+
+## Issue 13: returns
+order-return-goods = Вернуть товар
+return-lead = Заявки на возврат товаров из полученных заказов: статус, сумма и куда вернутся деньги.
+return-none = Заявок на возврат пока нет. Вернуть товар можно со страницы полученного заказа.
+return-how = Вернуть товар можно в течение { $n ->
+    [one] { $n } дня
+   *[other] { $n } дней
+} после получения заказа: откройте заказ в разделе «Мои заказы» и нажмите «Вернуть товар». Стоимость доставки не возвращается.
+return-done-requested = Заявка на возврат отправлена. Мы сообщим о решении.
+return-done-refunded = Возврат оформлен, деньги возвращены.
+return-status-requested = На рассмотрении
+return-status-approved = Одобрен, деньги в пути
+return-status-refunded = Деньги возвращены
+return-status-rejected = Отклонён
+return-amount = Сумма
+return-to = Куда вернуть деньги
+return-to-card = На карту
+return-to-balance = На баланс
+return-money-back = Возвращено деньгами
+return-points-back = Возвращено баллов
+return-points-taken = Списано начисленных баллов
+return-reason = Причина
+return-reject-reason = Причина отказа
+return-reason-defect = Брак или повреждение
+return-reason-wrong-item = Привезли не тот товар
+return-reason-not-as-described = Не соответствует описанию
+return-reason-changed-mind = Передумал(а)
+return-reason-other = Другое
+return-new-title = Возврат товара из заказа
+return-until = Вернуть товар можно до { $date }.
+return-choose-lines = Что вернуть: укажите количество
+return-quantity = Количество
+return-left = { $n ->
+    [one] Можно вернуть ещё { $n } шт.
+   *[other] Можно вернуть ещё { $n } шт.
+}
+return-line-done = Уже в возврате
+return-comment = Комментарий (необязательно)
+return-money-rules = Часть, оплаченная баллами, вернётся баллами; баллы, начисленные за возвращаемый товар, будут списаны. Бонусы «Спасибо» возвращаются деньгами.
+return-submit = Отправить заявку
+return-back = Назад к заказу
+error-order-not-received = Вернуть можно только товар из полученного заказа.
+error-return-window-closed = Срок возврата истёк: вернуть товар можно только в течение установленного срока после получения заказа.
+error-return-quantity-exceeded = Столько вернуть нельзя: это больше, чем куплено, с учётом уже оформленных возвратов.
+error-product-not-in-order = Этого товара нет в заказе.
+error-card-refund-unavailable = Заказ оплачен не картой: деньги можно вернуть только на баланс.
+error-card-refund-exceeded = На карту уже вернули почти всю оплаченную ею сумму: выберите возврат на баланс.
+error-invalid-return-quantity = Укажите количество — целое число от 1.
+error-invalid-refund-to = Выберите, куда вернуть деньги: на карту или на баланс.
+error-return-reason-required = Укажите причину возврата.
+error-text-has-html = Текст не должен содержать HTML-теги.
+error-return-not-found = Заявка на возврат не найдена.
+error-return-decided = По этой заявке на возврат уже принято решение.
+error-return-nothing-chosen = Укажите количество хотя бы у одного товара.
+email-return-requested-subject = Заявка на возврат по заказу № { $number }
+email-return-requested-body =
+    Здравствуйте!
+
+    Мы получили заявку на возврат: «{ $title }», { $quantity } шт., на сумму { $amount } (заказ № { $number }). Деньги вернутся { $to }. Мы сообщим о решении.
+
+    Ваши возвраты: { $link }
+sms-return-requested = Kabinet: заявка на возврат по заказу № { $number } принята, сообщим о решении.
+email-return-approved-subject = Возврат по заказу № { $number } одобрен
+email-return-approved-body =
+    Здравствуйте!
+
+    Возврат «{ $title }» ({ $quantity } шт., { $amount }, заказ № { $number }) одобрен. Деньги вернутся { $to } в ближайшее время.
+
+    Ваши возвраты: { $link }
+sms-return-approved = Kabinet: возврат по заказу № { $number } одобрен, деньги вернутся { $to }.
+email-return-refunded-subject = Деньги за возврат по заказу № { $number } возвращены
+email-return-refunded-body =
+    Здравствуйте!
+
+    Возврат «{ $title }» ({ $quantity } шт., { $amount }, заказ № { $number }) оформлен: деньги возвращены { $to }.
+
+    Ваши возвраты: { $link }
+sms-return-refunded = Kabinet: возврат по заказу № { $number } оформлен, { $amount } возвращены { $to }.
+email-return-rejected-subject = Возврат по заказу № { $number } отклонён
+email-return-rejected-body =
+    Здравствуйте!
+
+    К сожалению, возврат «{ $title }» ({ $quantity } шт., заказ № { $number }) отклонён.
+    Причина: { $reason }
+
+    Если вы не согласны, напишите в поддержку. Ваши возвраты: { $link }
+sms-return-rejected = Kabinet: возврат по заказу № { $number } отклонён. Причина: { $reason }
+return-to-card-words = на карту
+return-to-balance-words = на баланс
+staff-returns-lead = Заявки покупателей на возврат. Одобрение сразу возвращает деньги: на карту (через банк) или на баланс, и баллы.
+staff-returns-filter = Статус заявок
+staff-returns-filter-requested = Новые
+staff-returns-filter-approved = Ждут банка
+staff-returns-filter-refunded = Возвращены
+staff-returns-filter-rejected = Отклонены
+staff-returns-filter-all = Все
+staff-returns-none = Заявок нет.
+staff-return-created = Создана
+staff-return-order = Заказ
+staff-return-goods = Товар
+staff-return-title = Заявка на возврат
+staff-return-order-paid = Оплата заказа
+staff-return-card-part = картой
+staff-return-customer = Покупатель
+staff-return-decided-by = Решение принял
+staff-return-auto = Автоматически (небольшая сумма)
+staff-return-approve = Одобрить и вернуть деньги
+staff-return-approve-hint = Деньги вернутся сразу: на карту — через банк, на баланс — мгновенно; баллы вернутся и спишутся по правилам.
+staff-return-reject-reason = Причина отказа
+staff-return-reject-hint = Покупатель увидит причину в разделе «Возвраты» и в уведомлении.
+staff-return-reject = Отклонить
+staff-return-done-refunded = Возврат одобрен, деньги возвращены.
+staff-return-done-approved = Возврат одобрен; банк ещё не подтвердил возврат на карту.
+staff-return-done-rejected = Возврат отклонён, покупатель уведомлён.
+staff-action-return_approved = Возврат одобрен
+staff-action-return_rejected = Возврат отклонён

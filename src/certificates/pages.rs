@@ -46,8 +46,10 @@ fn line(page: &Page, e: &Entry) -> Line {
         EntryKind::Order => "balance-kind-order",
         EntryKind::OrderCancelled => "balance-kind-order-cancelled",
     };
-    let is_order = matches!(e.kind, EntryKind::Order | EntryKind::OrderCancelled)
-        && crate::domain::order::OrderNumber::parse(&e.reference).is_some();
+    let is_order = matches!(
+        e.kind,
+        EntryKind::Order | EntryKind::OrderCancelled | EntryKind::Refund
+    ) && crate::domain::order::OrderNumber::parse(&e.reference).is_some();
     let plus = e.amount.get() >= 0;
     let money = crate::domain::money::rubles(e.amount.get().abs());
     Line {

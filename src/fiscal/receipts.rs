@@ -49,6 +49,36 @@ pub async fn record_refund(
     store::insert(tx, &r, order_id).await
 }
 
+/// The refund receipt of part of a received order (a return), called in the transaction that
+/// refunds it: the returned `items` and what each tender gives back. Once per `source` (the
+/// return's id) however many callers race; nothing when the order never had a payment receipt.
+pub async fn record_part_refund(
+    tx: &mut AnyConnection,
+    order_id: &str,
+    source: &str,
+    items: Vec<Item>,
+    tenders: Vec<TenderSum>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    if store::find(tx, order_id, Kind::Payment, order_id)
+        .await?
+        .is_none()
+    {
+        return Ok(false);
+    }
+    let r = Receipt {
+        id: crate::db::new_id(),
+        order_id: order_id.to_owned(),
+        kind: Kind::Refund,
+        at: now,
+        total: tenders.iter().map(|t| t.amount).sum(),
+        items,
+        tenders,
+        fiscal: None,
+    };
+    store::insert(tx, &r, source).await
+}
+
 /// One receipt of an order.
 pub async fn get(db: &Db, order_id: &str, id: &str) -> Result<Option<Receipt>, sqlx::Error> {
     if !crate::db::looks_like_id(id) {

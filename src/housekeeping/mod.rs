@@ -64,6 +64,11 @@ pub async fn tick(state: &AppState) -> AppResult<()> {
             Err(e) => tracing::warn!(code = e.code, "demo delivery failed"),
         }
     }
+    match crate::returns::finish_card_refunds(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(refunded = n, "return refunds finished"),
+        Err(e) => tracing::warn!(code = e.code, "return refunds failed"),
+    }
     match crate::loyalty::expire(&state.db, state.clock.now_ms()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(lots = n, "points expired"),

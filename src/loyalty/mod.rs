@@ -442,6 +442,100 @@ pub async fn take_back(
     Ok(taken)
 }
 
+/// Part of a received order is returned: what its lot earned on the returned goods is taken
+/// back — `points × goods / order_goods` of the lot, rounded down, and never more than the lot
+/// has left (points already spent stay spent) — recorded as a negative `returned` entry under
+/// `taken:<key>`, and those goods stop counting for the tier. Once per `key`; an order that
+/// earned nothing (or was taken back whole) takes nothing. Returns the points taken now.
+pub async fn take_back_part(
+    tx: &mut AnyConnection,
+    customer: &str,
+    order: &OrderNumber,
+    key: &str,
+    goods: Kopecks,
+    order_goods: Kopecks,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    store::lock(tx, customer, now).await?;
+    lapse(tx, customer, now).await?;
+    let Some(lot) = store::earned_lot(tx, customer, order.as_str()).await? else {
+        return Ok(0);
+    };
+    if lot.taken_back_at.is_some() || goods.get() <= 0 || order_goods.get() <= 0 {
+        return Ok(0);
+    }
+    let share = (i128::from(lot.points) * i128::from(goods.get().min(order_goods.get()))
+        / i128::from(order_goods.get())) as i64;
+    let take = share.min(lot.remaining).max(0);
+    let entry = NewEntry {
+        customer,
+        kind: EntryKind::Returned.as_str(),
+        points: -take,
+        order_number: Some(order.as_str()),
+        key: &format!("taken:{key}"),
+        at: now,
+    };
+    if take > 0 && !store::append(tx, &entry).await? {
+        return Ok(0);
+    }
+    if !store::take_part_of_lot(tx, &lot.id, take, goods.get()).await? {
+        return Err(broken("a lot changed under its account's lock"));
+    }
+    if take > 0 && !store::reserve(tx, customer, take).await? {
+        return Err(broken("the balance is below a lot"));
+    }
+    Ok(take)
+}
+
+/// Part of a received order is returned: `points` of what it spent come back, once per `key`,
+/// as a lot of their own that expires when the earliest lot the order spent from does (a
+/// return must not make points live longer; already past it, they expire at once). Recorded
+/// as a positive `returned` entry under `returned:<key>`. Returns the points given back now.
+pub async fn give_back_part(
+    tx: &mut AnyConnection,
+    customer: &str,
+    order: &OrderNumber,
+    key: &str,
+    points: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    if points <= 0 {
+        return Ok(0);
+    }
+    store::lock(tx, customer, now).await?;
+    lapse(tx, customer, now).await?;
+    let expires_at = store::spent_lots_expiry(tx, customer, order.as_str())
+        .await?
+        .unwrap_or_else(|| year_after(now));
+    let lot = store::NewLot {
+        customer,
+        source: "returned",
+        reference: key,
+        goods: 0,
+        points,
+        earned_at: now,
+        expires_at,
+    };
+    if store::insert_lot(tx, &lot).await?.is_none() {
+        return Ok(0);
+    }
+    store::credit(tx, customer, points).await?;
+    store::append(
+        tx,
+        &NewEntry {
+            customer,
+            kind: EntryKind::Returned.as_str(),
+            points,
+            order_number: Some(order.as_str()),
+            key: &format!("returned:{key}"),
+            at: now,
+        },
+    )
+    .await?;
+    lapse(tx, customer, now).await?;
+    Ok(points)
+}
+
 /// An order pays with `points`: reserved from the balance by one conditional statement, then
 /// taken from the unexpired lots, the one expiring first first. `Ok(Err(Short))` when the
 /// customer's unexpired points do not cover it (nothing is spent; roll back or go on as the

@@ -238,6 +238,67 @@ pub async fn take_back_lot(
     .await
 }
 
+/// The lot an order earned: its id, points, what it has left and whether it was taken back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EarnedLot {
+    pub id: String,
+    pub points: i64,
+    pub remaining: i64,
+    pub taken_back_at: Option<i64>,
+}
+
+pub async fn earned_lot(
+    tx: &mut AnyConnection,
+    customer: &str,
+    order: &str,
+) -> Result<Option<EarnedLot>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, points, remaining, taken_back_at FROM loyalty_lots \
+         WHERE customer_id = $1 AND source = 'earned' AND reference = $2",
+    )
+    .bind(customer)
+    .bind(order)
+    .fetch_optional(&mut *tx)
+    .await
+}
+
+/// Takes `points` of a lot back (it must have them: one conditional statement) and stops
+/// `goods` of it counting for the tier.
+pub async fn take_part_of_lot(
+    tx: &mut AnyConnection,
+    id: &str,
+    points: i64,
+    goods: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE loyalty_lots SET remaining = remaining - $2, taken = taken + $2, \
+         goods = CASE WHEN goods > $3 THEN goods - $3 ELSE 0 END WHERE id = $1 AND remaining >= $2",
+    )
+    .bind(id)
+    .bind(points)
+    .bind(goods)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// When the earliest lot an order spent from expires (none when it spent nothing).
+pub async fn spent_lots_expiry(
+    tx: &mut AnyConnection,
+    customer: &str,
+    order: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(l.expires_at) FROM loyalty_spends s JOIN loyalty_lots l ON l.id = s.lot_id \
+         WHERE s.customer_id = $1 AND s.order_number = $2",
+    )
+    .bind(customer)
+    .bind(order)
+    .fetch_one(&mut *tx)
+    .await
+}
+
 /// Points an order gives back to a lot: to what the lot has left, or — when the lot's own order
 /// was taken back — to what is taken. Returns whether the lot was taken back.
 pub async fn return_to_lot(

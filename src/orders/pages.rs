@@ -430,6 +430,8 @@ struct OrderPage {
     order: Order,
     parcels: Vec<crate::cart::ParcelView>,
     cancellable: bool,
+    /// Received and still inside the return window (`returns.window_days`).
+    returnable: bool,
 }
 
 impl OrderPage {
@@ -458,9 +460,18 @@ async fn order_page(
     Path(number): Path<String>,
 ) -> AppResult<OrderPage> {
     let (_, order) = own(&state, &auth, &number).await?;
+    // The return window is the config's (the returns capability, a floor up, checks it again).
+    let window_ms = state.config.returns.window_days.max(0) * 86_400_000;
+    let returnable = order.status == OrderStatus::Received
+        && order
+            .received_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .is_some_and(|t| state.clock.now_ms() - t.as_millisecond() <= window_ms);
     Ok(OrderPage {
         parcels: super::parcels(&state, &order, page.l).await?,
         cancellable: order.status.is_cancellable(),
+        returnable,
         page,
         order,
     })

@@ -296,6 +296,20 @@ pub async fn mark_refund_due(
     .await
 }
 
+/// The approved attempt of an order (whose charge a partial refund gives back from).
+pub async fn approved_attempt(
+    tx: &mut AnyConnection,
+    order_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT reference FROM payment_attempts WHERE order_id = $1 AND status = 'approved' \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *tx)
+    .await
+}
+
 /// Records how a `refund_due` attempt ended (`refunded` or `voided`).
 pub async fn finish_refund(
     db: &Db,

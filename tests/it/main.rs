@@ -22,6 +22,7 @@ mod pages;
 mod passwords;
 mod receipts;
 mod recovery;
+mod returns;
 mod sessions;
 mod shop;
 mod staff;
