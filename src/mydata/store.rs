@@ -157,14 +157,22 @@ pub async fn erase(
     .bind(customer_id)
     .execute(&mut *tx)
     .await?;
+    // Returns stay with their orders (refunds are accounting); the customer's words go.
+    sqlx::query("UPDATE returns SET comment = '', reject_reason = NULL WHERE customer_id = $1")
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(true)
 }
 
-/// How many of the customer's orders are still on their way (not received, not cancelled).
+/// How many of the customer's orders are still on their way (not received, not cancelled), and
+/// returns not yet refunded or rejected (money still due to them).
 pub async fn orders_underway(db: &Db, customer_id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM orders WHERE customer_id = $1 \
-         AND status NOT IN ('received', 'cancelled')",
+        "SELECT (SELECT COUNT(*) FROM orders WHERE customer_id = $1 \
+         AND status NOT IN ('received', 'cancelled')) \
+         + (SELECT COUNT(*) FROM returns WHERE customer_id = $1 \
+         AND status NOT IN ('refunded', 'rejected'))",
     )
     .bind(customer_id)
     .fetch_one(db)

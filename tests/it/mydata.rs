@@ -252,6 +252,40 @@ async fn deleting_the_account_erases_every_personal_cell_and_frees_the_contacts(
         .expect(403);
     assert_eq!(e.code(), "reauth_required");
     let (token, _) = app.sign_in(&phone).await;
+
+    // A return still to be decided keeps the account (money may be due); once decided, it
+    // stays with its order without the customer's words.
+    let order = app
+        .get(&format!("/orders/{number}"), Some(&token))
+        .await
+        .expect(200)
+        .json();
+    let product = order["lines"][0]["product_id"].as_str().unwrap().to_owned();
+    let ret = app
+        .api(
+            Method::POST,
+            "/returns",
+            Some(&token),
+            Some(json!({"order_number": number, "product_id": product, "quantity": 1,
+                "reason": "defect", "comment": "Шпаковская просит вернуть", "refund_to": "balance"})),
+        )
+        .await
+        .expect(201)
+        .json();
+    let e = app
+        .api(Method::DELETE, "/me", Some(&token), None)
+        .await
+        .expect(409);
+    assert_eq!(e.code(), "orders_in_progress");
+    let support = app.staff("support").await;
+    app.api(
+        Method::POST,
+        &format!("/staff/returns/{}/reject", ret["id"].as_str().unwrap()),
+        Some(&support.token),
+        Some(json!({"reason": "Следы использования"})),
+    )
+    .await
+    .expect(200);
     app.api(Method::DELETE, "/me", Some(&token), None)
         .await
         .expect(204);
