@@ -33,6 +33,7 @@ pub mod petrovich;
 pub mod points;
 pub mod products;
 pub mod recovery;
+pub mod reviews;
 pub mod rewards;
 pub mod seed;
 pub mod staff;

@@ -1108,3 +1108,67 @@ nav-my-data = My data
 staff-nav-returns = Returns
 staff-nav-reviews = Reviews
 staff-nav-tickets = Support requests
+
+## Issue 13: reviews and support requests
+reviews-title = Reviews
+reviews-count = { $n } { $n ->
+    [one] review
+   *[other] reviews
+}
+reviews-none = No reviews yet. You can review a product on the page of an order you received.
+reviews-pending = Under moderation
+reviews-published = Published
+reviews-rejected = Rejected
+reviews-none-here = Nothing here yet.
+reviews-empty = You have not written any reviews yet. You can review a product you received: open the order or
+reviews-done-created = Thank you! Your review is under moderation and will appear on the product page once checked.
+reviews-done-edited = Review saved and sent to moderation again.
+review-status-pending = Under moderation
+review-status-published = Published
+review-status-rejected = Rejected
+review-reject-reason = Reason for rejection
+review-edit = Edit
+review-edit-again = Correct and send again
+review-leave = Write a review
+review-form-title = Write a review
+review-form-edit-title = Edit the review
+review-rating = Rating
+review-stars-label = { $n ->
+    [one] { $n } star of 5
+   *[other] { $n } stars of 5
+}
+review-text = Review
+review-text-hint = 10 to 4000 characters, no HTML markup.
+review-pros = Pros
+review-cons = Cons
+review-send = Send to moderation
+review-save = Save
+review-author-anonymous = Customer
+staff-home-reviews = Customers' reviews: publish, or reject with a reason
+staff-reviews-pending = Under moderation
+staff-reviews-published = Published
+staff-reviews-rejected = Rejected
+staff-review-publish = Publish
+staff-review-reject = Reject
+staff-review-reason = Reason
+staff-review-published = The review is published.
+staff-review-rejected = The review is rejected; the author will see the reason.
+staff-action-review_published = Review published
+staff-action-review_rejected = Review rejected
+error-not-purchased = You can only review a product you bought and received.
+error-review-exists = You have already reviewed this product: you can edit the review in «My reviews».
+error-review-published = A published review cannot be edited.
+error-review-not-found = Review not found.
+error-review-decided = This review has already been decided.
+error-invalid-rating = Give a rating from 1 to 5.
+error-review-text-too-short = The review is too short: at least { $min } characters.
+error-review-text-too-long = The review is too long: at most { $max } characters.
+error-review-part-too-long = Pros and cons: at most { $max } characters each.
+error-markup-not-allowed = Remove the HTML markup (tags in angle brackets): the text is published as it is.
+error-reject-reason-required = Write a reason: the author will see it.
+email-review-rejected-subject = Your review did not pass moderation
+email-review-rejected-body =
+    Hello!
+
+    Your review of «{ $title }» did not pass moderation. You will find the reason and a form to correct the review in «My reviews»: { $link }
+sms-review-rejected = Kabinet: your review of «{ $title }» did not pass moderation. The reason is in «My reviews»: { $link }

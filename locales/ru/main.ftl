@@ -1127,3 +1127,69 @@ nav-my-data = Мои данные
 staff-nav-returns = Возвраты
 staff-nav-reviews = Отзывы
 staff-nav-tickets = Обращения
+
+## Issue 13: reviews and support requests
+reviews-title = Отзывы
+reviews-count = { $n } { $n ->
+    [one] отзыв
+    [few] отзыва
+   *[many] отзывов
+}
+reviews-none = Отзывов пока нет. Оставить отзыв можно на странице полученного заказа.
+reviews-pending = На модерации
+reviews-published = Опубликованы
+reviews-rejected = Отклонены
+reviews-none-here = Здесь пока пусто.
+reviews-empty = Вы ещё не писали отзывов. Оставить отзыв можно о полученном товаре: откройте заказ или
+reviews-done-created = Спасибо! Отзыв отправлен на модерацию — он появится на странице товара после проверки.
+reviews-done-edited = Отзыв сохранён и снова отправлен на модерацию.
+review-status-pending = На модерации
+review-status-published = Опубликован
+review-status-rejected = Отклонён
+review-reject-reason = Причина отклонения
+review-edit = Изменить
+review-edit-again = Исправить и отправить снова
+review-leave = Оставить отзыв
+review-form-title = Оставить отзыв
+review-form-edit-title = Изменить отзыв
+review-rating = Оценка
+review-stars-label = { $n ->
+    [one] { $n } звезда из 5
+    [few] { $n } звезды из 5
+   *[many] { $n } звёзд из 5
+}
+review-text = Отзыв
+review-text-hint = От 10 до 4000 символов, без HTML-разметки.
+review-pros = Достоинства
+review-cons = Недостатки
+review-send = Отправить на модерацию
+review-save = Сохранить
+review-author-anonymous = Покупатель
+staff-home-reviews = Отзывы покупателей: опубликовать или отклонить с причиной
+staff-reviews-pending = На модерации
+staff-reviews-published = Опубликованные
+staff-reviews-rejected = Отклонённые
+staff-review-publish = Опубликовать
+staff-review-reject = Отклонить
+staff-review-reason = Причина
+staff-review-published = Отзыв опубликован.
+staff-review-rejected = Отзыв отклонён, автор увидит причину.
+staff-action-review_published = Отзыв опубликован
+staff-action-review_rejected = Отзыв отклонён
+error-not-purchased = Отзыв можно оставить только о товаре, который вы купили и получили.
+error-review-exists = Вы уже написали отзыв об этом товаре: его можно изменить в разделе «Мои отзывы».
+error-review-published = Опубликованный отзыв изменить нельзя.
+error-review-not-found = Отзыв не найден.
+error-review-decided = По этому отзыву уже принято решение.
+error-invalid-rating = Поставьте оценку от 1 до 5.
+error-review-text-too-short = Отзыв слишком короткий: нужно хотя бы { $min } символов.
+error-review-text-too-long = Отзыв слишком длинный: не больше { $max } символов.
+error-review-part-too-long = Достоинства и недостатки — не больше { $max } символов каждое.
+error-markup-not-allowed = Уберите HTML-разметку (теги в угловых скобках): текст публикуется как есть.
+error-reject-reason-required = Напишите причину: автор отзыва её увидит.
+email-review-rejected-subject = Отзыв не прошёл модерацию
+email-review-rejected-body =
+    Здравствуйте!
+
+    Ваш отзыв о товаре «{ $title }» не прошёл модерацию. Причину и форму, чтобы исправить отзыв, вы найдёте в разделе «Мои отзывы»: { $link }
+sms-review-rejected = Kabinet: отзыв о товаре «{ $title }» не прошёл модерацию. Причина в разделе «Мои отзывы»: { $link }

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::cases::api_router())
         .merge(super::customers::api_router())
         .merge(super::orders::api_router())
+        .merge(super::reviews::api_router())
         .merge(super::wares::api_router())
 }
 

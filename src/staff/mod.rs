@@ -11,6 +11,7 @@ pub mod http;
 pub mod members;
 pub mod orders;
 pub mod pages;
+pub mod reviews;
 pub mod store;
 pub mod totp;
 pub mod wares;

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::cases::pages_router())
         .merge(super::customers::pages_router())
         .merge(super::orders::pages_router())
+        .merge(super::reviews::pages_router())
         .merge(super::wares::pages_router())
 }
 

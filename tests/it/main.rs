@@ -20,6 +20,7 @@ mod pages;
 mod passwords;
 mod receipts;
 mod recovery;
+mod reviews;
 mod sessions;
 mod shop;
 mod staff;
