@@ -44,6 +44,7 @@ pub use crate::state::{AppState, Inner};
         (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
         (name = "balance", description = "«Баланс средств»: money on the account and its history; «Сертификаты и промокоды»: gift certificates"),
         (name = "reviews", description = "«Мои отзывы»: reviews of received products, their moderation status, a product's published reviews"),
+        (name = "support", description = "«Обращения в поддержку»: requests to the shop and their threads"),
         (name = "staff", description = "The staff console: staff sign-in (password + TOTP), support-assisted recovery (four eyes), customers, orders, certificates, card applications, imports, the audit trail"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
@@ -143,6 +144,7 @@ impl Application {
             .merge(crate::rewards::api::router())
             .merge(crate::certificates::api::router())
             .merge(crate::reviews::api::router())
+            .merge(crate::support::api::router())
             .merge(crate::staff::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
@@ -266,6 +268,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::rewards::pages::router())
         .merge(crate::certificates::pages::router())
         .merge(crate::reviews::pages::router())
+        .merge(crate::support::pages::router())
         .merge(crate::staff::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))

@@ -38,4 +38,5 @@ pub mod rewards;
 pub mod seed;
 pub mod staff;
 pub mod state;
+pub mod support;
 pub mod web;

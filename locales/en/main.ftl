@@ -1172,3 +1172,56 @@ email-review-rejected-body =
 
     Your review of «{ $title }» did not pass moderation. You will find the reason and a form to correct the review in «My reviews»: { $link }
 sms-review-rejected = Kabinet: your review of «{ $title }» did not pass moderation. The reason is in «My reviews»: { $link }
+ticket-status-open = Open
+ticket-status-answered = Answered
+ticket-status-closed = Closed
+ticket-done-created = Your request is sent. The answer will appear here; we will tell you by SMS or email.
+ticket-done-sent = Message sent.
+ticket-done-closed = The request is closed.
+tickets-lead = Write to us — we answer here and let you know. Support phone and email:
+tickets-none = No requests yet.
+tickets-new = New request
+tickets-subject = Subject
+tickets-order = Order
+tickets-order-none = No order
+tickets-text = Message
+tickets-send = Send
+tickets-reply = Reply
+tickets-close = Close the request
+tickets-closed-hint = The request is closed. If you still have a question, open a new one.
+tickets-from-shop = Kabinet support
+tickets-from-me = You
+tickets-contacts-title = Contact the shop
+tickets-contacts-lead = Support answers by phone, email and messengers. Sign in to write a request and see the answers in your account.
+tickets-phone = Phone
+tickets-hours = Hours
+tickets-email = Email
+tickets-no-access = Cannot sign in?
+tickets-login-hint = — requests and answers are kept in your account
+tickets-recovery = Forgot the password or changed the phone number
+tickets-recovery-support = No access to the email or the phone: a recovery request through support
+staff-home-tickets = Customers' requests: answer and close
+staff-tickets-open = Open
+staff-tickets-answered = Answered
+staff-tickets-closed = Closed
+staff-tickets-any = All
+staff-ticket-updated = Updated
+staff-ticket-answer = Answer to the customer
+staff-ticket-answered = Answer sent; the customer will be notified.
+staff-ticket-from-customer = Customer
+staff-action-ticket_viewed = Request viewed
+staff-action-ticket_answered = Request answered
+staff-action-ticket_closed = Request closed
+error-subject-required = Write a subject.
+error-subject-too-long = The subject must be at most { $max } characters.
+error-message-required = Write a message.
+error-message-too-long = The message must be at most { $max } characters.
+error-ticket-not-found = Request not found.
+error-ticket-closed = The request is closed: open a new one.
+error-too-many-tickets = You have opened many requests today. You can open a new one { $wait } — or write in an open one.
+email-support-answered-subject = Answer to your request «{ $subject }»
+email-support-answered-body =
+    Hello!
+
+    Support answered your request «{ $subject }». Read the answer: { $link }
+sms-support-answered = Kabinet: support answered your request «{ $subject }». Answer: { $link }

@@ -1193,3 +1193,56 @@ email-review-rejected-body =
 
     Ваш отзыв о товаре «{ $title }» не прошёл модерацию. Причину и форму, чтобы исправить отзыв, вы найдёте в разделе «Мои отзывы»: { $link }
 sms-review-rejected = Kabinet: отзыв о товаре «{ $title }» не прошёл модерацию. Причина в разделе «Мои отзывы»: { $link }
+ticket-status-open = Открыто
+ticket-status-answered = Есть ответ
+ticket-status-closed = Закрыто
+ticket-done-created = Обращение отправлено. Ответ придёт сюда, мы сообщим о нём по SMS или почте.
+ticket-done-sent = Сообщение отправлено.
+ticket-done-closed = Обращение закрыто.
+tickets-lead = Напишите нам — ответим здесь и сообщим об ответе. Телефон и почта поддержки:
+tickets-none = Обращений пока нет.
+tickets-new = Новое обращение
+tickets-subject = Тема
+tickets-order = Заказ
+tickets-order-none = Без заказа
+tickets-text = Сообщение
+tickets-send = Отправить
+tickets-reply = Ответить
+tickets-close = Закрыть обращение
+tickets-closed-hint = Обращение закрыто. Если вопрос остался, создайте новое.
+tickets-from-shop = Поддержка Kabinet
+tickets-from-me = Вы
+tickets-contacts-title = Связаться с магазином
+tickets-contacts-lead = Служба поддержки отвечает по телефону, почте и в мессенджерах. Войдите, чтобы написать обращение и видеть ответы в личном кабинете.
+tickets-phone = Телефон
+tickets-hours = Часы работы
+tickets-email = Электронная почта
+tickets-no-access = Не получается войти?
+tickets-login-hint = — обращения и ответы будут в личном кабинете
+tickets-recovery = Забыли пароль или сменили номер телефона
+tickets-recovery-support = Нет доступа ни к почте, ни к телефону: заявка на восстановление через поддержку
+staff-home-tickets = Обращения покупателей: ответить и закрыть
+staff-tickets-open = Открытые
+staff-tickets-answered = С ответом
+staff-tickets-closed = Закрытые
+staff-tickets-any = Все
+staff-ticket-updated = Изменено
+staff-ticket-answer = Ответ покупателю
+staff-ticket-answered = Ответ отправлен, покупатель получит уведомление.
+staff-ticket-from-customer = Покупатель
+staff-action-ticket_viewed = Просмотр обращения
+staff-action-ticket_answered = Ответ на обращение
+staff-action-ticket_closed = Обращение закрыто
+error-subject-required = Напишите тему обращения.
+error-subject-too-long = Тема — не длиннее { $max } символов.
+error-message-required = Напишите сообщение.
+error-message-too-long = Сообщение — не длиннее { $max } символов.
+error-ticket-not-found = Обращение не найдено.
+error-ticket-closed = Обращение закрыто: создайте новое.
+error-too-many-tickets = Сегодня вы создали много обращений. Новое можно будет создать { $wait } — или напишите в одно из открытых.
+email-support-answered-subject = Ответ на обращение «{ $subject }»
+email-support-answered-body =
+    Здравствуйте!
+
+    Служба поддержки ответила на ваше обращение «{ $subject }». Прочитать ответ: { $link }
+sms-support-answered = Kabinet: поддержка ответила на обращение «{ $subject }». Ответ: { $link }

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::customers::api_router())
         .merge(super::orders::api_router())
         .merge(super::reviews::api_router())
+        .merge(super::tickets::api_router())
         .merge(super::wares::api_router())
 }
 

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod pages;
 pub mod reviews;
 pub mod store;
+pub mod tickets;
 pub mod totp;
 pub mod wares;
 

@@ -29,6 +29,7 @@ mod staff_wares;
 
 mod staff_cases;
 mod storefront;
+mod support_tickets;
 mod wallet_balance;
 mod wallet_checkout;
 mod wallet_points;
