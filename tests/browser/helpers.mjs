@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 
 export const BASE = (process.env.KABINET_URL || 'http://127.0.0.1:18090').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -257,4 +258,65 @@ export function totp(secretBase32, nowMs = Date.now()) {
   const offset = mac[mac.length - 1] & 0x0f;
   const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(n).padStart(6, '0');
+}
+
+/** Runs the server's command line (`kabinet …`) on the server's database; returns its output. */
+export function cli(args) {
+  const bin = process.env.KABINET_CLI;
+  const db = process.env.KABINET_CLI_DATABASE_URL;
+  assert.ok(bin && db, 'KABINET_CLI and KABINET_CLI_DATABASE_URL must name the server binary and its database (tests/browser/run.sh sets them)');
+  return execFileSync(bin, args, {
+    env: { ...process.env, KABINET_DATABASE_URL: db, KABINET_BASE_URL: BASE, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+}
+
+/** `kabinet staff add EMAIL --role ROLE` → the enrolment link's path. */
+export function addStaff(email, role) {
+  const out = cli(['staff', 'add', email, '--role', role]);
+  const link = out.trim().split('\n').pop().trim();
+  const enrol = new URL(link).pathname;
+  assert.match(enrol, /^\/staff\/enrol\/[^/]+$/, out);
+  return enrol;
+}
+
+export const STAFF_PASSWORD = 'Пароль сотрудника 2026';
+
+/**
+ * A new staff member of `role` in their own browser: added with the CLI, enrolled through the
+ * pages (password, then the authenticator's code), then signed in with password + code.
+ * Returns `{ email, page }` with the page on /staff.
+ *
+ * A code works once: the enrolment is confirmed with the code the app showed a moment ago
+ * (the previous 30-s step, still accepted) and the sign-in uses the current one, so nobody
+ * waits for the next step.
+ */
+export async function staffMember(newContext, role) {
+  const label = (page, text) => page.getByLabel(text, { exact: true });
+  const email = newEmail();
+  const enrol = addStaff(email, role);
+  const page = await (await newContext()).newPage();
+  await page.goto(`${BASE}${enrol}`);
+  await label(page, 'Пароль').fill(STAFF_PASSWORD);
+  await clickExpecting(page, 'Дальше', page.getByTestId('totp-uri'));
+  const uri = await page.getByTestId('totp-uri').getAttribute('href');
+  assert.match(uri, /^otpauth:\/\/totp\//, uri);
+  const secret = new URL(uri).searchParams.get('secret');
+  assert.equal(secret, (await page.getByTestId('totp-secret').textContent()).trim().replace(/\s+/g, ''));
+  await label(page, 'Код из приложения').fill(totp(secret, Date.now() - 30_000));
+  await page.getByRole('button', { name: 'Подтвердить', exact: true }).click();
+  await waitForPath(page, '/staff/login');
+
+  await label(page, 'Электронная почта').fill(email);
+  await label(page, 'Пароль').fill(STAFF_PASSWORD);
+  await label(page, 'Код из приложения').fill(totp(secret));
+  await page.getByRole('button', { name: 'Войти', exact: true }).click();
+  try {
+    await waitForPath(page, '/staff');
+  } catch (err) {
+    const alert = page.getByRole('alert');
+    if (await alert.count()) assert.fail(`staff sign-in refused: ${(await alert.first().textContent()).trim()}`);
+    throw err;
+  }
+  return { email, page };
 }

@@ -10,7 +10,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   BASE,
   clickExpecting,
@@ -22,7 +21,7 @@ import {
   outbox,
   path,
   solveCaptcha,
-  totp,
+  staffMember,
   useBrowser,
   waitForPath,
 } from './helpers.mjs';
@@ -30,59 +29,9 @@ import {
 useBrowser();
 
 const label = (page, text) => page.getByLabel(text, { exact: true });
-const STAFF_PASSWORD = 'Пароль сотрудника 2026';
 
-/** `kabinet staff add EMAIL --role ROLE` → the enrolment link's path. */
-function addStaff(email, role) {
-  const cli = process.env.KABINET_CLI;
-  const db = process.env.KABINET_CLI_DATABASE_URL;
-  assert.ok(cli && db, 'KABINET_CLI and KABINET_CLI_DATABASE_URL must name the server binary and its database (tests/browser/run.sh sets them)');
-  const out = execFileSync(cli, ['staff', 'add', email, '--role', role], {
-    env: { ...process.env, KABINET_DATABASE_URL: db, KABINET_BASE_URL: BASE, RUST_LOG: 'warn' },
-    encoding: 'utf8',
-  });
-  const link = out.trim().split('\n').pop().trim();
-  const enrol = new URL(link).pathname;
-  assert.match(enrol, /^\/staff\/enrol\/[^/]+$/, out);
-  return enrol;
-}
-
-/**
- * A new support member in their own browser: enrolled through the pages (password, then the
- * authenticator's code), then signed in with password + code. Returns the signed-in page.
- *
- * A code works once: the enrolment is confirmed with the code the app showed a moment ago
- * (the previous 30-s step, still accepted) and the sign-in uses the current one, so nobody
- * waits for the next step.
- */
-async function supportMember(newContext) {
-  const email = newEmail();
-  const enrol = addStaff(email, 'support');
-  const page = await (await newContext()).newPage();
-  await page.goto(`${BASE}${enrol}`);
-  await label(page, 'Пароль').fill(STAFF_PASSWORD);
-  await clickExpecting(page, 'Дальше', page.getByTestId('totp-uri'));
-  const uri = await page.getByTestId('totp-uri').getAttribute('href');
-  assert.match(uri, /^otpauth:\/\/totp\//, uri);
-  const secret = new URL(uri).searchParams.get('secret');
-  assert.equal(secret, (await page.getByTestId('totp-secret').textContent()).trim().replace(/\s+/g, ''));
-  await label(page, 'Код из приложения').fill(totp(secret, Date.now() - 30_000));
-  await page.getByRole('button', { name: 'Подтвердить', exact: true }).click();
-  await waitForPath(page, '/staff/login');
-
-  await label(page, 'Электронная почта').fill(email);
-  await label(page, 'Пароль').fill(STAFF_PASSWORD);
-  await label(page, 'Код из приложения').fill(totp(secret));
-  await page.getByRole('button', { name: 'Войти', exact: true }).click();
-  try {
-    await waitForPath(page, '/staff');
-  } catch (err) {
-    const alert = page.getByRole('alert');
-    if (await alert.count()) assert.fail(`staff sign-in refused: ${(await alert.first().textContent()).trim()}`);
-    throw err;
-  }
-  return { email, page };
-}
+/** A new support member in their own browser, signed in (see `staffMember` in helpers.mjs). */
+const supportMember = (newContext) => staffMember(newContext, 'support');
 
 /** Opens the case of `fullName` from «Восстановление доступа». */
 async function openCase(page, fullName) {
