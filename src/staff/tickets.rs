@@ -233,7 +233,7 @@ struct OnePage {
 }
 
 impl OnePage {
-    fn from_shop(&self, a: &Author) -> bool {
+    fn by_shop(&self, a: &Author) -> bool {
         *a == Author::Staff
     }
     fn closed(&self) -> bool {

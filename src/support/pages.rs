@@ -197,7 +197,7 @@ impl ThreadPage {
     fn status_key(&self) -> String {
         format!("ticket-status-{}", self.t.ticket.status.as_str())
     }
-    fn from_shop(&self, a: &Author) -> bool {
+    fn by_shop(&self, a: &Author) -> bool {
         *a == Author::Staff
     }
     fn closed(&self) -> bool {
