@@ -265,11 +265,11 @@ async fn post(
     let mut tx = begin_write(&state.db).await?;
     if !store::set_status_open(&mut tx, id, customer, status, now).await? {
         drop(tx);
-        let t = store::ticket(&state.db, id)
+        // Not closable here: unknown or someone else's → not found; else it is closed.
+        store::ticket(&state.db, id)
             .await?
             .filter(|t| customer.is_none_or(|c| c == t.customer_id))
             .ok_or_else(not_found)?;
-        let _ = t;
         return Err(AppError::conflict("ticket_closed"));
     }
     store::insert_message(&mut tx, &new_id(), id, who, staff_id, &text, now).await?;

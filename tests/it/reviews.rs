@@ -481,3 +481,130 @@ async fn a_hundred_simultaneous_publishes_make_one() {
     assert_eq!(count(&answers, 201, None), 1);
     assert_eq!(count(&answers, 409, Some("review_exists")), 99);
 }
+
+#[tokio::test]
+async fn the_pages_write_and_edit_a_review_without_javascript() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let phone = new_phone();
+    sign_in_by_pages(&app, "/account", &phone, &phone).await;
+    let token = app.sign_in(&phone).await.0;
+    let (number, product) = order(&app, &token, 7).await;
+    // Not received yet: the form page refuses with the reason.
+    let r = get_page(&app, &format!("/account/reviews/new?product={product}"))
+        .await
+        .expect(403);
+    assert!(r.text.contains("купили и получили"));
+    receive(&app, &number).await;
+    let detail = get_page(&app, &format!("/orders/{number}"))
+        .await
+        .expect(200)
+        .text;
+    assert!(
+        detail.contains(&format!("/account/reviews/new?product={product}")),
+        "«Оставить отзыв» on the received order"
+    );
+    let form = get_page(&app, &format!("/account/reviews/new?product={product}"))
+        .await
+        .expect(200)
+        .text;
+    assert!(form.contains("type=\"radio\"") && form.contains("name=\"rating\" value=\"5\""));
+    let csrf = csrf_of(&form);
+    // A bad rating keeps what was typed and says why.
+    let r = post_form(
+        &app,
+        "/account/reviews",
+        &[
+            ("csrf", &csrf),
+            ("product", &product),
+            ("text", "Текст без оценки, но длинный"),
+        ],
+    )
+    .await
+    .expect(400);
+    assert!(r.text.contains("Поставьте оценку") && r.text.contains("Текст без оценки, но длинный"));
+    let r = post_form(
+        &app,
+        "/account/reviews",
+        &[
+            ("csrf", &csrf),
+            ("product", &product),
+            ("rating", "4"),
+            ("text", "Хорошая вещь <b>жирно</b>"),
+        ],
+    )
+    .await
+    .expect(400);
+    assert!(r.text.contains("HTML-разметку"));
+    assert!(
+        !r.text.contains("<b>жирно")
+            && (r.text.contains("&lt;b&gt;жирно") || r.text.contains("&#60;b&#62;жирно")),
+        "escaped"
+    );
+    let r = post_form(
+        &app,
+        "/account/reviews",
+        &[
+            ("csrf", &csrf),
+            ("product", &product),
+            ("rating", "4"),
+            ("text", "Хорошая вещь, пользуюсь каждый день"),
+            ("pros", "Удобно"),
+        ],
+    )
+    .await
+    .expect(303);
+    assert_eq!(
+        r.header("location").as_deref(),
+        Some("/account/reviews?done=created")
+    );
+    let id = mine(&app, &token).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The form again for the same product leads to the edit form.
+    let r = get_page(&app, &format!("/account/reviews/new?product={product}"))
+        .await
+        .expect(303);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/account/reviews/{id}/edit"))
+    );
+    let edit = get_page(&app, &format!("/account/reviews/{id}/edit"))
+        .await
+        .expect(200)
+        .text;
+    assert!(
+        edit.contains("Хорошая вещь, пользуюсь каждый день")
+            && edit.contains("value=\"4\" checked")
+    );
+    post_form(
+        &app,
+        &format!("/account/reviews/{id}"),
+        &[
+            ("csrf", &csrf),
+            ("rating", "5"),
+            ("text", "Отличная вещь, пользуюсь каждый день"),
+        ],
+    )
+    .await
+    .expect(303);
+    assert_eq!(mine(&app, &token).await[0]["rating"], 5);
+    // Without the form's token: refused.
+    post_form(
+        &app,
+        &format!("/account/reviews/{id}"),
+        &[("rating", "1"), ("text", "Подделанная форма отзыва")],
+    )
+    .await
+    .expect(403);
+    // Another customer's edit page: not found.
+    let (_, other) = customer(&app, "Ольга", "Ким").await;
+    let r = app
+        .client
+        .get(format!("{}/account/reviews/{id}/edit", app.base))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -397,3 +397,117 @@ async fn signed_out_visitors_see_the_contacts_and_the_way_back_in() {
         page.contains("Через API") && page.contains("Открыто") && page.contains("name=\"subject\"")
     );
 }
+
+#[tokio::test]
+async fn the_pages_write_answer_and_close_a_request_without_javascript() {
+    let app = spawn_app().await;
+    let phone = new_phone();
+    sign_in_by_pages(&app, "/support", &phone, &phone).await;
+    let page = get_page(&app, "/support").await.expect(200).text;
+    let csrf = csrf_of(&page);
+    let r = post_form(
+        &app,
+        "/support",
+        &[("csrf", &csrf), ("subject", ""), ("text", "Без темы")],
+    )
+    .await
+    .expect(400);
+    assert!(r.text.contains("Напишите тему") && r.text.contains("Без темы"));
+    let r = post_form(
+        &app,
+        "/support",
+        &[
+            ("csrf", &csrf),
+            ("subject", "Не тот размер <b>"),
+            ("text", "Пришла футболка не того размера"),
+            ("order", ""),
+        ],
+    )
+    .await
+    .expect(303);
+    let thread = r.header("location").unwrap();
+    assert!(thread.starts_with("/support/tickets/") && thread.ends_with("?done=created"));
+    let id = thread
+        .trim_start_matches("/support/tickets/")
+        .trim_end_matches("?done=created")
+        .to_owned();
+    let t = get_page(&app, &thread).await.expect(200).text;
+    assert!(
+        t.contains("Открыто")
+            && t.contains("Пришла футболка не того размера")
+            && !t.contains("<b>")
+    );
+
+    // Support signs in to the console in the same browser and answers with the form.
+    let support = app.staff("support").await;
+    app.advance(30);
+    let login = get_page(&app, "/staff/login").await;
+    post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("csrf", &csrf_of(&login.text)),
+            ("email", &support.email),
+            ("password", crate::support::staff::STAFF_PASSWORD),
+            ("totp", &app.totp_now(&support.totp)),
+        ],
+    )
+    .await
+    .expect(303);
+    let queue = get_page(&app, "/staff/tickets").await.expect(200).text;
+    assert!(queue.contains(&format!("/staff/tickets/{id}")));
+    let one = get_page(&app, &format!("/staff/tickets/{id}"))
+        .await
+        .expect(200)
+        .text;
+    let staff_csrf = csrf_of(&one);
+    let r = post_form(
+        &app,
+        &format!("/staff/tickets/{id}/messages"),
+        &[("csrf", &staff_csrf), ("text", " ")],
+    )
+    .await
+    .expect(400);
+    assert!(r.text.contains("Напишите сообщение"));
+    post_form(
+        &app,
+        &format!("/staff/tickets/{id}/messages"),
+        &[
+            ("csrf", &staff_csrf),
+            ("text", "Оформите обмен в разделе «Возвраты»."),
+        ],
+    )
+    .await
+    .expect(303);
+    let t = get_page(&app, &format!("/support/tickets/{id}"))
+        .await
+        .expect(200)
+        .text;
+    assert!(t.contains("Есть ответ") && t.contains("Оформите обмен"));
+    // The customer replies and closes with the forms.
+    post_form(
+        &app,
+        &format!("/support/tickets/{id}/messages"),
+        &[("csrf", &csrf), ("text", "Спасибо!")],
+    )
+    .await
+    .expect(303);
+    assert!(
+        get_page(&app, &format!("/support/tickets/{id}"))
+            .await
+            .text
+            .contains("Открыто")
+    );
+    post_form(
+        &app,
+        &format!("/support/tickets/{id}/close"),
+        &[("csrf", &csrf)],
+    )
+    .await
+    .expect(303);
+    let t = get_page(&app, &format!("/support/tickets/{id}"))
+        .await
+        .expect(200)
+        .text;
+    assert!(t.contains("Закрыто") && !t.contains("name=\"text\""));
+}
