@@ -279,6 +279,20 @@ async fn pending_is_seen_by_its_author_only_and_published_shows_on_the_product()
         .json();
     assert_eq!(second["items"][0]["author"], "Анна С.");
     assert!(second["next_cursor"].is_null());
+    // An unknown product, a cursor we never gave out.
+    let r = app
+        .get(
+            "/products/01a23092-0000-7000-8000-000000000000/reviews",
+            None,
+        )
+        .await
+        .expect(404);
+    assert_eq!(r.code(), "product_not_found");
+    let r = app
+        .get(&format!("/products/{product}/reviews?cursor=zzz"), None)
+        .await
+        .expect(400);
+    assert_eq!(r.code(), "invalid_cursor");
     // A published review is final.
     let r = app
         .api(
