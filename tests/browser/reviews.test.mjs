@@ -137,6 +137,14 @@ test('a review goes from «На модерации» to published on the product
     const review = customer.getByTestId('review').filter({ hasText: text });
     assert.match(await review.textContent(), /Анна С\./);
     assert.match(await review.textContent(), /Цена и качество/);
+
+    // On a phone nothing scrolls sideways.
+    await customer.setViewportSize({ width: 390, height: 800 });
+    for (const p of [`/catalog/${c.productId}`, '/account/reviews', `/account/reviews/new?product=${c.productId}`, `/orders/${c.number}`]) {
+      await customer.goto(`${BASE}${p}`);
+      const width = await customer.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `${p} is ${width} px wide at 390 px`);
+    }
   });
 });
 
@@ -170,6 +178,12 @@ test('a support request is answered from the console and the answer is seen in t
     await customer.goto(`${BASE}${thread}`);
     assert.equal((await customer.getByTestId('ticket-status').textContent()).trim(), 'Есть ответ');
     assert.match(await customer.getByTestId('messages').textContent(), /оформите возврат и новый заказ/);
+    await customer.setViewportSize({ width: 390, height: 800 });
+    for (const p of ['/support', thread]) {
+      await customer.goto(`${BASE}${p}`);
+      const width = await customer.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `${p} is ${width} px wide at 390 px`);
+    }
     await customer.getByRole('button', { name: 'Закрыть обращение', exact: true }).click();
     await customer.getByRole('status').waitFor();
     assert.equal((await customer.getByTestId('ticket-status').textContent()).trim(), 'Закрыто');
