@@ -1225,3 +1225,6 @@ email-support-answered-body =
 
     Support answered your request «{ $subject }». Read the answer: { $link }
 sms-support-answered = Kabinet: support answered your request «{ $subject }». Answer: { $link }
+error-invalid-review-status = A review's status is pending, published or rejected.
+error-invalid-ticket-status = A request's status is open, answered, closed or any.
+reviews-more = Show more reviews

@@ -1246,3 +1246,6 @@ email-support-answered-body =
 
     Служба поддержки ответила на ваше обращение «{ $subject }». Прочитать ответ: { $link }
 sms-support-answered = Kabinet: поддержка ответила на обращение «{ $subject }». Ответ: { $link }
+error-invalid-review-status = Статус отзыва — pending, published или rejected.
+error-invalid-ticket-status = Статус обращения — open, answered, closed или any.
+reviews-more = Показать ещё отзывы

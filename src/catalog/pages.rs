@@ -194,6 +194,8 @@ pub struct ReviewsBlock {
     pub average: Option<f64>,
     pub count: i64,
     pub items: Vec<ShownReview>,
+    /// The cursor of the next, older reviews («Показать ещё отзывы»).
+    pub next_cursor: Option<String>,
 }
 
 type ReviewsFuture =
@@ -204,7 +206,7 @@ type ReviewsFuture =
 /// page this function as a request extension; without it the page shows no reviews.
 #[derive(Clone)]
 pub struct ReviewsSource(
-    pub std::sync::Arc<dyn Fn(AppState, String) -> ReviewsFuture + Send + Sync>,
+    pub std::sync::Arc<dyn Fn(AppState, String, Option<String>) -> ReviewsFuture + Send + Sync>,
 );
 
 #[derive(Template, WebTemplate)]
@@ -215,6 +217,12 @@ struct ProductPage {
     favorite: bool,
     in_cart: bool,
     reviews: Option<ReviewsBlock>,
+}
+
+#[derive(Deserialize)]
+struct ProductQuery {
+    /// Where the reviews shown start (a cursor of the reviews block).
+    reviews: Option<String>,
 }
 
 impl ProductPage {
@@ -230,6 +238,12 @@ impl ProductPage {
         }
     }
     /// «★★★★☆».
+    fn more_reviews(&self, cursor: &str) -> String {
+        url::form_urlencoded::Serializer::new(format!("/catalog/{}?", self.p.id))
+            .append_pair("reviews", cursor)
+            .finish()
+            + "#reviews"
+    }
     fn stars(&self, n: &i64) -> String {
         let n = (*n).clamp(0, 5) as usize;
         format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
@@ -242,6 +256,7 @@ async fn product(
     auth: crate::customers::MaybeAuthenticated,
     owner: crate::cart::CartOwner,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ProductQuery>,
     source: Option<axum::Extension<ReviewsSource>>,
 ) -> AppResult<ProductPage> {
     let p = super::get(&state, &id)
@@ -255,7 +270,7 @@ async fn product(
         .await?
         .contains(&p.id);
     let reviews = match source {
-        Some(axum::Extension(s)) => Some((s.0)(state.clone(), p.id.clone()).await?),
+        Some(axum::Extension(s)) => Some((s.0)(state.clone(), p.id.clone(), q.reviews).await?),
         None => None,
     };
     Ok(ProductPage {

@@ -32,27 +32,31 @@ const ON_PRODUCT_PAGE: i64 = 20;
 
 /// The product page's reviews, for the catalogue (see `catalog::pages::ReviewsSource`).
 pub fn source() -> ReviewsSource {
-    ReviewsSource(std::sync::Arc::new(|state: AppState, product: String| {
-        Box::pin(async move {
-            let p = super::published(&state, &product, None, ON_PRODUCT_PAGE).await?;
-            Ok(ReviewsBlock {
-                average: p.average,
-                count: p.count,
-                items: p
-                    .items
-                    .into_iter()
-                    .map(|r| ShownReview {
-                        at: r.decided_at.unwrap_or(r.updated_at),
-                        author: r.author,
-                        rating: r.rating,
-                        text: r.text,
-                        pros: r.pros,
-                        cons: r.cons,
-                    })
-                    .collect(),
+    ReviewsSource(std::sync::Arc::new(
+        |state: AppState, product: String, cursor: Option<String>| {
+            Box::pin(async move {
+                let p =
+                    super::published(&state, &product, cursor.as_deref(), ON_PRODUCT_PAGE).await?;
+                Ok(ReviewsBlock {
+                    average: p.average,
+                    count: p.count,
+                    items: p
+                        .items
+                        .into_iter()
+                        .map(|r| ShownReview {
+                            at: r.decided_at.unwrap_or(r.updated_at),
+                            author: r.author,
+                            rating: r.rating,
+                            text: r.text,
+                            pros: r.pros,
+                            cons: r.cons,
+                        })
+                        .collect(),
+                    next_cursor: p.next_cursor,
+                })
             })
-        })
-    }))
+        },
+    ))
 }
 
 /// «★★★★☆».

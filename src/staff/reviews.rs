@@ -42,7 +42,9 @@ pub fn pages_router() -> axum::Router<AppState> {
 fn status_of(s: Option<&str>) -> AppResult<ReviewStatus> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(ReviewStatus::Pending),
-        Some(s) => ReviewStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_status")),
+        Some(s) => {
+            ReviewStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_review_status"))
+        }
     }
 }
 
@@ -138,7 +140,7 @@ pub struct ReviewQueue {
 /// Moderator, admin: reviews in a status, the longest waiting first.
 #[utoipa::path(get, path = "/staff/reviews", tag = "staff", operation_id = "staff_reviews", security(("bearer" = [])), params(QueueQuery),
     responses((status = 200, body = ReviewQueue, description = "A page of the queue"),
-        (status = 400, body = ErrorBody, description = "`invalid_status`, `invalid_limit`, `invalid_cursor`"),
+        (status = 400, body = ErrorBody, description = "`invalid_review_status`, `invalid_limit`, `invalid_cursor`"),
         (status = 401, body = ErrorBody, description = "Not a staff session"),
         (status = 403, body = ErrorBody, description = "`forbidden_role`")))]
 async fn queue_api(

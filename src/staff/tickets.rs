@@ -49,7 +49,7 @@ fn status_of(s: Option<&str>) -> AppResult<Option<TicketStatus>> {
         Some("any") => Ok(None),
         Some(s) => TicketStatus::parse(s)
             .map(Some)
-            .ok_or_else(|| AppError::bad_request("invalid_status")),
+            .ok_or_else(|| AppError::bad_request("invalid_ticket_status")),
     }
 }
 
@@ -107,7 +107,7 @@ pub struct TicketQueue {
 /// Support, admin: requests in a status (open by default), the longest waiting first.
 #[utoipa::path(get, path = "/staff/tickets", tag = "staff", operation_id = "staff_tickets", security(("bearer" = [])), params(QueueQuery),
     responses((status = 200, body = TicketQueue, description = "A page of the queue"),
-        (status = 400, body = ErrorBody, description = "`invalid_status`, `invalid_limit`, `invalid_cursor`"),
+        (status = 400, body = ErrorBody, description = "`invalid_ticket_status`, `invalid_limit`, `invalid_cursor`"),
         (status = 401, body = ErrorBody, description = "Not a staff session"),
         (status = 403, body = ErrorBody, description = "`forbidden_role`")))]
 async fn queue_api(

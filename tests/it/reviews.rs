@@ -279,6 +279,16 @@ async fn pending_is_seen_by_its_author_only_and_published_shows_on_the_product()
         .json();
     assert_eq!(second["items"][0]["author"], "Анна С.");
     assert!(second["next_cursor"].is_null());
+    // The product page pages the same way («Показать ещё отзывы»).
+    let older = app
+        .page(
+            &format!("/catalog/{product}?reviews={}", urlencode(&cursor)),
+            None,
+        )
+        .await;
+    assert!(
+        older.contains("Хороший чайник, но шумный") && !older.contains("Отличный, без нареканий")
+    );
     // An unknown product, a cursor we never gave out.
     let r = app
         .get(
