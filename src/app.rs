@@ -44,6 +44,8 @@ pub use crate::state::{AppState, Inner};
         (name = "loyalty", description = "«Баллы и бонусы»: tier and points; «Карта Kabinet»: the co-branded card"),
         (name = "balance", description = "«Баланс средств»: money on the account and its history; «Сертификаты и промокоды»: gift certificates"),
         (name = "returns", description = "«Возвраты»: returning goods of a received order, refunded to the card or the balance"),
+        (name = "reviews", description = "«Мои отзывы»: reviews of received products, their moderation status, a product's published reviews"),
+        (name = "support", description = "«Обращения в поддержку»: requests to the shop and their threads"),
         (name = "staff", description = "The staff console: staff sign-in (password + TOTP), support-assisted recovery (four eyes), customers, orders, certificates, card applications, imports, the audit trail"),
         (name = "dev", description = "Development only: messages that would have been sent")
     )
@@ -144,6 +146,8 @@ impl Application {
             .merge(crate::rewards::api::router())
             .merge(crate::certificates::api::router())
             .merge(crate::returns::api::router())
+            .merge(crate::reviews::api::router())
+            .merge(crate::support::api::router())
             .merge(crate::staff::api::router())
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
@@ -275,6 +279,8 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .merge(crate::rewards::pages::router())
         .merge(crate::certificates::pages::router())
         .merge(crate::returns::pages::router())
+        .merge(crate::reviews::pages::router())
+        .merge(crate::support::pages::router())
         .merge(crate::staff::pages::router())
         .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
@@ -282,6 +288,8 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(max_body))
+        // The product page's reviews come from a capability above the catalogue.
+        .layer(axum::Extension(crate::reviews::pages::source()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::cart::http::count_for_header,

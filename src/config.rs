@@ -66,6 +66,8 @@ pub struct Config {
     #[serde(deserialize_with = "word_list")]
     pub cobrand_cities: Vec<String>,
     pub returns: Returns,
+    /// How the shop is reached: shown to everyone on `/support` (`KABINET_SUPPORT__PHONE`, …).
+    pub support: Support,
 }
 
 /// Returns and refunds («Возвраты»).
@@ -85,6 +87,31 @@ impl Default for Returns {
         Self {
             window_days: 30,
             auto_approve_below: 0,
+        }
+    }
+}
+
+/// The shop's contacts on the support page (`[support]` in the config file).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Support {
+    /// As shown, e.g. «8 800 555-35-35».
+    pub phone: String,
+    pub email: String,
+    /// When the phone answers, e.g. «ежедневно с 8:00 до 22:00 (МСК)».
+    pub hours: String,
+    /// Messengers as «Name|https://link», comma-separated in the environment.
+    #[serde(deserialize_with = "word_list")]
+    pub messengers: Vec<String>,
+}
+
+impl Default for Support {
+    fn default() -> Self {
+        Self {
+            phone: "8 800 555-35-35".into(),
+            email: "support@kabinet.local".into(),
+            hours: "ежедневно с 8:00 до 22:00 (МСК)".into(),
+            messengers: vec!["Telegram|https://t.me/kabinet_support".into()],
         }
     }
 }
@@ -164,6 +191,8 @@ pub struct Limits {
     /// Failed gift-certificate activations (unknown, used, expired) per customer an hour; the
     /// next try answers 429 until the hour is over. Typos (a wrong check character) do not count.
     pub certificate_failures_per_hour: i64,
+    /// New support requests per customer a day (UTC); the next answers 429 until the day ends.
+    pub tickets_per_day: i64,
     pub session_days: i64,
     pub session_idle_days: i64,
     pub fresh_sign_in_secs: i64,
@@ -216,6 +245,7 @@ impl Default for Config {
             .map(String::from)
             .to_vec(),
             returns: Returns::default(),
+            support: Support::default(),
         }
     }
 }
@@ -266,6 +296,7 @@ impl Default for Limits {
             password_failures_before_captcha: 5,
             contact_taken_per_day: 10,
             certificate_failures_per_hour: 10,
+            tickets_per_day: 10,
             session_days: 30,
             session_idle_days: 14,
             fresh_sign_in_secs: 15 * 60,

@@ -1262,3 +1262,123 @@ staff-return-done-approved = Return approved; the bank has not confirmed the car
 staff-return-done-rejected = Return rejected, the customer is told.
 staff-action-return_approved = Return approved
 staff-action-return_rejected = Return rejected
+
+## Issue 13: reviews and support requests
+reviews-title = Reviews
+reviews-count = { $n } { $n ->
+    [one] review
+   *[other] reviews
+}
+reviews-none = No reviews yet. You can review a product on the page of an order you received.
+reviews-pending = Under moderation
+reviews-published = Published
+reviews-rejected = Rejected
+reviews-none-here = Nothing here yet.
+reviews-empty = You have not written any reviews yet. You can review a product you received: open the order or
+reviews-done-created = Thank you! Your review is under moderation and will appear on the product page once checked.
+reviews-done-edited = Review saved and sent to moderation again.
+review-status-pending = Under moderation
+review-status-published = Published
+review-status-rejected = Rejected
+review-reject-reason = Reason for rejection
+review-edit = Edit
+review-edit-again = Correct and send again
+review-leave = Write a review
+review-form-title = Write a review
+review-form-edit-title = Edit the review
+review-rating = Rating
+review-stars-label = { $n ->
+    [one] { $n } star of 5
+   *[other] { $n } stars of 5
+}
+review-text = Review
+review-text-hint = 10 to 4000 characters, no HTML markup.
+review-pros = Pros
+review-cons = Cons
+review-send = Send to moderation
+review-save = Save
+review-author-anonymous = Customer
+staff-home-reviews = Customers' reviews: publish, or reject with a reason
+staff-reviews-pending = Under moderation
+staff-reviews-published = Published
+staff-reviews-rejected = Rejected
+staff-review-publish = Publish
+staff-review-reject = Reject
+staff-review-reason = Reason
+staff-review-published = The review is published.
+staff-review-rejected = The review is rejected; the author will see the reason.
+staff-action-review_published = Review published
+staff-action-review_rejected = Review rejected
+error-not-purchased = You can only review a product you bought and received.
+error-review-exists = You have already reviewed this product: you can edit the review in «My reviews».
+error-review-published = A published review cannot be edited.
+error-review-not-found = Review not found.
+error-review-decided = This review has already been decided.
+error-invalid-rating = Give a rating from 1 to 5.
+error-review-text-too-short = The review is too short: at least { $min } characters.
+error-review-text-too-long = The review is too long: at most { $max } characters.
+error-review-part-too-long = Pros and cons: at most { $max } characters each.
+error-markup-not-allowed = Remove the HTML markup (tags in angle brackets): the text is published as it is.
+error-reject-reason-required = Write a reason: the author will see it.
+email-review-rejected-subject = Your review did not pass moderation
+email-review-rejected-body =
+    Hello!
+
+    Your review of «{ $title }» did not pass moderation. You will find the reason and a form to correct the review in «My reviews»: { $link }
+sms-review-rejected = Kabinet: your review of «{ $title }» did not pass moderation. The reason is in «My reviews»: { $link }
+ticket-status-open = Open
+ticket-status-answered = Answered
+ticket-status-closed = Closed
+ticket-done-created = Your request is sent. The answer will appear here; we will tell you by SMS or email.
+ticket-done-sent = Message sent.
+ticket-done-closed = The request is closed.
+tickets-lead = Write to us — we answer here and let you know. Support phone and email:
+tickets-none = No requests yet.
+tickets-new = New request
+tickets-subject = Subject
+tickets-order = Order
+tickets-order-none = No order
+tickets-text = Message
+tickets-send = Send
+tickets-reply = Reply
+tickets-close = Close the request
+tickets-closed-hint = The request is closed. If you still have a question, open a new one.
+tickets-from-shop = Kabinet support
+tickets-from-me = You
+tickets-contacts-title = Contact the shop
+tickets-contacts-lead = Support answers by phone, email and messengers. Sign in to write a request and see the answers in your account.
+tickets-phone = Phone
+tickets-hours = Hours
+tickets-email = Email
+tickets-no-access = Cannot sign in?
+tickets-login-hint = — requests and answers are kept in your account
+tickets-recovery = Forgot the password or changed the phone number
+tickets-recovery-support = No access to the email or the phone: a recovery request through support
+staff-home-tickets = Customers' requests: answer and close
+staff-tickets-open = Open
+staff-tickets-answered = Answered
+staff-tickets-closed = Closed
+staff-tickets-any = All
+staff-ticket-updated = Updated
+staff-ticket-answer = Answer to the customer
+staff-ticket-answered = Answer sent; the customer will be notified.
+staff-ticket-from-customer = Customer
+staff-action-ticket_viewed = Request viewed
+staff-action-ticket_answered = Request answered
+staff-action-ticket_closed = Request closed
+error-subject-required = Write a subject.
+error-subject-too-long = The subject must be at most { $max } characters.
+error-message-required = Write a message.
+error-message-too-long = The message must be at most { $max } characters.
+error-ticket-not-found = Request not found.
+error-ticket-closed = The request is closed: open a new one.
+error-too-many-tickets = You have opened many requests today. You can open a new one { $wait } — or write in an open one.
+email-support-answered-subject = Answer to your request «{ $subject }»
+email-support-answered-body =
+    Hello!
+
+    Support answered your request «{ $subject }». Read the answer: { $link }
+sms-support-answered = Kabinet: support answered your request «{ $subject }». Answer: { $link }
+error-invalid-review-status = A review's status is pending, published or rejected.
+error-invalid-ticket-status = A request's status is open, answered, closed or any.
+reviews-more = Show more reviews

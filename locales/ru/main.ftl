@@ -1287,3 +1287,125 @@ staff-return-done-approved = Возврат одобрен; банк ещё не
 staff-return-done-rejected = Возврат отклонён, покупатель уведомлён.
 staff-action-return_approved = Возврат одобрен
 staff-action-return_rejected = Возврат отклонён
+
+## Issue 13: reviews and support requests
+reviews-title = Отзывы
+reviews-count = { $n } { $n ->
+    [one] отзыв
+    [few] отзыва
+   *[many] отзывов
+}
+reviews-none = Отзывов пока нет. Оставить отзыв можно на странице полученного заказа.
+reviews-pending = На модерации
+reviews-published = Опубликованы
+reviews-rejected = Отклонены
+reviews-none-here = Здесь пока пусто.
+reviews-empty = Вы ещё не писали отзывов. Оставить отзыв можно о полученном товаре: откройте заказ или
+reviews-done-created = Спасибо! Отзыв отправлен на модерацию — он появится на странице товара после проверки.
+reviews-done-edited = Отзыв сохранён и снова отправлен на модерацию.
+review-status-pending = На модерации
+review-status-published = Опубликован
+review-status-rejected = Отклонён
+review-reject-reason = Причина отклонения
+review-edit = Изменить
+review-edit-again = Исправить и отправить снова
+review-leave = Оставить отзыв
+review-form-title = Оставить отзыв
+review-form-edit-title = Изменить отзыв
+review-rating = Оценка
+review-stars-label = { $n ->
+    [one] { $n } звезда из 5
+    [few] { $n } звезды из 5
+   *[many] { $n } звёзд из 5
+}
+review-text = Отзыв
+review-text-hint = От 10 до 4000 символов, без HTML-разметки.
+review-pros = Достоинства
+review-cons = Недостатки
+review-send = Отправить на модерацию
+review-save = Сохранить
+review-author-anonymous = Покупатель
+staff-home-reviews = Отзывы покупателей: опубликовать или отклонить с причиной
+staff-reviews-pending = На модерации
+staff-reviews-published = Опубликованные
+staff-reviews-rejected = Отклонённые
+staff-review-publish = Опубликовать
+staff-review-reject = Отклонить
+staff-review-reason = Причина
+staff-review-published = Отзыв опубликован.
+staff-review-rejected = Отзыв отклонён, автор увидит причину.
+staff-action-review_published = Отзыв опубликован
+staff-action-review_rejected = Отзыв отклонён
+error-not-purchased = Отзыв можно оставить только о товаре, который вы купили и получили.
+error-review-exists = Вы уже написали отзыв об этом товаре: его можно изменить в разделе «Мои отзывы».
+error-review-published = Опубликованный отзыв изменить нельзя.
+error-review-not-found = Отзыв не найден.
+error-review-decided = По этому отзыву уже принято решение.
+error-invalid-rating = Поставьте оценку от 1 до 5.
+error-review-text-too-short = Отзыв слишком короткий: нужно хотя бы { $min } символов.
+error-review-text-too-long = Отзыв слишком длинный: не больше { $max } символов.
+error-review-part-too-long = Достоинства и недостатки — не больше { $max } символов каждое.
+error-markup-not-allowed = Уберите HTML-разметку (теги в угловых скобках): текст публикуется как есть.
+error-reject-reason-required = Напишите причину: автор отзыва её увидит.
+email-review-rejected-subject = Отзыв не прошёл модерацию
+email-review-rejected-body =
+    Здравствуйте!
+
+    Ваш отзыв о товаре «{ $title }» не прошёл модерацию. Причину и форму, чтобы исправить отзыв, вы найдёте в разделе «Мои отзывы»: { $link }
+sms-review-rejected = Kabinet: отзыв о товаре «{ $title }» не прошёл модерацию. Причина в разделе «Мои отзывы»: { $link }
+ticket-status-open = Открыто
+ticket-status-answered = Есть ответ
+ticket-status-closed = Закрыто
+ticket-done-created = Обращение отправлено. Ответ придёт сюда, мы сообщим о нём по SMS или почте.
+ticket-done-sent = Сообщение отправлено.
+ticket-done-closed = Обращение закрыто.
+tickets-lead = Напишите нам — ответим здесь и сообщим об ответе. Телефон и почта поддержки:
+tickets-none = Обращений пока нет.
+tickets-new = Новое обращение
+tickets-subject = Тема
+tickets-order = Заказ
+tickets-order-none = Без заказа
+tickets-text = Сообщение
+tickets-send = Отправить
+tickets-reply = Ответить
+tickets-close = Закрыть обращение
+tickets-closed-hint = Обращение закрыто. Если вопрос остался, создайте новое.
+tickets-from-shop = Поддержка Kabinet
+tickets-from-me = Вы
+tickets-contacts-title = Связаться с магазином
+tickets-contacts-lead = Служба поддержки отвечает по телефону, почте и в мессенджерах. Войдите, чтобы написать обращение и видеть ответы в личном кабинете.
+tickets-phone = Телефон
+tickets-hours = Часы работы
+tickets-email = Электронная почта
+tickets-no-access = Не получается войти?
+tickets-login-hint = — обращения и ответы будут в личном кабинете
+tickets-recovery = Забыли пароль или сменили номер телефона
+tickets-recovery-support = Нет доступа ни к почте, ни к телефону: заявка на восстановление через поддержку
+staff-home-tickets = Обращения покупателей: ответить и закрыть
+staff-tickets-open = Открытые
+staff-tickets-answered = С ответом
+staff-tickets-closed = Закрытые
+staff-tickets-any = Все
+staff-ticket-updated = Изменено
+staff-ticket-answer = Ответ покупателю
+staff-ticket-answered = Ответ отправлен, покупатель получит уведомление.
+staff-ticket-from-customer = Покупатель
+staff-action-ticket_viewed = Просмотр обращения
+staff-action-ticket_answered = Ответ на обращение
+staff-action-ticket_closed = Обращение закрыто
+error-subject-required = Напишите тему обращения.
+error-subject-too-long = Тема — не длиннее { $max } символов.
+error-message-required = Напишите сообщение.
+error-message-too-long = Сообщение — не длиннее { $max } символов.
+error-ticket-not-found = Обращение не найдено.
+error-ticket-closed = Обращение закрыто: создайте новое.
+error-too-many-tickets = Сегодня вы создали много обращений. Новое можно будет создать { $wait } — или напишите в одно из открытых.
+email-support-answered-subject = Ответ на обращение «{ $subject }»
+email-support-answered-body =
+    Здравствуйте!
+
+    Служба поддержки ответила на ваше обращение «{ $subject }». Прочитать ответ: { $link }
+sms-support-answered = Kabinet: поддержка ответила на обращение «{ $subject }». Ответ: { $link }
+error-invalid-review-status = Статус отзыва — pending, published или rejected.
+error-invalid-ticket-status = Статус обращения — open, answered, closed или any.
+reviews-more = Показать ещё отзывы

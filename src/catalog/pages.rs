@@ -175,6 +175,40 @@ async fn list(
     Ok(res)
 }
 
+/// A published review as the product page shows it.
+#[derive(Debug, Clone)]
+pub struct ShownReview {
+    /// «Анна С.»; empty → «Покупатель».
+    pub author: String,
+    pub rating: i64,
+    pub text: String,
+    pub pros: String,
+    pub cons: String,
+    /// When it was published (ms).
+    pub at: i64,
+}
+
+/// The product page's reviews: the average and count of the published ones and the newest.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewsBlock {
+    pub average: Option<f64>,
+    pub count: i64,
+    pub items: Vec<ShownReview>,
+    /// The cursor of the next, older reviews («Показать ещё отзывы»).
+    pub next_cursor: Option<String>,
+}
+
+type ReviewsFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<ReviewsBlock>> + Send>>;
+
+/// Where the product page gets its reviews. The `reviews` capability sits above the catalogue
+/// (it asks `orders` whether a product was received), so the assembly (`app.rs`) hands the
+/// page this function as a request extension; without it the page shows no reviews.
+#[derive(Clone)]
+pub struct ReviewsSource(
+    pub std::sync::Arc<dyn Fn(AppState, String, Option<String>) -> ReviewsFuture + Send + Sync>,
+);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "catalog/product.html")]
 struct ProductPage {
@@ -182,11 +216,37 @@ struct ProductPage {
     p: Product,
     favorite: bool,
     in_cart: bool,
+    reviews: Option<ReviewsBlock>,
+}
+
+#[derive(Deserialize)]
+struct ProductQuery {
+    /// Where the reviews shown start (a cursor of the reviews block).
+    reviews: Option<String>,
 }
 
 impl ProductPage {
     fn money(&self, k: &i64) -> String {
         rubles(*k)
+    }
+    /// «4,3».
+    fn average(&self, a: &f64) -> String {
+        let s = format!("{a:.1}");
+        match self.page.l {
+            crate::i18n::Locale::Ru => s.replace('.', ","),
+            crate::i18n::Locale::En => s,
+        }
+    }
+    /// «★★★★☆».
+    fn more_reviews(&self, cursor: &str) -> String {
+        url::form_urlencoded::Serializer::new(format!("/catalog/{}?", self.p.id))
+            .append_pair("reviews", cursor)
+            .finish()
+            + "#reviews"
+    }
+    fn stars(&self, n: &i64) -> String {
+        let n = (*n).clamp(0, 5) as usize;
+        format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
     }
 }
 
@@ -196,6 +256,8 @@ async fn product(
     auth: crate::customers::MaybeAuthenticated,
     owner: crate::cart::CartOwner,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ProductQuery>,
+    source: Option<axum::Extension<ReviewsSource>>,
 ) -> AppResult<ProductPage> {
     let p = super::get(&state, &id)
         .await?
@@ -207,11 +269,16 @@ async fn product(
     let in_cart = crate::cart::product_ids(&state, &owner)
         .await?
         .contains(&p.id);
+    let reviews = match source {
+        Some(axum::Extension(s)) => Some((s.0)(state.clone(), p.id.clone(), q.reviews).await?),
+        None => None,
+    };
     Ok(ProductPage {
         page,
         p,
         favorite,
         in_cart,
+        reviews,
     })
 }
 

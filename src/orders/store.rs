@@ -766,3 +766,37 @@ pub async fn addresses_and_cards(
     .fetch_all(&state.db)
     .await?)
 }
+
+/// The title of `product` as the customer bought it, if they received it in one of their
+/// orders (what a review needs: bought AND received).
+pub async fn received_product(
+    db: &crate::db::Db,
+    customer: &str,
+    product: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT l.title FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         WHERE o.customer_id = $1 AND l.product_id = $2 AND o.status = 'received' \
+         ORDER BY o.received_at DESC LIMIT 1",
+    )
+    .bind(customer)
+    .bind(product)
+    .fetch_optional(db)
+    .await
+}
+
+/// The customer's orders for a choice list (number, placed at), newest first, at most `limit`.
+pub async fn numbers_of(
+    db: &crate::db::Db,
+    customer: &str,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT number, placed_at FROM orders WHERE customer_id = $1 \
+         ORDER BY placed_at DESC, number DESC LIMIT $2",
+    )
+    .bind(customer)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -33,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(super::customers::api_router())
         .merge(super::orders::api_router())
         .merge(super::returns::api_router())
+        .merge(super::reviews::api_router())
+        .merge(super::tickets::api_router())
         .merge(super::wares::api_router())
 }
 

@@ -12,7 +12,9 @@ pub mod members;
 pub mod orders;
 pub mod pages;
 pub mod returns;
+pub mod reviews;
 pub mod store;
+pub mod tickets;
 pub mod totp;
 pub mod wares;
 

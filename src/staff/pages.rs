@@ -35,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .merge(super::customers::pages_router())
         .merge(super::orders::pages_router())
         .merge(super::returns::pages_router())
+        .merge(super::reviews::pages_router())
+        .merge(super::tickets::pages_router())
         .merge(super::wares::pages_router())
 }
 

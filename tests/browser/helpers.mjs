@@ -260,36 +260,41 @@ export function totp(secretBase32, nowMs = Date.now()) {
   return String(n).padStart(6, '0');
 }
 
-const label = (page, text) => page.getByLabel(text, { exact: true });
-
-export const STAFF_PASSWORD = 'Пароль сотрудника 2026';
-
-/** `kabinet staff add EMAIL --role ROLE` → the enrolment link's path. */
-export function addStaff(email, role) {
-  const cli = process.env.KABINET_CLI;
+/** Runs the server's command line (`kabinet …`) on the server's database; returns its output. */
+export function cli(args) {
+  const bin = process.env.KABINET_CLI;
   const db = process.env.KABINET_CLI_DATABASE_URL;
-  assert.ok(cli && db, 'KABINET_CLI and KABINET_CLI_DATABASE_URL must name the server binary and its database (tests/browser/run.sh sets them)');
-  const out = execFileSync(cli, ['staff', 'add', email, '--role', role], {
+  assert.ok(bin && db, 'KABINET_CLI and KABINET_CLI_DATABASE_URL must name the server binary and its database (tests/browser/run.sh sets them)');
+  return execFileSync(bin, args, {
     env: { ...process.env, KABINET_DATABASE_URL: db, KABINET_BASE_URL: BASE, RUST_LOG: 'warn' },
     encoding: 'utf8',
   });
+}
+
+/** `kabinet staff add EMAIL --role ROLE` → the enrolment link's path. */
+export function addStaff(email, role) {
+  const out = cli(['staff', 'add', email, '--role', role]);
   const link = out.trim().split('\n').pop().trim();
   const enrol = new URL(link).pathname;
   assert.match(enrol, /^\/staff\/enrol\/[^/]+$/, out);
   return enrol;
 }
 
+export const STAFF_PASSWORD = 'Пароль сотрудника 2026';
+
 /**
- * A new support member in their own browser: enrolled through the pages (password, then the
- * authenticator's code), then signed in with password + code. Returns the signed-in page.
+ * A new staff member of `role` in their own browser: added with the CLI, enrolled through the
+ * pages (password, then the authenticator's code), then signed in with password + code.
+ * Returns `{ email, page }` with the page on /staff.
  *
  * A code works once: the enrolment is confirmed with the code the app showed a moment ago
  * (the previous 30-s step, still accepted) and the sign-in uses the current one, so nobody
  * waits for the next step.
  */
-export async function supportMember(newContext) {
+export async function staffMember(newContext, role) {
+  const label = (page, text) => page.getByLabel(text, { exact: true });
   const email = newEmail();
-  const enrol = addStaff(email, 'support');
+  const enrol = addStaff(email, role);
   const page = await (await newContext()).newPage();
   await page.goto(`${BASE}${enrol}`);
   await label(page, 'Пароль').fill(STAFF_PASSWORD);
@@ -315,3 +320,6 @@ export async function supportMember(newContext) {
   }
   return { email, page };
 }
+
+/** A new support member in their own browser, signed in (see `staffMember`). */
+export const supportMember = (newContext) => staffMember(newContext, 'support');

@@ -23,6 +23,7 @@ mod passwords;
 mod receipts;
 mod recovery;
 mod returns;
+mod reviews;
 mod sessions;
 mod shop;
 mod staff;
@@ -31,6 +32,7 @@ mod staff_wares;
 
 mod staff_cases;
 mod storefront;
+mod support_tickets;
 mod wallet_balance;
 mod wallet_checkout;
 mod wallet_points;
