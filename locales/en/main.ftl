@@ -1202,7 +1202,7 @@ error-return-decided = This return request has been decided already.
 error-return-nothing-chosen = Enter a quantity for at least one item.
 email-return-requested-subject = Return request for order No. { $number }
 email-return-requested-body =
-    Hello!
+    { $greeting }
 
     We have your return request: «{ $title }», { $quantity } pcs., worth { $amount } (order No. { $number }). The money goes { $to }. We will tell you the decision.
 
@@ -1210,7 +1210,7 @@ email-return-requested-body =
 sms-return-requested = Kabinet: return request for order No. { $number } received, we will tell you the decision.
 email-return-approved-subject = Return for order No. { $number } approved
 email-return-approved-body =
-    Hello!
+    { $greeting }
 
     The return of «{ $title }» ({ $quantity } pcs., { $amount }, order No. { $number }) is approved. The money goes { $to } shortly.
 
@@ -1218,7 +1218,7 @@ email-return-approved-body =
 sms-return-approved = Kabinet: return for order No. { $number } approved, the money goes { $to }.
 email-return-refunded-subject = Money for the return of order No. { $number } is back
 email-return-refunded-body =
-    Hello!
+    { $greeting }
 
     The return of «{ $title }» ({ $quantity } pcs., { $amount }, order No. { $number }) is done: the money went { $to }.
 
@@ -1226,7 +1226,7 @@ email-return-refunded-body =
 sms-return-refunded = Kabinet: return for order No. { $number } done, { $amount } went { $to }.
 email-return-rejected-subject = Return for order No. { $number } rejected
 email-return-rejected-body =
-    Hello!
+    { $greeting }
 
     Unfortunately the return of «{ $title }» ({ $quantity } pcs., order No. { $number }) is rejected.
     Reason: { $reason }
@@ -1322,7 +1322,7 @@ error-markup-not-allowed = Remove the HTML markup (tags in angle brackets): the 
 error-reject-reason-required = Write a reason: the author will see it.
 email-review-rejected-subject = Your review did not pass moderation
 email-review-rejected-body =
-    Hello!
+    { $greeting }
 
     Your review of «{ $title }» did not pass moderation. You will find the reason and a form to correct the review in «My reviews»: { $link }
 sms-review-rejected = Kabinet: your review of «{ $title }» did not pass moderation. The reason is in «My reviews»: { $link }
@@ -1375,7 +1375,7 @@ error-ticket-closed = The request is closed: open a new one.
 error-too-many-tickets = You have opened many requests today. You can open a new one { $wait } — or write in an open one.
 email-support-answered-subject = Answer to your request «{ $subject }»
 email-support-answered-body =
-    Hello!
+    { $greeting }
 
     Support answered your request «{ $subject }». Read the answer: { $link }
 sms-support-answered = Kabinet: support answered your request «{ $subject }». Answer: { $link }

@@ -1227,7 +1227,7 @@ error-return-decided = По этой заявке на возврат уже п�
 error-return-nothing-chosen = Укажите количество хотя бы у одного товара.
 email-return-requested-subject = Заявка на возврат по заказу № { $number }
 email-return-requested-body =
-    Здравствуйте!
+    { $greeting }
 
     Мы получили заявку на возврат: «{ $title }», { $quantity } шт., на сумму { $amount } (заказ № { $number }). Деньги вернутся { $to }. Мы сообщим о решении.
 
@@ -1235,7 +1235,7 @@ email-return-requested-body =
 sms-return-requested = Kabinet: заявка на возврат по заказу № { $number } принята, сообщим о решении.
 email-return-approved-subject = Возврат по заказу № { $number } одобрен
 email-return-approved-body =
-    Здравствуйте!
+    { $greeting }
 
     Возврат «{ $title }» ({ $quantity } шт., { $amount }, заказ № { $number }) одобрен. Деньги вернутся { $to } в ближайшее время.
 
@@ -1243,7 +1243,7 @@ email-return-approved-body =
 sms-return-approved = Kabinet: возврат по заказу № { $number } одобрен, деньги вернутся { $to }.
 email-return-refunded-subject = Деньги за возврат по заказу № { $number } возвращены
 email-return-refunded-body =
-    Здравствуйте!
+    { $greeting }
 
     Возврат «{ $title }» ({ $quantity } шт., { $amount }, заказ № { $number }) оформлен: деньги возвращены { $to }.
 
@@ -1251,7 +1251,7 @@ email-return-refunded-body =
 sms-return-refunded = Kabinet: возврат по заказу № { $number } оформлен, { $amount } возвращены { $to }.
 email-return-rejected-subject = Возврат по заказу № { $number } отклонён
 email-return-rejected-body =
-    Здравствуйте!
+    { $greeting }
 
     К сожалению, возврат «{ $title }» ({ $quantity } шт., заказ № { $number }) отклонён.
     Причина: { $reason }
@@ -1349,7 +1349,7 @@ error-markup-not-allowed = Уберите HTML-разметку (теги в у�
 error-reject-reason-required = Напишите причину: автор отзыва её увидит.
 email-review-rejected-subject = Отзыв не прошёл модерацию
 email-review-rejected-body =
-    Здравствуйте!
+    { $greeting }
 
     Ваш отзыв о товаре «{ $title }» не прошёл модерацию. Причину и форму, чтобы исправить отзыв, вы найдёте в разделе «Мои отзывы»: { $link }
 sms-review-rejected = Kabinet: отзыв о товаре «{ $title }» не прошёл модерацию. Причина в разделе «Мои отзывы»: { $link }
@@ -1402,7 +1402,7 @@ error-ticket-closed = Обращение закрыто: создайте нов
 error-too-many-tickets = Сегодня вы создали много обращений. Новое можно будет создать { $wait } — или напишите в одно из открытых.
 email-support-answered-subject = Ответ на обращение «{ $subject }»
 email-support-answered-body =
-    Здравствуйте!
+    { $greeting }
 
     Служба поддержки ответила на ваше обращение «{ $subject }». Прочитать ответ: { $link }
 sms-support-answered = Kabinet: поддержка ответила на обращение «{ $subject }». Ответ: { $link }

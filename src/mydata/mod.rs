@@ -40,6 +40,12 @@ pub async fn export(state: &AppState, auth: &Authenticated) -> AppResult<Value> 
             }
         }
     }
+    for (name, sql) in store::CHILD_TABLES {
+        let rows = store::rows_by(&state.db, sql, &c.id).await?;
+        if !rows.is_empty() {
+            stored.insert(name.into(), Value::Array(rows));
+        }
+    }
     stored.insert(
         "customers".into(),
         Value::Array(store::rows_of(&state.db, "customers", "id", &c.id).await?),

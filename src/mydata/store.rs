@@ -54,7 +54,20 @@ pub async fn rows_of(
         ident(table),
         ident(column)
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    rows_by(db, &sql, id).await
+}
+
+/// Tables that hold rows about the customer without their id, reached through a parent that
+/// has it: (name in the export, query with `$1` = the customer's id).
+pub const CHILD_TABLES: [(&str, &str); 1] = [(
+    "support_messages",
+    "SELECT m.* FROM support_messages m JOIN support_tickets t ON t.id = m.ticket_id \
+     WHERE t.customer_id = $1 ORDER BY m.at",
+)];
+
+/// The rows of one of our own queries (`$1` = `id`) as JSON objects, secrets left out.
+pub async fn rows_by(db: &Db, sql: &str, id: &str) -> Result<Vec<Value>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
         .bind(id)
         .fetch_all(db)
         .await?;
@@ -85,7 +98,11 @@ pub async fn rows_of(
 
 /// Rows deleted outright: they exist only for the customer (sign-in, devices, addresses, cards,
 /// choices, applications) and accounting needs none of them.
-const DELETE_BY_CUSTOMER: [&str; 12] = [
+const DELETE_BY_CUSTOMER: [&str; 15] = [
+    "DELETE FROM support_messages WHERE ticket_id IN \
+     (SELECT id FROM support_tickets WHERE customer_id = $1)",
+    "DELETE FROM support_tickets WHERE customer_id = $1",
+    "DELETE FROM reviews WHERE customer_id = $1",
     "DELETE FROM sessions WHERE customer_id = $1",
     "DELETE FROM security_events WHERE customer_id = $1",
     "DELETE FROM addresses WHERE customer_id = $1",

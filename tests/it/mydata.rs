@@ -106,6 +106,25 @@ async fn busy_customer(
             .expect("the order moves");
     }
     app.api(
+        Method::POST,
+        "/reviews",
+        Some(&token),
+        Some(json!({"product_id": pid, "rating": 5, "text": format!("Отличная вещь, {surname} довольна")})),
+    )
+    .await
+    .expect(201);
+    app.api(
+        Method::POST,
+        "/support/tickets",
+        Some(&token),
+        Some(
+            json!({"subject": "Доставка", "text": format!("{surname} спрашивает про доставку"),
+            "order_number": number}),
+        ),
+    )
+    .await
+    .expect(201);
+    app.api(
         Method::PUT,
         "/me/notifications",
         Some(&token),
@@ -210,6 +229,9 @@ async fn the_export_holds_every_table_with_my_id_and_nothing_of_others() {
         "addresses",
         "orders",
         "saved_cards",
+        "reviews",
+        "support_tickets",
+        "support_messages",
     ] {
         assert!(data["stored"][table].is_array(), "{table} missing");
     }
