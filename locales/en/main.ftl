@@ -1382,3 +1382,4 @@ sms-support-answered = Kabinet: support answered your request «{ $subject }». 
 error-invalid-review-status = A review's status is pending, published or rejected.
 error-invalid-ticket-status = A request's status is open, answered, closed or any.
 reviews-more = Show more reviews
+error-too-many-messages = Too many messages today. Try again tomorrow or call us.

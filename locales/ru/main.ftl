@@ -1409,3 +1409,4 @@ sms-support-answered = Kabinet: поддержка ответила на обр�
 error-invalid-review-status = Статус отзыва — pending, published или rejected.
 error-invalid-ticket-status = Статус обращения — open, answered, closed или any.
 reviews-more = Показать ещё отзывы
+error-too-many-messages = Слишком много сообщений за сутки. Попробуйте завтра или позвоните нам.

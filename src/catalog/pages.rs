@@ -270,7 +270,16 @@ async fn product(
         .await?
         .contains(&p.id);
     let reviews = match source {
-        Some(axum::Extension(s)) => Some((s.0)(state.clone(), p.id.clone(), q.reviews).await?),
+        Some(axum::Extension(s)) => {
+            match (s.0)(state.clone(), p.id.clone(), q.reviews.clone()).await {
+                Ok(block) => Some(block),
+                // A stale or mangled «Показать ещё» link: the first reviews, not a broken page.
+                Err(e) if e.code == "invalid_cursor" && q.reviews.is_some() => {
+                    Some((s.0)(state.clone(), p.id.clone(), None).await?)
+                }
+                Err(e) => return Err(e),
+            }
+        }
         None => None,
     };
     Ok(ProductPage {

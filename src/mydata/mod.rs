@@ -85,10 +85,11 @@ pub async fn delete(state: &AppState, auth: &Authenticated) -> AppResult<()> {
         .unwrap_or(crate::i18n::Locale::Ru);
     let now = state.clock.now_ms();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let erased = store::erase(&mut tx, &c.id, &contacts, now).await?;
-    tx.commit().await?;
-    if !erased {
-        return Ok(());
+    match store::erase(&mut tx, &c.id, &contacts, now).await? {
+        store::Erased::Now => tx.commit().await?,
+        store::Erased::Already => return Ok(()),
+        // An order was placed (or a return asked) after the check above.
+        store::Erased::Underway => return Err(AppError::conflict("orders_in_progress")),
     }
     use crate::domain::identity::Channel;
     let (channel, to) = match (&c.email, &c.phone) {

@@ -17,11 +17,22 @@ pub const CUSTOMER_COLUMNS: [&str; 4] = [
 
 /// Column names never exported: secrets and their hashes, a saved card's provider token (it
 /// can charge the card), a sign-in flow's payload (a registration's password hash), sealed
-/// message bodies.
+/// message bodies, staff members' ids.
 fn secret(column: &str) -> bool {
     column.ends_with("_hash")
         || column.contains("secret")
-        || matches!(column, "body" | "token" | "payload")
+        || matches!(
+            column,
+            "body"
+                | "token"
+                | "payload"
+                // Who on the staff did what stays in the audit trail, not in a customer's file.
+                | "staff_id"
+                | "decided_by"
+                | "first_approver"
+                | "second_approver"
+                | "rejected_by"
+        )
 }
 
 /// (table, column) for every table with one of [`CUSTOMER_COLUMNS`], by name. Read from the
@@ -117,35 +128,50 @@ const DELETE_BY_CUSTOMER: [&str; 15] = [
     "DELETE FROM cobrand_applications WHERE customer_id = $1",
 ];
 
-/// Rows about the customer's phone or email (`$1`), whoever's account they were: codes, limits,
-/// queued messages, recovery requests.
-const DELETE_BY_CONTACT: [&str; 8] = [
+/// Rows about the customer's phone or email (`$1`), whoever's account they were: codes, locks,
+/// queued messages, recovery requests. The rate-limit counters keyed by a contact stay until
+/// they expire (a day at most): erasing them would let a loop of sign-up and deletion reset the
+/// per-phone message caps (SECURITY 8).
+const DELETE_BY_CONTACT: [&str; 6] = [
     "DELETE FROM auth_flows WHERE contact = $1",
     "DELETE FROM contact_locks WHERE contact = $1",
     "DELETE FROM login_failures WHERE login = $1",
     "DELETE FROM outbox WHERE recipient = $1",
     "DELETE FROM security_events WHERE contact = $1",
     "DELETE FROM recovery_cases WHERE old_email = $1 OR new_contact = $1",
-    // Rate-limit counters keyed by the contact (they would expire within the hour anyway).
-    "DELETE FROM rate_counters WHERE key LIKE '%' || $1 || '%'",
-    "DELETE FROM rate_gates WHERE key LIKE '%' || $1 || '%'",
 ];
+
+/// What [`erase`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erased {
+    /// This call erased the account.
+    Now,
+    /// Someone else's request already had.
+    Already,
+    /// An order is on its way or a return is still owed: nothing was touched.
+    Underway,
+}
 
 /// Erases a customer inside the caller's transaction: personal rows deleted, orders kept for
 /// accounting without the recipient, address and free text, the customer row emptied (its id
 /// stays, so the ledgers and orders still add up) and marked deleted. `contacts` are the
-/// phone and email the account had. False when the account was already deleted (one erasure
-/// however many requests race: the first statement decides).
+/// phone and email the account had. The first statement decides, in one go, that the account
+/// is not deleted yet and has no order on its way and no return still owed — so racing
+/// deletions erase once, and an order placed a moment before is never stripped of its address.
 pub async fn erase(
     tx: &mut AnyConnection,
     customer_id: &str,
     contacts: &[String],
     now: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Erased, sqlx::Error> {
     let marked = sqlx::query(
         "UPDATE customers SET first_name = '', last_name = '', patronymic = '', address_as = '', \
          phone = NULL, email = NULL, email_verified = 0, password_hash = NULL, \
-         pickup_point_id = NULL, deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+         pickup_point_id = NULL, deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = $1 \
+         AND status NOT IN ('received', 'cancelled')) \
+         AND NOT EXISTS (SELECT 1 FROM returns WHERE customer_id = $1 \
+         AND status NOT IN ('refunded', 'rejected'))",
     )
     .bind(customer_id)
     .bind(now)
@@ -153,7 +179,15 @@ pub async fn erase(
     .await?
     .rows_affected();
     if marked != 1 {
-        return Ok(false);
+        let deleted: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT deleted_at FROM customers WHERE id = $1")
+                .bind(customer_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return Ok(match deleted {
+            Some(None) => Erased::Underway,
+            _ => Erased::Already,
+        });
     }
     for sql in DELETE_BY_CUSTOMER {
         sqlx::query(sql).bind(customer_id).execute(&mut *tx).await?;
@@ -179,7 +213,7 @@ pub async fn erase(
         .bind(customer_id)
         .execute(&mut *tx)
         .await?;
-    Ok(true)
+    Ok(Erased::Now)
 }
 
 /// How many of the customer's orders are still on their way (not received, not cancelled), and

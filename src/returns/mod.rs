@@ -375,42 +375,49 @@ pub async fn request(state: &AppState, customer: &str, r: Request<'_>) -> AppRes
         ),
     );
     let quantity = r.quantity;
-    let reserved: Result<bool, sqlx::Error> = crate::db::detached(crate::db::retrying(move || {
-        let (st, n) = (st.clone(), new.clone());
-        async move {
-            let mut tx = crate::db::begin_write(&st.db).await?;
-            if !store::reserve_line(&mut tx, &n.2, &n.4, quantity, n.7).await? {
-                tx.rollback().await?;
-                return Ok(false);
+    // `Some(asked)`: reserved, and what the order's returns (this one too, rejected ones not)
+    // now ask back in all — the auto-approval threshold applies to that sum, so splitting a
+    // return into small requests does not get past support.
+    let reserved: Result<Option<i64>, sqlx::Error> =
+        crate::db::detached(crate::db::retrying(move || {
+            let (st, n) = (st.clone(), new.clone());
+            async move {
+                let mut tx = crate::db::begin_write(&st.db).await?;
+                // The customer's requests go one at a time, so the sum below sees them all.
+                crate::customers::store::lock(&mut tx, &n.1).await?;
+                if !store::reserve_line(&mut tx, &n.2, &n.4, quantity, n.7).await? {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+                store::insert(
+                    &mut tx,
+                    &store::NewReturn {
+                        id: &n.0,
+                        customer_id: &n.1,
+                        order_id: &n.2,
+                        order_number: &n.3,
+                        product_id: &n.4,
+                        title: &n.5,
+                        price: n.6,
+                        quantity,
+                        reason: n.8,
+                        comment: &n.9,
+                        refund_to: refund_to.as_str(),
+                        now,
+                    },
+                )
+                .await?;
+                let asked = store::asked_back(&mut tx, &n.2).await?;
+                tx.commit().await?;
+                Ok(Some(asked))
             }
-            store::insert(
-                &mut tx,
-                &store::NewReturn {
-                    id: &n.0,
-                    customer_id: &n.1,
-                    order_id: &n.2,
-                    order_number: &n.3,
-                    product_id: &n.4,
-                    title: &n.5,
-                    price: n.6,
-                    quantity,
-                    reason: n.8,
-                    comment: &n.9,
-                    refund_to: refund_to.as_str(),
-                    now,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(true)
-        }
-    }))
-    .await;
-    if !reserved? {
+        }))
+        .await;
+    let Some(asked) = reserved? else {
         return Err(AppError::conflict("return_quantity_exceeded"));
-    }
+    };
     let threshold = state.config.returns.auto_approve_below;
-    if threshold > 0 && amount < threshold {
+    if threshold > 0 && asked < threshold {
         match approve(state, &id, "auto").await {
             Ok(_) => {}
             // Not possible after all (the card's part went meanwhile): support decides.
@@ -762,10 +769,16 @@ async fn refund_card(state: &AppState, id: &str, reference: &str, amount: i64) -
 }
 
 /// Finishes card refunds a crash or the acquirer's outage left `approved` (the housekeeping
-/// job, and at start). Returns how many were finished.
+/// job, and at start). A refund is asked for only after claiming it (the approval holds its
+/// own claim while it asks), so two nodes or passes never ask for the same one. Returns how
+/// many were finished.
 pub async fn finish_card_refunds(state: &AppState) -> AppResult<usize> {
     let mut n = 0;
-    for (id, reference, amount) in store::card_due(&state.db).await? {
+    let now = state.clock.now_ms();
+    for (id, reference, amount) in store::card_due(&state.db, now).await? {
+        if !store::claim_card_refund(&state.db, &id, now).await? {
+            continue;
+        }
         if refund_card(state, &id, &reference, amount).await {
             announce_row(state, &id, "return-refunded").await;
             n += 1;

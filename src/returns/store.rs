@@ -182,6 +182,17 @@ pub async fn insert(tx: &mut AnyConnection, r: &NewReturn<'_>) -> Result<(), sql
     Ok(())
 }
 
+/// What an order's returns ask back in all, in kopecks (rejected ones not counted).
+pub async fn asked_back(tx: &mut AnyConnection, order_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM returns \
+         WHERE order_id = $1 AND status <> 'rejected'",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *tx)
+    .await
+}
+
 pub async fn by_id(db: &Db, id: &str) -> Result<Option<ReturnRow>, sqlx::Error> {
     const SQL: &str = select!("WHERE id = $1");
     sqlx::query_as(SQL).bind(id).fetch_optional(db).await
@@ -205,8 +216,8 @@ pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sql
     Ok(sqlx::query(
         "UPDATE returns SET status = $2, points_back = $3, money_back = $4, \
          card_reference = $5, card_due = CASE WHEN $5 IS NULL THEN 0 ELSE 1 END, decided_by = $6, \
-         decided_at = $7, refunded_at = CASE WHEN $2 = 'refunded' THEN $7 ELSE NULL END \
-         WHERE id = $1 AND status = 'requested'",
+         decided_at = $7, refunded_at = CASE WHEN $2 = 'refunded' THEN $7 ELSE NULL END, \
+         card_claim_until = $8 WHERE id = $1 AND status = 'requested'",
     )
     .bind(r.id)
     .bind(r.to)
@@ -215,6 +226,7 @@ pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sql
     .bind(r.card_reference)
     .bind(r.by)
     .bind(r.now)
+    .bind(r.now + CARD_CLAIM_MS)
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -271,14 +283,36 @@ pub async fn card_refunded_done(db: &Db, id: &str, now: i64) -> Result<bool, sql
         == 1)
 }
 
-/// Card refunds the acquirer has not confirmed yet: (id, reference, kopecks).
-pub async fn card_due(db: &Db) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+/// How long a claim on a card refund lasts: the approval's own call to the acquirer, or the
+/// job's, must finish within it; after it the job may take the refund over.
+pub const CARD_CLAIM_MS: i64 = 5 * 60_000;
+
+/// Card refunds the acquirer has not confirmed yet and nobody holds: (id, reference, kopecks).
+pub async fn card_due(db: &Db, now: i64) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, card_reference, money_back FROM returns \
-         WHERE card_due = 1 AND card_reference IS NOT NULL ORDER BY decided_at LIMIT 1000",
+         WHERE card_due = 1 AND card_reference IS NOT NULL AND card_claim_until < $1 \
+         ORDER BY decided_at LIMIT 1000",
     )
+    .bind(now)
     .fetch_all(db)
     .await
+}
+
+/// Claims a due card refund whose previous claim lapsed: one conditional statement, so of the
+/// nodes and passes racing for it one asks the acquirer. True when this call claimed it.
+pub async fn claim_card_refund(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE returns SET card_claim_until = $2 \
+         WHERE id = $1 AND card_due = 1 AND card_claim_until < $3",
+    )
+    .bind(id)
+    .bind(now + CARD_CLAIM_MS)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// A page of the customer's returns, newest first, before (`created_at`, `id`).

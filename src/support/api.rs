@@ -210,7 +210,8 @@ pub struct MessageBody {
         (status = 400, body = ErrorBody, description = "`message_required`, `message_too_long`"),
         (status = 401, body = ErrorBody, description = "Not signed in (`unauthorized`)"),
         (status = 404, body = ErrorBody, description = "`ticket_not_found` (or another customer's)"),
-        (status = 409, body = ErrorBody, description = "`ticket_closed`")))]
+        (status = 409, body = ErrorBody, description = "`ticket_closed`"),
+        (status = 429, body = ErrorBody, description = "`too_many_messages`: the day's messages are used up (`Retry-After`)")))]
 async fn reply(
     State(state): State<AppState>,
     auth: Authenticated,

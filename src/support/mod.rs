@@ -277,8 +277,27 @@ async fn post(
     Ticket::of(store::ticket(&state.db, id).await?.ok_or_else(not_found)?)
 }
 
-/// The customer writes again: the request is open again.
+/// The customer writes again: the request is open again. Ten messages a day for each request
+/// a customer may open (`limits.tickets_per_day` × 10), reserved first: 429
+/// `too_many_messages` over it.
 pub async fn reply(state: &AppState, customer: &str, id: &str, text: &str) -> AppResult<Ticket> {
+    let now = state.clock.now_ms();
+    let cap = state.config.limits.tickets_per_day.saturating_mul(10);
+    if limits::reserve(
+        &state.db,
+        &format!("ticket-messages:{customer}"),
+        DAY_MS,
+        cap,
+        now,
+    )
+    .await?
+    .is_none()
+    {
+        return Err(AppError::too_many(
+            "too_many_messages",
+            Window::of(now, DAY_MS).retry_after_secs(now),
+        ));
+    }
     post(state, id, Some(customer), Author::Customer, None, text).await
 }
 

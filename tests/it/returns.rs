@@ -724,6 +724,23 @@ async fn small_returns_are_approved_at_once_when_the_rule_is_on() {
             .auto_approve_below,
         0
     );
+
+    // The threshold counts what the order's returns ask back in all: splitting a return into
+    // small requests leaves the one that crosses it to support.
+    let (_, price) = product(&app, 10_000).await;
+    let app = demo_with(move |c| c.returns.auto_approve_below = price + price / 2).await;
+    let (p, same) = product(&app, 10_000).await;
+    assert_eq!(same, price, "the demo catalogue is the same in every app");
+    let (_, token, _) = customer(&app).await;
+    let (number, _) = received_order(&app, &token, &p, 2, json!({})).await;
+    let first = ask(&app, &token, &number, &p, 1, "balance")
+        .await
+        .expect(201);
+    assert_eq!(first.json()["status"], "refunded");
+    let second = ask(&app, &token, &number, &p, 1, "balance")
+        .await
+        .expect(201);
+    assert_eq!(second.json()["status"], "requested");
 }
 
 #[tokio::test]
@@ -926,9 +943,21 @@ async fn a_card_refund_a_crash_left_waiting_is_finished_by_the_job() {
     }
     assert_eq!(card_refunded(&app, &number).await, 0);
     assert_eq!(mine(&app, &token).await[0]["status"], "approved");
-    let done = kabinet::returns::finish_card_refunds(&app.state)
-        .await
-        .unwrap();
+    // The approval still holds its claim: the job leaves the refund alone until it lapses.
+    assert_eq!(
+        kabinet::returns::finish_card_refunds(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(card_refunded(&app, &number).await, 0);
+    app.advance(5 * 60 + 1);
+    // Then many passes at once (nodes, restarts): one claims it and asks the acquirer once.
+    let passes = futures::future::join_all(
+        (0..100).map(|_| kabinet::returns::finish_card_refunds(&app.state)),
+    )
+    .await;
+    let done: usize = passes.into_iter().map(|p| p.unwrap()).sum();
     assert_eq!(done, 1);
     assert_eq!(card_refunded(&app, &number).await, price);
     assert_eq!(mine(&app, &token).await[0]["status"], "refunded");

@@ -289,6 +289,11 @@ async fn pending_is_seen_by_its_author_only_and_published_shows_on_the_product()
     assert!(
         older.contains("Хороший чайник, но шумный") && !older.contains("Отличный, без нареканий")
     );
+    // A mangled «Показать ещё» link shows the newest reviews, not a broken product page.
+    let mangled = app
+        .page(&format!("/catalog/{product}?reviews=not-a-cursor"), None)
+        .await;
+    assert!(mangled.contains("Отличный, без нареканий"));
     // An unknown product, a cursor we never gave out.
     let r = app
         .get(

@@ -372,6 +372,34 @@ async fn a_hundred_simultaneous_requests_never_exceed_the_days_cap() {
 }
 
 #[tokio::test]
+async fn a_hundred_simultaneous_replies_never_exceed_the_days_messages() {
+    // One request a day allows ten messages a day.
+    let app = spawn_app_with(|c| c.limits.tickets_per_day = 1).await;
+    let (token, _) = app.sign_in(&new_phone()).await;
+    let t = ticket(&app, &token, json!({"subject": "Вопрос", "text": "Текст"}))
+        .await
+        .expect(201)
+        .json();
+    let path = format!("/support/tickets/{}/messages", t["id"].as_str().unwrap());
+    let answers = all_at_once(
+        (0..100)
+            .map(|i| {
+                app.api(
+                    Method::POST,
+                    &path,
+                    Some(&token),
+                    Some(json!({"text": format!("Ещё {i}")})),
+                )
+            })
+            .collect(),
+    )
+    .await;
+    no_server_errors(&answers);
+    assert_eq!(count(&answers, 200, None), 10);
+    assert_eq!(count(&answers, 429, Some("too_many_messages")), 90);
+}
+
+#[tokio::test]
 async fn signed_out_visitors_see_the_contacts_and_the_way_back_in() {
     let app = spawn_app_with(|c| {
         c.support.phone = "+7 495 123-45-67".into();
