@@ -1383,3 +1383,4 @@ error-invalid-review-status = A review's status is pending, published or rejecte
 error-invalid-ticket-status = A request's status is open, answered, closed or any.
 reviews-more = Show more reviews
 error-too-many-messages = Too many messages today. Try again tomorrow or call us.
+error-review-changed = The author edited the review while you were reading it: read the new version.

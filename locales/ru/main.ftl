@@ -1410,3 +1410,4 @@ error-invalid-review-status = Статус отзыва — pending, published �
 error-invalid-ticket-status = Статус обращения — open, answered, closed или any.
 reviews-more = Показать ещё отзывы
 error-too-many-messages = Слишком много сообщений за сутки. Попробуйте завтра или позвоните нам.
+error-review-changed = Автор изменил отзыв, пока вы его читали: прочитайте новую версию.

@@ -372,7 +372,14 @@ pub fn check_reason(reason: &str) -> AppResult<String> {
 
 /// Publishes or rejects a pending review, once (one conditional update). Unknown →
 /// `review_not_found`; already decided → 409 `review_decided`. A rejection tells the author.
-pub async fn decide(state: &AppState, id: &str, decision: &Decision) -> AppResult<Review> {
+/// `seen`: the version (`updated_at`, ms) the moderator read; when given and the author edited
+/// the review since, 409 `review_changed` and nothing is decided.
+pub async fn decide(
+    state: &AppState,
+    id: &str,
+    decision: &Decision,
+    seen: Option<i64>,
+) -> AppResult<Review> {
     if !looks_like_id(id) {
         return Err(not_found());
     }
@@ -381,9 +388,14 @@ pub async fn decide(state: &AppState, id: &str, decision: &Decision) -> AppResul
         Decision::Reject { reason } => (ReviewStatus::Rejected, Some(check_reason(reason)?)),
     };
     let now = state.clock.now_ms();
-    if !store::decide(&state.db, id, status.as_str(), reason.as_deref(), now).await? {
-        store::by_id(&state.db, id).await?.ok_or_else(not_found)?;
-        return Err(AppError::conflict("review_decided"));
+    if !store::decide(&state.db, id, status.as_str(), reason.as_deref(), now, seen).await? {
+        let row = store::by_id(&state.db, id).await?.ok_or_else(not_found)?;
+        let r = Review::of(row)?;
+        return Err(AppError::conflict(if r.status == ReviewStatus::Pending {
+            "review_changed"
+        } else {
+            "review_decided"
+        }));
     }
     let r = any(state, id).await?;
     if status == ReviewStatus::Rejected {

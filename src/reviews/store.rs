@@ -193,24 +193,29 @@ pub async fn queue(
     .await
 }
 
-/// Decides a pending review (once). True when this call decided it.
+/// Decides a pending review (once) — with `seen`, only if it is still the version the moderator
+/// read (its `updated_at`), so an edit made meanwhile is never published unread. True when this
+/// call decided it.
 pub async fn decide(
     db: &Db,
     id: &str,
     status: &str,
     reason: Option<&str>,
     now: i64,
+    seen: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
-        "UPDATE reviews SET status = $2, reject_reason = $3, decided_at = $4, updated_at = $4 \
-         WHERE id = $1 AND status = 'pending'",
-    )
-    .bind(id)
-    .bind(status)
-    .bind(reason)
-    .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected()
-        == 1)
+    const ANY: &str = "UPDATE reviews SET status = $2, reject_reason = $3, decided_at = $4, \
+         updated_at = $4 WHERE id = $1 AND status = 'pending'";
+    const SEEN: &str = "UPDATE reviews SET status = $2, reject_reason = $3, decided_at = $4, \
+         updated_at = $4 WHERE id = $1 AND status = 'pending' AND updated_at = $5";
+    let q = sqlx::query(if seen.is_some() { SEEN } else { ANY })
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now);
+    let q = match seen {
+        Some(v) => q.bind(v),
+        None => q,
+    };
+    Ok(q.execute(db).await?.rows_affected() == 1)
 }

@@ -66,9 +66,10 @@ pub async fn decide(
     staff: &Staff,
     id: &str,
     decision: &Decision,
+    seen: Option<i64>,
 ) -> AppResult<Review> {
     staff.require(Area::Reviews)?;
-    let r = crate::reviews::decide(state, id, decision).await?;
+    let r = crate::reviews::decide(state, id, decision, seen).await?;
     let (action, detail) = match decision {
         Decision::Publish => ("review_published", String::new()),
         Decision::Reject { .. } => (
@@ -99,6 +100,9 @@ pub struct StaffReview {
     pub reject_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The version read: send it back as `?version=` with the decision, and an edit the author
+    /// made meanwhile is refused (409 `review_changed`) instead of published unread.
+    pub version: i64,
 }
 
 impl From<Review> for StaffReview {
@@ -116,6 +120,7 @@ impl From<Review> for StaffReview {
             reject_reason: r.reject_reason,
             created_at: crate::clock::rfc3339(r.created_at),
             updated_at: crate::clock::rfc3339(r.updated_at),
+            version: r.updated_at,
         }
     }
 }
@@ -159,22 +164,30 @@ async fn queue_api(
 
 /// Moderator, admin: publish a pending review (it appears on the product page at once).
 #[utoipa::path(post, path = "/staff/reviews/{id}/publish", tag = "staff", operation_id = "staff_review_publish", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Review id")),
+    params(("id" = String, Path, description = "Review id"), VersionQuery),
     responses((status = 200, body = StaffReview, description = "Published"),
         (status = 401, body = ErrorBody, description = "Not a staff session"),
         (status = 403, body = ErrorBody, description = "`forbidden_role`"),
         (status = 404, body = ErrorBody, description = "`review_not_found`"),
-        (status = 409, body = ErrorBody, description = "`review_decided`: already published or rejected")))]
+        (status = 409, body = ErrorBody, description = "`review_decided`: already published or rejected; `review_changed`: the author edited it after `version`")))]
 async fn publish_api(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
+    ApiQuery(v): ApiQuery<VersionQuery>,
 ) -> AppResult<Json<StaffReview>> {
     Ok(Json(
-        decide(&state, &staff, &id, &Decision::Publish)
+        decide(&state, &staff, &id, &Decision::Publish, v.version)
             .await?
             .into(),
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// The review's `version` as the moderator read it (optional).
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -187,21 +200,24 @@ pub struct RejectBody {
 /// Moderator, admin: reject a pending review with a reason; the author sees it in «Мои отзывы»
 /// and may edit the review (it comes back to the queue).
 #[utoipa::path(post, path = "/staff/reviews/{id}/reject", tag = "staff", operation_id = "staff_review_reject", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Review id")), request_body = RejectBody,
+    params(("id" = String, Path, description = "Review id"), VersionQuery), request_body = RejectBody,
     responses((status = 200, body = StaffReview, description = "Rejected"),
         (status = 400, body = ErrorBody, description = "`reject_reason_required`, `reason_too_long`, `markup_not_allowed`"),
         (status = 401, body = ErrorBody, description = "Not a staff session"),
         (status = 403, body = ErrorBody, description = "`forbidden_role`"),
         (status = 404, body = ErrorBody, description = "`review_not_found`"),
-        (status = 409, body = ErrorBody, description = "`review_decided`: already published or rejected")))]
+        (status = 409, body = ErrorBody, description = "`review_decided`: already published or rejected; `review_changed`: the author edited it after `version`")))]
 async fn reject_api(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
+    ApiQuery(v): ApiQuery<VersionQuery>,
     ApiJson(b): ApiJson<RejectBody>,
 ) -> AppResult<Json<StaffReview>> {
     let d = Decision::Reject { reason: b.reason };
-    Ok(Json(decide(&state, &staff, &id, &d).await?.into()))
+    Ok(Json(
+        decide(&state, &staff, &id, &d, v.version).await?.into(),
+    ))
 }
 
 // ---- Pages ----
@@ -288,6 +304,8 @@ async fn queue_page(
 #[derive(Deserialize)]
 struct RejectForm {
     reason: Option<String>,
+    /// The version shown (a hidden field): an edit made since is refused, not published.
+    version: Option<i64>,
 }
 
 async fn decided(
@@ -296,12 +314,13 @@ async fn decided(
     staff: &Staff,
     id: &str,
     d: Decision,
+    seen: Option<i64>,
 ) -> AppResult<Response> {
     let done = match d {
         Decision::Publish => "published",
         Decision::Reject { .. } => "rejected",
     };
-    match decide(state, staff, id, &d).await {
+    match decide(state, staff, id, &d, seen).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/reviews?done={done}")).into_response()),
         Err(e)
             if e.is_client_error()
@@ -327,9 +346,9 @@ async fn publish_submit(
     page: Page,
     staff: Staff,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<RejectForm>,
+    CsrfForm(f): CsrfForm<RejectForm>,
 ) -> AppResult<Response> {
-    decided(&state, page, &staff, &id, Decision::Publish).await
+    decided(&state, page, &staff, &id, Decision::Publish, f.version).await
 }
 
 async fn reject_submit(
@@ -342,5 +361,5 @@ async fn reject_submit(
     let d = Decision::Reject {
         reason: f.reason.unwrap_or_default(),
     };
-    decided(&state, page, &staff, &id, d).await
+    decided(&state, page, &staff, &id, d, f.version).await
 }

@@ -637,3 +637,76 @@ async fn the_pages_write_and_edit_a_review_without_javascript() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn an_edit_made_while_the_moderator_reads_is_not_published_unread() {
+    let app = spawn_app_with(|c| c.demo = Some(true)).await;
+    let (_, token, product) = with_received(&app, 3).await;
+    let id = write(&app, &token, &product, 5, "Хороший чайник, рекомендую")
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let moderator = app.staff("moderator").await;
+    let queue = app
+        .get("/staff/reviews?status=pending", Some(&moderator.token))
+        .await
+        .expect(200)
+        .json();
+    let seen = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .expect("in the queue")["version"]
+        .as_i64()
+        .unwrap();
+    // The author edits it meanwhile.
+    app.advance(5);
+    app.api(
+        Method::PUT,
+        &format!("/me/reviews/{id}"),
+        Some(&token),
+        Some(json!({"rating": 1, "text": "Совсем другой текст после правки"})),
+    )
+    .await
+    .expect(200);
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/staff/reviews/{id}/publish?version={seen}"),
+            Some(&moderator.token),
+            None,
+        )
+        .await
+        .expect(409);
+    assert_eq!(r.code(), "review_changed");
+    assert_eq!(on_product(&app, &product).await["count"], 0);
+    // Read again, then published.
+    let now = app
+        .get("/staff/reviews?status=pending", Some(&moderator.token))
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    assert_ne!(now, seen);
+    let p = app
+        .api(
+            Method::POST,
+            &format!("/staff/reviews/{id}/publish?version={now}"),
+            Some(&moderator.token),
+            None,
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(p["text"], "Совсем другой текст после правки");
+    assert_eq!(on_product(&app, &product).await["count"], 1);
+}
