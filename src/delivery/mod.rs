@@ -13,7 +13,7 @@ pub mod import;
 pub mod pages;
 pub mod store;
 
-pub use crate::points::{Kind, ParcelSize, Point, PointIndex, distance_m, index, version};
+pub use crate::points::{Kind, ParcelSize, Point, PointIndex, Traits, distance_m, index, version};
 
 use crate::error::{AppError, AppResult};
 use crate::points::store as points_store;
@@ -27,9 +27,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn keep(&self, p: &Point) -> bool {
-        self.kind.is_none_or(|k| p.kind == k.as_str())
-            && self.fits.as_ref().is_none_or(|f| p.fits(f))
+    fn keep(&self, p: Traits) -> bool {
+        self.kind.is_none_or(|k| p.kind == Some(k)) && self.fits.as_ref().is_none_or(|f| p.fits(f))
     }
 }
 
@@ -48,9 +47,7 @@ pub async fn nearest(
     {
         return Err(AppError::bad_request("invalid_coordinates"));
     }
-    Ok(state
-        .points
-        .nearest(lat, lon, limit, |p: &Point| filter.keep(p)))
+    Ok(state.points.nearest(lat, lon, limit, |p| filter.keep(p)))
 }
 
 /// A point to store: from the demo generator or an import file (`code` = the shop's own id).
@@ -121,7 +118,7 @@ pub async fn by_text(
     let rows = points_store::by_text(&state.db, [w1, w2, w3], (limit * 4) as i64).await?;
     Ok(rows
         .into_iter()
-        .filter(|p| filter.keep(p))
+        .filter(|p| filter.keep(p.traits()))
         .take(limit)
         .collect())
 }

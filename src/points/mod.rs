@@ -21,7 +21,7 @@ pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * EARTH_M * a.sqrt().asin()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     PickupPoint,
@@ -44,7 +44,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Point {
     pub id: String,
     /// `pickup_point` or `parcel_locker`.
@@ -68,11 +68,35 @@ pub struct ParcelSize {
     pub longest_side_mm: i64,
 }
 
-impl Point {
+/// What a search filter needs of a point (its kind and limits), read without building the point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traits {
+    /// `None`: a kind this version does not know (no kind filter keeps it).
+    pub kind: Option<Kind>,
+    pub max_weight_g: i64,
+    pub max_side_mm: i64,
+}
+
+impl Traits {
     /// Whether every parcel fits (lockers have cells; pickup points take up to their limit).
     pub fn fits(&self, parcels: &[ParcelSize]) -> bool {
         parcels
             .iter()
             .all(|p| p.weight_g <= self.max_weight_g && p.longest_side_mm <= self.max_side_mm)
+    }
+}
+
+impl Point {
+    pub fn traits(&self) -> Traits {
+        Traits {
+            kind: Kind::parse(&self.kind),
+            max_weight_g: self.max_weight_g,
+            max_side_mm: self.max_side_mm,
+        }
+    }
+
+    /// Whether every parcel fits (lockers have cells; pickup points take up to their limit).
+    pub fn fits(&self, parcels: &[ParcelSize]) -> bool {
+        self.traits().fits(parcels)
     }
 }
