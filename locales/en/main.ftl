@@ -1384,3 +1384,4 @@ error-invalid-ticket-status = A request's status is open, answered, closed or an
 reviews-more = Show more reviews
 error-too-many-messages = Too many messages today. Try again tomorrow or call us.
 error-review-changed = The author edited the review while you were reading it: read the new version.
+returns-partly-filed = The request for the other items is filed ({ $n }), see «Returns». The rest could not be:

@@ -237,6 +237,9 @@ async fn submit(
         None
     };
     let mut result = Ok(());
+    // Lines filed before a later one was refused: taken off the form shown again, so sending it
+    // once more does not ask for them twice.
+    let mut filed: Vec<String> = Vec::new();
     if let Some(e) = error {
         result = Err(e);
     } else {
@@ -254,16 +257,27 @@ async fn submit(
                 },
             )
             .await;
-            if let Err(e) = r {
-                result = Err(e);
-                break;
+            match r {
+                Ok(_) => filed.push(product.clone()),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
         }
     }
+    typed.quantities.retain(|(p, _)| !filed.contains(p));
     match result {
         Ok(()) => Ok(Redirect::to("/account/returns?done=requested").into_response()),
         Err(e) if e.is_client_error() && e.code != "order_not_found" => {
-            let msg = crate::web::error_message(page.l, &e);
+            let mut msg = crate::web::error_message(page.l, &e);
+            if !filed.is_empty() {
+                msg = format!(
+                    "{} {msg}",
+                    page.l
+                        .ta("returns-partly-filed", &[("n", filed.len().to_string())])
+                );
+            }
             let status = e.status();
             let mut res =
                 match form_view(&state, page, &auth, &number, typed, Some(msg.clone())).await {

@@ -970,3 +970,41 @@ async fn a_card_refund_a_crash_left_waiting_is_finished_by_the_job() {
     );
     assert_eq!(card_refunded(&app, &number).await, price);
 }
+
+#[tokio::test]
+async fn lines_filed_before_a_refused_one_are_not_asked_twice() {
+    let app = demo().await;
+    let (p, _) = product(&app, 10_000).await;
+    let phone = new_phone();
+    sign_in_by_pages(&app, "/account", &phone, &phone).await;
+    let (token, _) = app.sign_in(&phone).await;
+    let (number, _) = received_order(&app, &token, &p, 2, json!({})).await;
+    let form = get_page(&app, &format!("/account/returns/new?order={number}")).await;
+    let csrf = csrf_of(&form.text);
+    let qty = format!("qty_{p}");
+    // The first line is filed, the second (not in the order) refused.
+    let r = post_form(
+        &app,
+        "/account/returns",
+        &[
+            ("csrf", &csrf),
+            ("order", &number),
+            (&qty, "1"),
+            ("qty_01a23092-0000-7000-8000-000000000000", "1"),
+            ("reason", "defect"),
+            ("refund_to", "balance"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert!(r.text.contains("уже оформлена (1)"), "{}", r.text);
+    // The form shown again no longer asks for the filed line.
+    assert!(
+        r.text
+            .contains(&format!("name=\"{qty}\" min=\"0\" max=\"1\" value=\"0\"")),
+        "{}",
+        r.text
+    );
+    let mine = app.get("/returns", Some(&token)).await.expect(200).json();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+}
