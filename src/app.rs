@@ -89,6 +89,8 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     transports: Transports,
+    /// How requests find their session (followed by a change listener on PostgreSQL).
+    sessions: Arc<crate::auth::lookup::SessionLookup>,
 }
 
 impl Application {
@@ -101,6 +103,12 @@ impl Application {
         config.check_mode()?;
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         db::migrate(&db).await?;
+        let sessions = Arc::new(crate::auth::lookup::SessionLookup::for_url(
+            &config.database_url,
+        ));
+        if sessions.needs_notices() {
+            crate::auth::store::install_change_triggers(&db).await?;
+        }
         let secret = load_secret(&db, &config).await?;
         let keys = crate::keys::Keys::from_secret(&secret);
         if config.demo_on() {
@@ -201,18 +209,24 @@ impl Application {
         if refunded > 0 {
             tracing::info!(refunded, "return refunds finished at start");
         }
-        let router = router(state.clone(), api);
+        let router = router(state.clone(), api, sessions.clone());
         Ok(Self {
             state,
             listener,
             router,
             transports,
+            sessions,
         })
     }
 
     /// Delivers what is queued now (a one-off command's email; servers have their worker).
     pub async fn deliver_outbox(&self) -> anyhow::Result<usize> {
         Ok(self.state.notifier.deliver_due(&self.transports).await?)
+    }
+
+    /// How this node finds sessions (tests look at its cache).
+    pub fn sessions(&self) -> Arc<crate::auth::lookup::SessionLookup> {
+        self.sessions.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -231,6 +245,9 @@ impl Application {
                 .clone()
                 .run_worker(self.transports, stop_rx.clone()),
         );
+        let followers = self
+            .sessions
+            .follow(&self.state.config.database_url, &self.state.db);
         let sweeper = tokio::spawn(crate::housekeeping::run(self.state.clone(), stop_rx));
         axum::serve(
             self.listener,
@@ -242,6 +259,9 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         let _ = sweeper.await;
+        for task in followers.into_iter().flatten() {
+            task.abort();
+        }
         self.state.db.close().await;
         Ok(())
     }
@@ -258,7 +278,11 @@ async fn load_secret(db: &Db, config: &Config) -> anyhow::Result<Vec<u8>> {
     Ok(s.into_bytes())
 }
 
-fn router(state: AppState, api: Router<AppState>) -> Router {
+fn router(
+    state: AppState,
+    api: Router<AppState>,
+    sessions: Arc<crate::auth::lookup::SessionLookup>,
+) -> Router {
     let max_body = state.config.limits.max_body_bytes;
     let hsts = state.config.https();
     let api = api
@@ -307,6 +331,7 @@ fn router(state: AppState, api: Router<AppState>) -> Router {
             // On an https site only (SECURITY 19): browsers remember to never use plain http.
             hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
+        .layer(axum::Extension(sessions))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -1,6 +1,9 @@
 //! One pool type for both backends (`sqlx::Any`), chosen by the URL scheme; portable SQL only
 //! (see ARCHITECTURE.md §3). SQLite connections get their pragmas on every connect.
 
+pub mod changes;
+pub mod readers;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
@@ -22,6 +25,17 @@ pub fn json_rows(sqlite: bool, cols: &str, order_by: &str, from: &str) -> String
             "(SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY {order_by}), '[]')::text FROM {from})"
         )
     }
+}
+
+/// PostgreSQL: `NOTIFY channel, payload`, sent when this statement (its own transaction)
+/// commits.
+pub async fn notify(db: &Db, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 AS sent FROM (SELECT pg_notify($1, $2)) n")
+        .bind(channel)
+        .bind(payload)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {

@@ -1,7 +1,7 @@
 //! The HTTP face of sessions: who is asking — a bearer token (apps) or the session cookie (web)
 //! — resolved once per request and kept in its extensions.
 
-use super::sessions::resolve;
+use super::lookup::{DIRECT, SessionLookup};
 use crate::customers::{Authenticated, MaybeAuthenticated};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -31,7 +31,15 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
             return Ok(cached.clone());
         }
         let found = match request_token(parts, state.cookie_name) {
-            Some(token) => resolve(state, &token).await?,
+            Some(token) => {
+                // The application's lookup comes as an extension (`app::router`).
+                let lookup = parts
+                    .extensions
+                    .get::<std::sync::Arc<SessionLookup>>()
+                    .cloned();
+                let lookup = lookup.as_deref().unwrap_or(&DIRECT);
+                lookup.resolve(state, &token).await?
+            }
             None => None,
         };
         let v = MaybeAuthenticated(found);

@@ -10,6 +10,7 @@ pub mod captcha;
 pub mod codes;
 pub mod credentials;
 pub mod http;
+pub mod lookup;
 pub mod pages;
 pub use crate::password;
 pub mod sessions;

@@ -1,6 +1,7 @@
 //! Sessions (SECURITY 18–22): an opaque 256-bit token, stored as SHA-256, that works both as
 //! the web cookie and as `Authorization: Bearer`. Absolute and idle expiry; a new token at
-//! every sign-in; sign-out deletes the row, so every node refuses the token at once.
+//! every sign-in; sign-out deletes the row, so every node refuses the token at once. Finding the
+//! session of a request is [`super::lookup`]'s.
 
 use super::store::{self, NewSession};
 use super::{device_name, new_token, token_hash};
@@ -10,9 +11,6 @@ use crate::state::AppState;
 use serde::Serialize;
 
 pub use crate::customers::{Authenticated, MaybeAuthenticated};
-
-/// Only touch `last_seen_at` once a minute: a read must not become a write every time.
-const TOUCH_EVERY_MS: i64 = 60_000;
 
 #[tracing::instrument(skip_all)]
 pub async fn create(
@@ -37,32 +35,6 @@ pub async fn create(
     };
     store::insert_session(&state.db, &session).await?;
     Ok((token, id))
-}
-
-/// Resolves a token to its session and customer, enforcing both expiries.
-#[tracing::instrument(skip_all)]
-pub async fn resolve(state: &AppState, token: &str) -> AppResult<Option<Authenticated>> {
-    if token.is_empty() || token.len() > 128 {
-        return Ok(None);
-    }
-    let found = store::session_by_token_hash(&state.db, &token_hash(token)).await?;
-    let Some((s, customer)) = found else {
-        return Ok(None);
-    };
-    let now = state.clock.now_ms();
-    let idle_ms = state.config.limits.session_idle_days * 86_400_000;
-    if now >= s.expires_at || now >= s.session_seen_at + idle_ms {
-        store::delete_session(&state.db, &s.session_id).await?;
-        return Ok(None);
-    }
-    if now - s.session_seen_at > TOUCH_EVERY_MS {
-        store::touch_session(&state.db, &s.session_id, now).await?;
-    }
-    Ok(Some(Authenticated {
-        session_id: s.session_id,
-        authenticated_at: s.authenticated_at,
-        customer,
-    }))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -36,13 +36,74 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<(), sqlx::Err
     Ok(())
 }
 
-/// What [`crate::auth::sessions::resolve`] checks of a session.
+/// What [`crate::auth::lookup`] checks of a session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
     pub session_id: String,
     pub authenticated_at: i64,
     pub session_seen_at: i64,
     pub expires_at: i64,
+}
+
+const SESSION_BY_TOKEN_HASH: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at AS session_seen_at, s.expires_at, \
+    c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified, \
+    c.last_seen_at, c.contact_hold_until, c.password_hash FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
+
+/// [`session_by_token_hash`] on one of the SQLite readers ([`crate::db::readers`]): the same
+/// statement (SQLite numbers `$1` as the first parameter), decoded by rusqlite.
+pub fn session_by_token_hash_sqlite(
+    conn: &rusqlite::Connection,
+    token_hash: &str,
+) -> rusqlite::Result<Option<(SessionRow, CustomerRow)>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(SESSION_BY_TOKEN_HASH)?
+        .query_row([token_hash], |r| {
+            Ok((
+                SessionRow {
+                    session_id: r.get(0)?,
+                    authenticated_at: r.get(1)?,
+                    session_seen_at: r.get(2)?,
+                    expires_at: r.get(3)?,
+                },
+                CustomerRow {
+                    id: r.get(4)?,
+                    first_name: r.get(5)?,
+                    last_name: r.get(6)?,
+                    patronymic: r.get(7)?,
+                    address_as: r.get(8)?,
+                    phone: r.get(9)?,
+                    email: r.get(10)?,
+                    email_verified: r.get(11)?,
+                    last_seen_at: r.get(12)?,
+                    contact_hold_until: r.get(13)?,
+                    password_hash: r.get(14)?,
+                },
+            ))
+        })
+        .optional()
+}
+
+/// PostgreSQL: the triggers behind [`crate::auth::lookup`]'s cache. When a session is deleted,
+/// or a customer changed or deleted, `NOTIFY kabinet_auth, '<customer id>'` goes out as the
+/// transaction commits. Installed at every start (idempotent; one node at a time).
+pub async fn install_change_triggers(db: &Db) -> Result<(), sqlx::Error> {
+    use sqlx::Executor;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7218400113)) l; \
+         CREATE OR REPLACE FUNCTION kabinet_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$ \
+         BEGIN \
+           IF TG_TABLE_NAME = 'sessions' THEN PERFORM pg_notify('kabinet_auth', OLD.customer_id); \
+           ELSE PERFORM pg_notify('kabinet_auth', OLD.id); END IF; \
+           RETURN NULL; \
+         END $fn$; \
+         CREATE OR REPLACE TRIGGER kabinet_session_ended AFTER DELETE ON sessions \
+           FOR EACH ROW EXECUTE FUNCTION kabinet_auth_changed(); \
+         CREATE OR REPLACE TRIGGER kabinet_customer_changed AFTER UPDATE OR DELETE ON customers \
+           FOR EACH ROW EXECUTE FUNCTION kabinet_auth_changed();",
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// The session with this token hash and its customer, read together (one query on every
@@ -53,11 +114,10 @@ pub async fn session_by_token_hash(
     token_hash: &str,
 ) -> Result<Option<(SessionRow, CustomerRow)>, sqlx::Error> {
     use sqlx::FromRow;
-    const SQL: &str = "SELECT s.id AS session_id, s.authenticated_at, s.last_seen_at AS session_seen_at, s.expires_at, \
-        c.id, c.first_name, c.last_name, c.patronymic, c.address_as, c.phone, c.email, c.email_verified, \
-        c.last_seen_at, c.contact_hold_until, c.password_hash FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE s.token_hash = $1";
-    let row: Option<sqlx::any::AnyRow> =
-        sqlx::query(SQL).bind(token_hash).fetch_optional(db).await?;
+    let row: Option<sqlx::any::AnyRow> = sqlx::query(SESSION_BY_TOKEN_HASH)
+        .bind(token_hash)
+        .fetch_optional(db)
+        .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some((
         SessionRow::from_row(&row)?,

@@ -3,6 +3,7 @@
 
 use crate::support::*;
 use reqwest::Method;
+use serde_json::json;
 
 #[tokio::test]
 async fn the_token_works_as_bearer_and_as_cookie() {
@@ -84,6 +85,52 @@ async fn logout_ends_the_session_on_the_server() {
     );
     // The other device stays signed in.
     app.get("/me", Some(&other)).await.expect(200);
+}
+
+/// SECURITY 21 with the session cache on (PostgreSQL; on SQLite every request reads the
+/// database): a node that answers a session from memory refuses it the moment this node or
+/// another one ends it, and shows at once a profile changed on another node.
+#[tokio::test]
+async fn a_session_ended_on_one_node_is_refused_at_once_by_every_node() {
+    let a = spawn_app().await;
+    let b = a.second_node().await;
+    a.sessions.in_use().await;
+    b.sessions.in_use().await;
+    let cached = !kabinet::db::is_sqlite_pool(&a.state.db);
+    for round in 0..12 {
+        let (token, _) = a.sign_in(&new_phone()).await;
+        for node in [&a, &b] {
+            node.get("/me", Some(&token)).await.expect(200);
+            node.get("/me", Some(&token)).await.expect(200);
+            assert_eq!(node.sessions.remembers(&token), cached, "round {round}");
+        }
+        let name = ["Анна", "Борис", "Вера", "Глеб"][round % 4];
+        let (one, other) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        one.api(
+            Method::PATCH,
+            "/me",
+            Some(&token),
+            Some(json!({ "first_name": name })),
+        )
+        .await
+        .expect(200);
+        let me = other.get("/me", Some(&token)).await.expect(200).json();
+        assert_eq!(me["first_name"], name, "round {round}");
+        other.get("/me", Some(&token)).await.expect(200);
+        one.api(Method::POST, "/auth/logout", Some(&token), None)
+            .await
+            .expect(204);
+        assert_eq!(
+            other.get("/me", Some(&token)).await.status,
+            401,
+            "round {round}: signed out on the other node"
+        );
+        assert_eq!(
+            one.get("/me", Some(&token)).await.status,
+            401,
+            "round {round}: signed out here"
+        );
+    }
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub base: String,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
+    /// How this node finds sessions (its cache, on PostgreSQL).
+    pub sessions: Arc<kabinet::auth::lookup::SessionLookup>,
     /// Keeps cookies, follows no redirects: a browser whose every step we can see.
     pub client: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
@@ -108,6 +110,7 @@ async fn start(config: Config, clock: Arc<ManualClock>, dir: Option<tempfile::Te
         .expect("app builds");
     let addr = app.local_addr();
     let state = app.state.clone();
+    let sessions = app.sessions();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -116,6 +119,7 @@ async fn start(config: Config, clock: Arc<ManualClock>, dir: Option<tempfile::Te
         base: format!("http://{addr}"),
         clock,
         state,
+        sessions,
         client: client(),
         _dir: dir,
         _stop: stop,
