@@ -590,6 +590,59 @@ class Server:
         self.log.close()
 
 
+class Ceiling(Server):
+    """bench/ceiling.rs: bare axum answering static JSON (`cargo build --release --example
+    ceiling`), measured with the same wrk settings: the machine's ceiling for the ratios."""
+
+    def __init__(self, binary: Path, port: int, workdir: Path):
+        self.backend = "bare axum"
+        self.pg_db = None
+        self.threads = 1
+        self.workdir = workdir
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "ceiling.log"
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([str(binary), f"127.0.0.1:{self.port}"], cwd=workdir,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.pid = self.proc.pid
+
+    def wait_ready(self, timeout: float):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if http(self.base, "GET", "/healthz", timeout=1.0)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise BenchError(f"the ceiling server did not start:\n{self.log_tail()}")
+
+
+CEILING = Workload("hello", "GET /healthz on bench/ceiling.rs: bare axum, static JSON, no "
+                   "middleware, no database", "/healthz")
+
+
+def bench_ceiling(args, rows: list[Row]) -> float:
+    workdir = Path(tempfile.mkdtemp(prefix="kbench-ceiling-"))
+    srv = Ceiling(args.ceiling, args.port, workdir)
+    try:
+        srv.wait_ready(10)
+        run_wrk(srv, CEILING, args.warmup, args.threads, args.connections)
+        reps = [run_wrk(srv, CEILING, args.duration, args.threads, args.connections)
+                for _ in range(args.reps)]
+        for i, r in enumerate(reps, 1):
+            print(f"[bare axum] hello {i}/{args.reps}: {r.rate:.0f} req/s, p99 {r.p99_ms:.2f} ms, "
+                  f"CPU {fmt_num(r.cpu_us_per_unit)} µs/req", flush=True)
+        median = sorted(reps, key=lambda r: r.rate)[len(reps) // 2]
+        rows.append(Row("bare axum", CEILING, median, reps, median.rate, vm_hwm_kb(srv.pid)))
+        return median.rate
+    finally:
+        srv.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 # ------------------------------------------------------------------------------------ wrk
 
 
@@ -733,6 +786,7 @@ class Row:
     reps: list[Result]
     hello_rate: float
     peak_rss_kb: Optional[int]
+    bare_rate: float = 0.0
 
 
 def fmt_num(x: Optional[float], digits: int = 3) -> str:
@@ -744,8 +798,9 @@ def fmt_num(x: Optional[float], digits: int = 3) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    out = ["| backend | workload | req/s | × hello | p50 ms | p99 ms | CPU µs/req | peak RSS MB |",
-           "|---|---|---:|---:|---:|---:|---:|---:|"]
+    out = ["| backend | workload | req/s | × hello | × bare axum | p50 ms | p99 ms | CPU µs/req | "
+           "peak RSS MB |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         m = row.median
         name = row.workload.name
@@ -755,7 +810,8 @@ def table(rows: list[Row]) -> str:
             name += f" **{100 * m.error_fraction:.1f} % errors**"
         ratio = m.rate / row.hello_rate if row.hello_rate else None
         rss = f"{row.peak_rss_kb / 1024:.1f}" if row.peak_rss_kb else "—"
-        out.append(f"| {row.backend} | {name} | {m.rate:.0f} | {ratio:.2f} | {m.p50_ms:.2f} | "
+        bare = f"{m.rate / row.bare_rate:.2f}" if row.bare_rate else "—"
+        out.append(f"| {row.backend} | {name} | {m.rate:.0f} | {ratio:.2f} | {bare} | {m.p50_ms:.2f} | "
                    f"{m.p99_ms:.2f} | {fmt_num(m.cpu_us_per_unit)} | {rss} |")
     return "\n".join(out)
 
@@ -873,6 +929,8 @@ def main() -> int:
     p.add_argument("--reps", type=int, default=3, help="measured runs per workload (median)")
     p.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per workload")
     p.add_argument("--bin", type=Path, default=REPO / "target/release/kabinet")
+    p.add_argument("--ceiling", type=Path, default=REPO / "target/release/examples/ceiling",
+                   help="the bare axum server measured first (bench/ceiling.rs)")
     p.add_argument("--threads", type=int, default=2, help="wrk threads")
     p.add_argument("--connections", type=int, default=64, help="wrk connections")
     names = [w.name for w in WORKLOADS]
@@ -922,6 +980,15 @@ def main() -> int:
     rows: list[Row] = []
     notes: list[str] = []
     failed: list[str] = []
+    bare_rate = 0.0
+    if args.ceiling.is_file():
+        try:
+            bare_rate = bench_ceiling(args, rows)
+        except (BenchError, subprocess.TimeoutExpired, OSError) as e:
+            failed.append(f"bare axum: {e}")
+    else:
+        notes.append(f"no {args.ceiling} (cargo build --release --example ceiling): "
+                     "no bare axum ceiling in this run")
     for backend in backends:
         try:
             bench_backend(backend, args, workloads, rows, notes)
@@ -929,6 +996,7 @@ def main() -> int:
             failed.append(f"{backend}: {e}")
             print(f"[{backend}] FAILED: {e}", file=sys.stderr, flush=True)
     for row in rows:
+        row.bare_rate = bare_rate
         m = row.median
         if m.error_fraction > MAX_ERROR_FRACTION:
             failed.append(f"{row.backend} {row.workload.name}: {m.errors} errors in "
