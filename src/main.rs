@@ -5,6 +5,8 @@ use kabinet::app::Application;
 use kabinet::config::Config;
 
 /// mimalloc: allocation is a sixth of a signed-in request's CPU with the system allocator.
+/// Built with `no_thp`: left to ask for transparent huge pages, it kept ~26 MB of the resting
+/// 71 MB in 2 MiB pages that one live object pins (release build, 100 000-point demo: 71 → 55 MB).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
