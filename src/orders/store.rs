@@ -45,7 +45,7 @@ pub(super) fn order_select(state: &AppState) -> &'static str {
         let lines = crate::db::json_rows(
             sqlite,
             "l.product_id, l.title, l.seller_id, l.seller_name, l.price, l.quantity, l.line_total",
-            "l.title",
+            "l.title, l.product_id",
             "order_lines l WHERE l.order_id = o.id",
         );
         let events = crate::db::json_rows(
@@ -59,7 +59,7 @@ pub(super) fn order_select(state: &AppState) -> &'static str {
         let receipts = crate::db::json_rows(
             sqlite,
             "r.id, r.kind, r.at, r.total, r.fiscal_fn, r.fiscal_fd, r.fiscal_fp",
-            "r.at, r.kind",
+            "r.at, r.kind, r.id",
             "receipts r WHERE r.order_id = o.id",
         );
         format!(
@@ -209,6 +209,18 @@ pub async fn by_number(
     }
 }
 
+/// Where a page of «Мои заказы» starts: (placed ms, number) of the last order shown before,
+/// or the newest.
+fn list_cursor(cursor: Option<&str>) -> AppResult<(i64, i64)> {
+    match cursor {
+        None => Ok((i64::MAX, i64::MAX)),
+        Some(c) => c
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .ok_or_else(|| AppError::bad_request("invalid_cursor")),
+    }
+}
+
 /// A page of «Мои заказы», newest first. The cursor is `<placed ms>-<number>` of the last order
 /// shown; the index on (customer, placed_at) gives the page without reading older orders.
 pub async fn list(
@@ -217,16 +229,9 @@ pub async fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<(Vec<Order>, Option<String>)> {
-    let (before_ms, before_number) = match cursor {
-        None => (i64::MAX, i64::MAX),
-        Some(c) => c
-            .split_once('-')
-            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
-            .ok_or_else(|| AppError::bad_request("invalid_cursor"))?,
-    };
+    let (before_ms, before_number) = list_cursor(cursor)?;
     let sql = format!(
-        "{} WHERE customer_id = $1 AND (placed_at < $2 OR (placed_at = $2 AND CAST(number AS BIGINT) < $3)) \
-         ORDER BY placed_at DESC, CAST(number AS BIGINT) DESC LIMIT $4",
+        "{} WHERE {ORDERS_PAGE_WHERE} ORDER BY {ORDERS_NEWEST_FIRST} LIMIT $4",
         order_select(state)
     );
     let rows: Vec<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -246,6 +251,162 @@ pub async fn list(
         .map(|r| order_of(r, &state.base_url))
         .collect::<AppResult<Vec<_>>>()?;
     Ok((out, if more { last } else { None }))
+}
+
+/// The keyset condition and order of a customer's orders, newest first ($1 customer, $2/$3
+/// the cursor's placed ms and number).
+const ORDERS_PAGE_WHERE: &str = "o.customer_id = $1 AND (o.placed_at < $2 OR (o.placed_at = $2 AND CAST(o.number AS BIGINT) < $3))";
+const ORDERS_NEWEST_FIRST: &str = "o.placed_at DESC, CAST(o.number AS BIGINT) DESC";
+
+/// One SQLite statement, one row: the JSON array of a page of orders exactly as `GET /orders`
+/// answers it (what [`order_of`] and serde make of [`order_select`]'s rows, times as ms for
+/// [`crate::db::rfc3339_times`]), how many orders the page query found (limit + 1: there is a
+/// next page) and the cursor key of the last one shown. $1 customer, $2/$3 cursor, $4 limit,
+/// $5 the base URL of receipt links.
+fn sqlite_order_page() -> &'static str {
+    use crate::db::Json::{Object, ObjectIf, Raw, Value};
+    use crate::db::SqliteJson as J;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let lines = J::array(
+            &J::object(vec![
+                ("product_id", Value("l.product_id")),
+                ("title", Value("l.title")),
+                ("seller_id", Value("l.seller_id")),
+                ("seller_name", Value("l.seller_name")),
+                ("price", Value("l.price")),
+                ("quantity", Value("l.quantity")),
+                ("line_total", Value("l.line_total")),
+            ]),
+            "l.title, l.product_id",
+            "order_lines l WHERE l.order_id = o.id",
+        );
+        let timeline = J::array(
+            &J::object(vec![("status", Value("e.status")), ("at", Value("e.at"))]),
+            "e.at, e.status",
+            "order_events e WHERE e.order_id = o.id",
+        );
+        let receipts = J::array(
+            &J::object(vec![
+                ("kind", Value("r.kind")),
+                ("at", Value("r.at")),
+                ("total", Value("r.total")),
+                (
+                    "fiscal",
+                    ObjectIf(
+                        "r.fiscal_fn IS NOT NULL AND r.fiscal_fd IS NOT NULL AND r.fiscal_fp IS NOT NULL",
+                        vec![
+                            ("fn", Value("r.fiscal_fn")),
+                            ("fd", Value("r.fiscal_fd")),
+                            ("fp", Value("r.fiscal_fp")),
+                        ],
+                    ),
+                ),
+                (
+                    "url",
+                    Value("$5 || '/orders/' || o.number || '/receipts/' || r.id"),
+                ),
+            ]),
+            "r.at, r.kind, r.id",
+            "receipts r WHERE r.order_id = o.id",
+        );
+        let order = J::object(vec![
+            ("number", Value("o.number")),
+            ("status", Value("o.status")),
+            ("placed_at", Value("o.placed_at")),
+            ("received_at", Value("o.received_at")),
+            ("goods_total", Value("o.goods_total")),
+            ("delivery_cost", Value("o.delivery_cost")),
+            ("total", Value("o.total")),
+            (
+                "delivery",
+                Object(vec![
+                    ("method", Value("o.delivery_method")),
+                    ("pickup_point_id", Value("o.pickup_point_id")),
+                    ("address", Value("o.delivery_address")),
+                    (
+                        "recipient",
+                        Object(vec![
+                            ("name", Value("o.recipient_name")),
+                            ("phone", Value("o.recipient_phone")),
+                        ]),
+                    ),
+                ]),
+            ),
+            (
+                "payment",
+                Object(vec![
+                    ("method", Value("o.payment_method")),
+                    ("card_brand", Value("o.card_brand")),
+                    ("provider", Value("o.payment_provider")),
+                    ("card_last4", Value("o.card_last4")),
+                    ("amount", Value("o.total")),
+                    ("spasibo", Value("o.spasibo_amount")),
+                    ("points", Value("o.points_amount")),
+                    ("balance", Value("o.balance_amount")),
+                    (
+                        "card_amount",
+                        Value("(o.total - o.spasibo_amount - o.points_amount - o.balance_amount)"),
+                    ),
+                ]),
+            ),
+            ("lines", Raw(lines)),
+            ("timeline", Raw(timeline)),
+            ("receipts", Raw(receipts)),
+        ]);
+        // `shown`: the page's orders from the (customer_id, placed_at) index; `found` counts
+        // up to limit + 1 of them (one more: there is a next page).
+        let items = J::array(
+            &order,
+            ORDERS_NEWEST_FIRST,
+            "shown s JOIN orders o ON o.id = s.id",
+        );
+        format!(
+            "WITH shown AS MATERIALIZED (SELECT o.id, o.placed_at, o.number FROM orders o \
+             WHERE {ORDERS_PAGE_WHERE} ORDER BY {ORDERS_NEWEST_FIRST} LIMIT $4) \
+             SELECT {items} AS items, \
+             (SELECT COUNT(*) FROM (SELECT 1 FROM orders o WHERE {ORDERS_PAGE_WHERE} LIMIT $4 + 1) f) AS found, \
+             (SELECT concat(CAST(o.placed_at AS TEXT), '-', o.number) FROM shown o \
+             ORDER BY o.placed_at, CAST(o.number AS BIGINT) LIMIT 1) AS last_key"
+        )
+    })
+}
+
+/// `{"items":…,"next_cursor":…}` as serde writes a page type with those two fields.
+fn page_body(items: &str, next_cursor: Option<&str>) -> AppResult<String> {
+    let next = serde_json::to_string(&next_cursor)
+        .map_err(|e| AppError::internal(format!("cursor: {e}")))?;
+    Ok(format!("{{\"items\":{items},\"next_cursor\":{next}}}"))
+}
+
+/// The body of `GET /orders` for a page of «Мои заказы» (`{"items":[…],"next_cursor":…}`),
+/// byte for byte what serialising [`list`]'s answer gives. On SQLite the database writes it in
+/// one statement and one row ([`crate::db::SqliteJson`]); on PostgreSQL it is [`list`]
+/// serialised. The HTML pages use [`list`].
+pub async fn list_json(
+    state: &AppState,
+    customer: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<String> {
+    if !crate::db::is_sqlite(&state.config.database_url) {
+        let (items, next) = list(state, customer, cursor, limit).await?;
+        let items = serde_json::to_string(&items)
+            .map_err(|e| AppError::internal(format!("orders: {e}")))?;
+        return page_body(&items, next.as_deref());
+    }
+    let (before_ms, before_number) = list_cursor(cursor)?;
+    let (items, found, last): (String, i64, Option<String>) =
+        sqlx::query_as(sqlx::AssertSqlSafe(sqlite_order_page()))
+            .bind(customer)
+            .bind(before_ms)
+            .bind(before_number)
+            .bind(limit)
+            .bind(state.base_url.trim_end_matches('/'))
+            .fetch_one(&state.db)
+            .await?;
+    let items = crate::db::rfc3339_times(&items, &["placed_at", "received_at", "at"]);
+    page_body(&items, last.as_deref().filter(|_| found > limit))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
@@ -276,6 +437,49 @@ pub struct PurchaseFilter {
     pub seller: Option<String>,
 }
 
+/// Purchased lines matching a filter, newest first: `FROM … WHERE …` over `order_lines l` and
+/// `orders o` with $1 customer, $2–$4 stems (`%` for none), $5/$6 dates, $7/$8 prices,
+/// $9 category, $10 seller, $11/$12 the cursor (placed ms, `product_id:number`).
+const PURCHASES_FROM_WHERE: &str = "FROM order_lines l JOIN orders o ON o.id = l.order_id \
+     WHERE o.customer_id = $1 AND o.status <> 'cancelled' AND o.status <> 'awaiting_payment' \
+     AND l.search_text LIKE $2 ESCAPE '\\' AND l.search_text LIKE $3 ESCAPE '\\' AND l.search_text LIKE $4 ESCAPE '\\' \
+     AND o.placed_at >= $5 AND o.placed_at <= $6 AND l.price >= $7 AND l.price <= $8 \
+     AND ($9 = '' OR l.category_id = $9) AND ($10 = '' OR l.seller_id = $10) \
+     AND (o.placed_at < $11 OR (o.placed_at = $11 AND l.product_id || ':' || o.number > $12))";
+
+/// The query of [`purchases`] or [`purchases_json`] (`sql`, with $13 the limit) with its
+/// parameters bound.
+fn purchases_query<'q, O>(
+    sql: &'static str,
+    customer: &'q str,
+    f: &PurchaseFilter,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> AppResult<sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let words = crate::catalog::stem_words(f.q.as_deref(), 3)?;
+    let mut w = words.into_iter();
+    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
+    let (w1, w2, w3) = (next(), next(), next());
+    let (after_ms, after_key) = after.unwrap_or((i64::MAX, String::new()));
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(customer)
+        .bind(w1)
+        .bind(w2)
+        .bind(w3)
+        .bind(f.from.unwrap_or(0))
+        .bind(f.to.unwrap_or(i64::MAX))
+        .bind(f.min_price.unwrap_or(0))
+        .bind(f.max_price.unwrap_or(i64::MAX))
+        .bind(f.category.clone().unwrap_or_default())
+        .bind(f.seller.clone().unwrap_or_default())
+        .bind(after_ms)
+        .bind(after_key)
+        .bind(limit))
+}
+
 /// Every item bought (not cancelled), newest first; cursor = "placed_ms:product_id:order".
 pub async fn purchases(
     state: &AppState,
@@ -284,36 +488,17 @@ pub async fn purchases(
     after: Option<(i64, String)>,
     limit: i64,
 ) -> AppResult<(Vec<Purchase>, Option<String>)> {
-    let words = crate::catalog::stem_words(f.q.as_deref(), 3)?;
-    let mut w = words.into_iter();
-    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
-    let (w1, w2, w3) = (next(), next(), next());
-    let (after_ms, after_key) = after.unwrap_or((i64::MAX, String::new()));
-    let mut rows: Vec<Purchase> = sqlx::query_as(
-        "SELECT o.number AS order_number, l.product_id, l.title, l.seller_id, l.seller_name, l.category_id, l.price, \
-         l.quantity, o.placed_at AS placed_ms FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         WHERE o.customer_id = $1 AND o.status <> 'cancelled' AND o.status <> 'awaiting_payment' \
-         AND l.search_text LIKE $2 ESCAPE '\\' AND l.search_text LIKE $3 ESCAPE '\\' AND l.search_text LIKE $4 ESCAPE '\\' \
-         AND o.placed_at >= $5 AND o.placed_at <= $6 AND l.price >= $7 AND l.price <= $8 \
-         AND ($9 = '' OR l.category_id = $9) AND ($10 = '' OR l.seller_id = $10) \
-         AND (o.placed_at < $11 OR (o.placed_at = $11 AND l.product_id || ':' || o.number > $12)) \
-         ORDER BY o.placed_at DESC, l.product_id || ':' || o.number LIMIT $13",
-    )
-    .bind(customer)
-    .bind(w1)
-    .bind(w2)
-    .bind(w3)
-    .bind(f.from.unwrap_or(0))
-    .bind(f.to.unwrap_or(i64::MAX))
-    .bind(f.min_price.unwrap_or(0))
-    .bind(f.max_price.unwrap_or(i64::MAX))
-    .bind(f.category.clone().unwrap_or_default())
-    .bind(f.seller.clone().unwrap_or_default())
-    .bind(after_ms)
-    .bind(after_key)
-    .bind(limit + 1)
-    .fetch_all(&state.db)
-    .await?;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT o.number AS order_number, l.product_id, l.title, l.seller_id, l.seller_name, l.category_id, \
+             l.price, l.quantity, o.placed_at AS placed_ms {PURCHASES_FROM_WHERE} \
+             ORDER BY o.placed_at DESC, l.product_id || ':' || o.number LIMIT $13"
+        )
+    });
+    let mut rows: Vec<Purchase> = purchases_query(sql, customer, f, after, limit + 1)?
+        .fetch_all(&state.db)
+        .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     for r in &mut rows {
@@ -330,6 +515,67 @@ pub async fn purchases(
         None
     };
     Ok((rows, next))
+}
+
+/// One SQLite statement, one row: a page of [`purchases`] as the JSON array `GET /purchases`
+/// answers (what serde makes of [`Purchase`], times as ms for [`crate::db::rfc3339_times`]),
+/// how many lines the page query found (limit + 1: there is a next page) and the cursor key of
+/// the last one shown. $13 is the limit.
+fn sqlite_purchases_page() -> &'static str {
+    use crate::db::Json::Value;
+    use crate::db::SqliteJson as J;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let item = J::object(vec![
+            ("order_number", Value("h.order_number")),
+            ("product_id", Value("h.product_id")),
+            ("title", Value("h.title")),
+            ("seller_id", Value("h.seller_id")),
+            ("seller_name", Value("h.seller_name")),
+            ("category_id", Value("h.category_id")),
+            ("price", Value("h.price")),
+            ("quantity", Value("h.quantity")),
+            ("placed_at", Value("h.placed_ms")),
+        ]);
+        format!(
+            "WITH hits AS MATERIALIZED (SELECT o.number AS order_number, l.product_id, l.title, l.seller_id, \
+             l.seller_name, l.category_id, l.price, l.quantity, o.placed_at AS placed_ms, \
+             l.product_id || ':' || o.number AS k {PURCHASES_FROM_WHERE} \
+             ORDER BY o.placed_at DESC, l.product_id || ':' || o.number LIMIT $13 + 1), \
+             shown AS MATERIALIZED (SELECT * FROM hits h ORDER BY h.placed_ms DESC, h.k LIMIT $13) \
+             SELECT {items} AS items, (SELECT COUNT(*) FROM hits) AS found, \
+             (SELECT concat(CAST(h.placed_ms AS TEXT), ':', h.k) FROM shown h ORDER BY h.placed_ms, h.k DESC LIMIT 1) \
+             AS last_key",
+            items = J::array(&item, "h.placed_ms DESC, h.k", "shown h"),
+        )
+    })
+}
+
+/// The body of `GET /purchases` (`{"items":[…],"next_cursor":…}`), byte for byte what
+/// serialising [`purchases`]' answer gives: written by SQLite in one row, or [`purchases`]
+/// serialised on PostgreSQL (see [`list_json`]). The HTML pages use [`purchases`].
+pub async fn purchases_json(
+    state: &AppState,
+    customer: &str,
+    f: &PurchaseFilter,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> AppResult<String> {
+    if !crate::db::is_sqlite(&state.config.database_url) {
+        let (items, next) = purchases(state, customer, f, after, limit).await?;
+        let items = serde_json::to_string(&items)
+            .map_err(|e| AppError::internal(format!("purchases: {e}")))?;
+        return page_body(&items, next.as_deref());
+    }
+    let (items, found, last): (String, i64, Option<String>) =
+        purchases_query(sqlite_purchases_page(), customer, f, after, limit)?
+            .fetch_one(&state.db)
+            .await?;
+    let items = crate::db::rfc3339_times(&items, &["placed_at"]);
+    let next = last
+        .filter(|_| found > limit)
+        .map(|key| crate::catalog::encode_cursor(&key));
+    page_body(&items, next.as_deref())
 }
 
 // ---- Writing ----

@@ -1246,3 +1246,218 @@ async fn a_received_order_earns_points_by_tier() {
     // Base tier: 1 % of the goods, rounded down to whole points.
     assert_eq!(points_of(&app, &token).await, price / 100 / 100);
 }
+
+/// `GET /orders` and `GET /purchases` send JSON the database wrote itself, one row per page
+/// (issue 14). Page after page it must be, byte for byte, what serialising the same page read
+/// row by row into structs gives (the HTML pages' path): with strings that need escaping,
+/// fractional and pre-1970 times, receipts with and without fiscal fields, orders with equal
+/// times on a page boundary, and an order with more lines than a page holds.
+#[tokio::test]
+async fn the_api_pages_the_database_writes_are_what_the_structs_serialise_to() {
+    let app = demo().await;
+    let phone = new_phone();
+    let (token, _) = app.sign_in(&phone).await;
+    let customer: String = sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1")
+        .bind(&phone)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let pt = moscow_point(&app).await;
+    let (id, _) = stocked(&app, 0).await;
+    // Paid (a payment receipt), paid and cancelled (a refund receipt too), and waiting for
+    // 3-D Secure (no receipt); the clock moves by odd milliseconds between them.
+    let mut numbers = Vec::new();
+    for (key, card) in [("a", CARD_OK), ("b", CARD_OK), ("c", CARD_3DS)] {
+        app.clock.advance_ms(1_234_567);
+        put(&app, &token, &id, 1).await;
+        let o = order(&app, &token, key, body(&pt, card)).await.json();
+        numbers.push(o["number"].as_str().unwrap().to_owned());
+    }
+    app.api(
+        Method::POST,
+        &format!("/orders/{}/cancel", numbers[1]),
+        Some(&token),
+        None,
+    )
+    .await
+    .expect(200);
+    let db = &app.state.db;
+    let order_id: String = sqlx::query_scalar("SELECT id FROM orders WHERE number = $1")
+        .bind(&numbers[0])
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let odd = "ул. \"Кавычки\" \\ слэш\tтаб\nстрока\r\u{1}\u{1f}\u{7f} / 😀 </script> ё'";
+    sqlx::query(
+        "UPDATE orders SET delivery_address = $1, recipient_name = $2, received_at = $3 WHERE number = $4",
+    )
+    .bind(odd)
+    .bind("Д'Артаньян \u{8}\u{c}")
+    .bind(120_i64)
+    .bind(&numbers[0])
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE order_events SET at = -1500 WHERE order_id = $1 AND status = 'awaiting_payment'",
+    )
+    .bind(&order_id)
+    .execute(db)
+    .await
+    .unwrap();
+    // A receipt the operator has not finished with: no fiscal block.
+    sqlx::query(
+        "UPDATE receipts SET fiscal_fp = NULL WHERE kind = 'refund' AND order_id = \
+         (SELECT id FROM orders WHERE number = $1)",
+    )
+    .bind(&numbers[1])
+    .execute(db)
+    .await
+    .unwrap();
+    // 30 more lines in the first order: more than a page of 7 orders or purchases holds.
+    for i in 0..30 {
+        let title = format!("Чайник №{i:02} \"{odd}\"");
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, title, seller_id, seller_name, category_id, \
+             price, quantity, line_total, search_text, search_v) VALUES ($1, $2, $3, 's', $4, 'c', $5, 2, $6, $7, $8)",
+        )
+        .bind(&order_id)
+        .bind(format!("extra-{i:02}"))
+        .bind(&title)
+        .bind(format!("Продавец {i}\\"))
+        .bind(100 * i64::from(i))
+        .bind(200 * i64::from(i))
+        .bind(kabinet::catalog::search_text(&title))
+        .bind(kabinet::catalog::SEARCH_VERSION)
+        .execute(db)
+        .await
+        .unwrap();
+    }
+
+    let orders_match = |token: String, customer: String, limit: i64| {
+        let app = &app;
+        async move {
+            let (mut cursor, mut pages, mut seen) = (None::<String>, 0, 0);
+            loop {
+                let path = match &cursor {
+                    Some(c) => format!("/orders?limit={limit}&cursor={c}"),
+                    None => format!("/orders?limit={limit}"),
+                };
+                let r = app.get(&path, Some(&token)).await.expect(200);
+                assert_eq!(
+                    r.header("content-type").as_deref(),
+                    Some("application/json")
+                );
+                let (items, next_cursor) =
+                    kabinet::orders::list(&app.state, &customer, cursor.as_deref(), limit)
+                        .await
+                        .unwrap();
+                seen += items.len();
+                let want = serde_json::to_string(&kabinet::orders::api::OrderList {
+                    items,
+                    next_cursor: next_cursor.clone(),
+                })
+                .unwrap();
+                assert_eq!(r.text, want, "{path}");
+                pages += 1;
+                match next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => return (pages, seen),
+                }
+            }
+        }
+    };
+    let purchases_match = |token: String, customer: String, q: &'static str, limit: i64| {
+        let app = &app;
+        async move {
+            use base64::Engine;
+            let filter = kabinet::orders::PurchaseFilter {
+                q: (!q.is_empty()).then(|| q.to_owned()),
+                ..Default::default()
+            };
+            let (mut cursor, mut pages, mut seen) = (None::<String>, 0, 0);
+            loop {
+                let mut path = format!("/purchases?limit={limit}&q={}", urlencode(q));
+                let after = cursor.as_deref().map(|c| {
+                    path.push_str(&format!("&cursor={c}"));
+                    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .decode(c)
+                        .unwrap();
+                    let raw = String::from_utf8(raw).unwrap();
+                    let (ms, key) = raw.split_once(':').unwrap();
+                    (ms.parse::<i64>().unwrap(), key.to_owned())
+                });
+                let r = app.get(&path, Some(&token)).await.expect(200);
+                let (items, next_cursor) =
+                    kabinet::orders::purchases(&app.state, &customer, &filter, after, limit)
+                        .await
+                        .unwrap();
+                seen += items.len();
+                let want = serde_json::to_string(&kabinet::orders::api::PurchaseList {
+                    items,
+                    next_cursor: next_cursor.clone(),
+                })
+                .unwrap();
+                assert_eq!(r.text, want, "{path}");
+                pages += 1;
+                match next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => return (pages, seen),
+                }
+            }
+        }
+    };
+    assert_eq!(
+        orders_match(token.clone(), customer.clone(), 20).await,
+        (1, 3)
+    );
+    assert_eq!(
+        orders_match(token.clone(), customer.clone(), 2).await,
+        (2, 3)
+    );
+    assert_eq!(
+        orders_match(token.clone(), customer.clone(), 3).await,
+        (1, 3)
+    );
+    // The cancelled and the unpaid order are not purchases: the first order's 31 lines are.
+    assert_eq!(
+        purchases_match(token.clone(), customer.clone(), "", 7).await,
+        (5, 31)
+    );
+    assert_eq!(
+        purchases_match(token.clone(), customer.clone(), "чайник", 100).await,
+        (1, 30)
+    );
+    assert_eq!(
+        purchases_match(token.clone(), customer.clone(), "ничего такого", 20).await,
+        (1, 0)
+    );
+
+    // The seeded customer: 200 orders, ten of them placed at the same millisecond so that
+    // pages of 7 end inside the tie (the order number breaks it).
+    kabinet::seed::run(db, 3, 230, START_MS).await.unwrap();
+    let (seeded, _) = app.sign_in(&kabinet::seed::phone(0)).await;
+    let seeded_id: String = sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1")
+        .bind(kabinet::seed::phone(0))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE orders SET placed_at = $1 WHERE id IN (SELECT id FROM orders WHERE customer_id = $2 \
+         ORDER BY placed_at DESC LIMIT 10 OFFSET 3)",
+    )
+    .bind(START_MS - 3_000_999)
+    .bind(&seeded_id)
+    .execute(db)
+    .await
+    .unwrap();
+    let (pages, seen) = orders_match(seeded.clone(), seeded_id.clone(), 7).await;
+    assert!(pages >= 29 && seen >= 200, "{pages} pages, {seen} orders");
+    assert_eq!(
+        orders_match(seeded.clone(), seeded_id.clone(), 100).await.1,
+        seen
+    );
+    let (pages, seen) = purchases_match(seeded.clone(), seeded_id.clone(), "", 9).await;
+    assert!(pages > 20 && seen > 200, "{pages} pages, {seen} lines");
+    purchases_match(seeded.clone(), seeded_id.clone(), "чайник", 5).await;
+}
