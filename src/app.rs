@@ -284,12 +284,11 @@ fn router(
     sessions: Arc<crate::auth::lookup::SessionLookup>,
 ) -> Router {
     let max_body = state.config.limits.max_body_bytes;
-    let hsts = state.config.https();
     let api = api
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::not_found() });
-    Router::new()
-        .nest("/api/v1", api)
+    // The pages (not the API): each has its form token and the header's cart counter.
+    let pages = Router::new()
         .merge(crate::auth::pages::router())
         .merge(crate::account::pages::router())
         .merge(crate::mydata::pages::router())
@@ -306,33 +305,30 @@ fn router(
         .merge(crate::reviews::pages::router())
         .merge(crate::support::pages::router())
         .merge(crate::staff::pages::router())
-        .route("/api/docs", get(web::docs::page))
         .route("/lang/{code}", get(switch_language))
-        .route("/static/{name}", get(web::static_file))
-        .route("/healthz", get(|| async { "ok" }))
-        .fallback(|| async { AppError::not_found() })
-        .layer(DefaultBodyLimit::max(max_body))
         // The product page's reviews come from a capability above the catalogue.
         .layer(axum::Extension(crate::reviews::pages::source()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::cart::http::count_for_header,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::csrf::csrf_cookie))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            web::same_origin,
-        ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::render_errors))
+            web::csrf::csrf_cookie,
+        ));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(pages)
+        .route("/api/docs", get(web::docs::page))
+        .route("/static/{name}", get(web::static_file))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { AppError::not_found() })
+        .layer(DefaultBodyLimit::max(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(axum::middleware::from_fn(web::security_headers))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            // On an https site only (SECURITY 19): browsers remember to never use plain http.
-            hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
-        ))
-        .layer(axum::Extension(sessions))
         .layer(CatchPanicLayer::new())
+        // Cross-site writes refused, errors rendered, security headers set: one layer.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::edge))
+        .layer(axum::Extension(sessions))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -1,6 +1,6 @@
 //! One error type with stable snake_case codes. Rules return it with a [`Kind`] — what went
 //! wrong, in the domain's words — and no HTTP: `web::http_error` alone maps kinds to statuses,
-//! and the `render_errors` middleware turns an error into `{"error":{"code","message"}}` for
+//! and the `web::edge` middleware turns an error into `{"error":{"code","message"}}` for
 //! the API or a friendly page for the site, in the request's language (it knows the request,
 //! the error does not).
 

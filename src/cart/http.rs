@@ -82,10 +82,6 @@ pub async fn count_for_header(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let path = req.uri().path();
-    if path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" {
-        return next.run(req).await;
-    }
     let (mut parts, body) = req.into_parts();
     let counted = async {
         let owner = CartOwner::from_request_parts(&mut parts, &state).await?;

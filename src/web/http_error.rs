@@ -1,6 +1,6 @@
 //! The one place where domain errors meet HTTP: each [`Kind`] has its status, a bare status of
 //! a layer (405, 408, 413…) becomes an error with a code, and an error answers with its status
-//! and `Retry-After` (the body is written by `render_errors`, which knows the language).
+//! and `Retry-After` (the body is written by `web::edge`, which knows the language).
 
 use crate::error::{AppError, Kind};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -49,7 +49,7 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        // The body is written by `web::render_errors`, which knows the language and the
+        // The body is written by `web::edge`, which knows the language and the
         // kind of client; a bare error still carries a correct status.
         let mut res = self.status().into_response();
         if let Some(secs) = self.retry_after {
