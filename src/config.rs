@@ -518,7 +518,10 @@ impl Config {
     }
 
     pub fn https(&self) -> bool {
-        self.base_url().starts_with("https://")
+        // Asked on every request: no String built (the default base URL is http).
+        self.base_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
