@@ -103,8 +103,11 @@ impl Application {
         config.check_mode()?;
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         db::migrate(&db).await?;
-        let sessions = Arc::new(crate::auth::lookup::SessionLookup::for_url(
+        let readers =
+            crate::db::readers::SqliteReaders::for_url(&config.database_url).map(Arc::new);
+        let sessions = Arc::new(crate::auth::lookup::SessionLookup::new(
             &config.database_url,
+            readers.clone(),
         ));
         if sessions.needs_notices() {
             crate::auth::store::install_change_triggers(&db).await?;
@@ -193,6 +196,7 @@ impl Application {
             payments,
             fiscal,
             points,
+            readers,
         }));
         state.hasher.warm_up().await;
         // Payments a crash left half-way are finished before anything else is served.

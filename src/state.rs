@@ -36,6 +36,10 @@ pub struct Inner {
     pub fiscal: Arc<dyn crate::fiscal::FiscalOperator>,
     /// Pickup points and lockers in an R-tree for nearest search (reloaded on change).
     pub points: crate::points::PointIndex,
+    /// Read-only SQLite connections used on the calling thread for the hottest bounded reads
+    /// (the session of a request, the API's order and purchase pages); `None` on PostgreSQL
+    /// and in-memory SQLite.
+    pub readers: Option<Arc<crate::db::readers::SqliteReaders>>,
 }
 
 #[derive(Clone)]

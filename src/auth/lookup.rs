@@ -46,7 +46,7 @@ pub struct SessionLookup {
 enum How {
     /// Every lookup is a query (an in-memory SQLite database, or a router built without one).
     Database,
-    Sqlite(SqliteReaders),
+    Sqlite(Arc<SqliteReaders>),
     Cached(Cached),
 }
 
@@ -65,10 +65,16 @@ struct Cached {
 pub static DIRECT: SessionLookup = SessionLookup { how: How::Database };
 
 impl SessionLookup {
-    /// The fastest safe lookup for this database (see the module docs).
-    pub fn for_url(url: &str) -> Self {
+    #[cfg(test)]
+    fn for_url(url: &str) -> Self {
+        Self::new(url, SqliteReaders::for_url(url).map(Arc::new))
+    }
+
+    /// The fastest safe lookup for this database (see the module docs), reading SQLite
+    /// through `readers` (the application's, shared with other reads).
+    pub fn new(url: &str, readers: Option<Arc<SqliteReaders>>) -> Self {
         let how = if crate::db::is_sqlite(url) {
-            SqliteReaders::for_url(url).map_or(How::Database, How::Sqlite)
+            readers.map_or(How::Database, How::Sqlite)
         } else {
             How::Cached(Cached {
                 fence: Arc::new(Fence::default()),

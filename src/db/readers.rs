@@ -1,8 +1,12 @@
-//! Read-only SQLite connections for the hottest read — the session of every signed-in request —
-//! used directly on the calling thread. Through sqlx every query crosses to the connection's
-//! worker thread and back, which costs several times the indexed lookup itself; here the lookup
-//! is a few microseconds. In WAL mode a reader sees every committed write and never waits for
-//! the writer, so nothing read here can be staler than what sqlx would have read.
+//! Read-only SQLite connections for the hottest reads — the session of every signed-in request,
+//! the API's pages of orders and purchases — used directly on the calling thread. Through sqlx
+//! every query crosses to the connection's worker thread and back, which costs several times
+//! the indexed session lookup itself and a fifth of an order page; here there are no thread
+//! switches. In WAL mode a reader sees every committed write and never waits for the writer, so
+//! nothing read here can be staler than what sqlx would have read.
+//!
+//! A read holds its async worker thread while it runs: only bounded reads belong here (one row
+//! by key, one page of one customer's rows by an index), never scans that grow with the shop.
 
 use std::path::PathBuf;
 use std::sync::Mutex;

@@ -380,33 +380,41 @@ fn page_body(items: &str, next_cursor: Option<&str>) -> AppResult<String> {
 }
 
 /// The body of `GET /orders` for a page of «Мои заказы» (`{"items":[…],"next_cursor":…}`),
-/// byte for byte what serialising [`list`]'s answer gives. On SQLite the database writes it in
-/// one statement and one row ([`crate::db::SqliteJson`]); on PostgreSQL it is [`list`]
-/// serialised. The HTML pages use [`list`].
+/// byte for byte what serialising [`list`]'s answer gives. On a SQLite file the database writes
+/// it in one statement and one row ([`crate::db::SqliteJson`]), read on this thread by one of
+/// the application's readers ([`crate::db::readers`]; sqlx's hand-off to its worker thread and
+/// back was a fifth of the request); on PostgreSQL it is [`list`] serialised. The HTML pages
+/// use [`list`].
 pub async fn list_json(
     state: &AppState,
     customer: &str,
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<String> {
-    if !crate::db::is_sqlite(&state.config.database_url) {
+    let Some(readers) = state.readers.as_deref() else {
         let (items, next) = list(state, customer, cursor, limit).await?;
         let items = serde_json::to_string(&items)
             .map_err(|e| AppError::internal(format!("orders: {e}")))?;
         return page_body(&items, next.as_deref());
-    }
+    };
     let (before_ms, before_number) = list_cursor(cursor)?;
-    let (items, found, last): (String, i64, Option<String>) =
-        sqlx::query_as(sqlx::AssertSqlSafe(sqlite_order_page()))
-            .bind(customer)
-            .bind(before_ms)
-            .bind(before_number)
-            .bind(limit)
-            .bind(state.base_url.trim_end_matches('/'))
-            .fetch_one(&state.db)
-            .await?;
+    let base = state.base_url.trim_end_matches('/');
+    let (items, found, last) = readers
+        .read(|c| {
+            c.prepare_cached(sqlite_order_page())?.query_row(
+                rusqlite::params![customer, before_ms, before_number, limit, base],
+                json_page_row,
+            )
+        })
+        .map_err(|e| AppError::internal(format!("orders page: {e}")))?;
     let items = crate::db::rfc3339_times(&items, &["placed_at", "received_at", "at"]);
     page_body(&items, last.as_deref().filter(|_| found > limit))
+}
+
+/// The row of [`sqlite_order_page`] and [`sqlite_purchases_page`]: the items' JSON, how many
+/// the page query found and the last one's cursor key.
+fn json_page_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, i64, Option<String>)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
@@ -447,37 +455,91 @@ const PURCHASES_FROM_WHERE: &str = "FROM order_lines l JOIN orders o ON o.id = l
      AND ($9 = '' OR l.category_id = $9) AND ($10 = '' OR l.seller_id = $10) \
      AND (o.placed_at < $11 OR (o.placed_at = $11 AND l.product_id || ':' || o.number > $12))";
 
-/// The query of [`purchases`] or [`purchases_json`] (`sql`, with $13 the limit) with its
-/// parameters bound.
-fn purchases_query<'q, O>(
-    sql: &'static str,
-    customer: &'q str,
-    f: &PurchaseFilter,
-    after: Option<(i64, String)>,
+/// The parameters of [`PURCHASES_FROM_WHERE`] for a filter and cursor, and $13 the limit.
+struct PurchaseParams {
+    customer: String,
+    words: [String; 3],
+    from: i64,
+    to: i64,
+    min_price: i64,
+    max_price: i64,
+    category: String,
+    seller: String,
+    after_ms: i64,
+    after_key: String,
     limit: i64,
-) -> AppResult<sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>>
-where
-    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
-{
-    let words = crate::catalog::stem_words(f.q.as_deref(), 3)?;
-    let mut w = words.into_iter();
-    let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
-    let (w1, w2, w3) = (next(), next(), next());
-    let (after_ms, after_key) = after.unwrap_or((i64::MAX, String::new()));
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(customer)
-        .bind(w1)
-        .bind(w2)
-        .bind(w3)
-        .bind(f.from.unwrap_or(0))
-        .bind(f.to.unwrap_or(i64::MAX))
-        .bind(f.min_price.unwrap_or(0))
-        .bind(f.max_price.unwrap_or(i64::MAX))
-        .bind(f.category.clone().unwrap_or_default())
-        .bind(f.seller.clone().unwrap_or_default())
-        .bind(after_ms)
-        .bind(after_key)
-        .bind(limit))
+}
+
+impl PurchaseParams {
+    fn new(
+        customer: &str,
+        f: &PurchaseFilter,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> AppResult<Self> {
+        let words = crate::catalog::stem_words(f.q.as_deref(), 3)?;
+        let mut w = words.into_iter();
+        let mut next = || w.next().unwrap_or_else(|| "%".to_owned());
+        let words = [next(), next(), next()];
+        let (after_ms, after_key) = after.unwrap_or((i64::MAX, String::new()));
+        Ok(Self {
+            customer: customer.to_owned(),
+            words,
+            from: f.from.unwrap_or(0),
+            to: f.to.unwrap_or(i64::MAX),
+            min_price: f.min_price.unwrap_or(0),
+            max_price: f.max_price.unwrap_or(i64::MAX),
+            category: f.category.clone().unwrap_or_default(),
+            seller: f.seller.clone().unwrap_or_default(),
+            after_ms,
+            after_key,
+            limit,
+        })
+    }
+
+    /// The query of [`purchases`] (`sql`) with the parameters bound.
+    fn bind<O>(
+        self,
+        sql: &'static str,
+    ) -> sqlx::query::QueryAs<'static, sqlx::Any, O, sqlx::any::AnyArguments>
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let [w1, w2, w3] = self.words;
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(self.customer)
+            .bind(w1)
+            .bind(w2)
+            .bind(w3)
+            .bind(self.from)
+            .bind(self.to)
+            .bind(self.min_price)
+            .bind(self.max_price)
+            .bind(self.category)
+            .bind(self.seller)
+            .bind(self.after_ms)
+            .bind(self.after_key)
+            .bind(self.limit)
+    }
+
+    /// The same for rusqlite (SQLite numbers `$n` in order of first use, which is 1 to 13).
+    fn values(&self) -> [&dyn rusqlite::ToSql; 13] {
+        [
+            &self.customer,
+            &self.words[0],
+            &self.words[1],
+            &self.words[2],
+            &self.from,
+            &self.to,
+            &self.min_price,
+            &self.max_price,
+            &self.category,
+            &self.seller,
+            &self.after_ms,
+            &self.after_key,
+            &self.limit,
+        ]
+    }
 }
 
 /// Every item bought (not cancelled), newest first; cursor = "placed_ms:product_id:order".
@@ -496,7 +558,8 @@ pub async fn purchases(
              ORDER BY o.placed_at DESC, l.product_id || ':' || o.number LIMIT $13"
         )
     });
-    let mut rows: Vec<Purchase> = purchases_query(sql, customer, f, after, limit + 1)?
+    let mut rows: Vec<Purchase> = PurchaseParams::new(customer, f, after, limit + 1)?
+        .bind(sql)
         .fetch_all(&state.db)
         .await?;
     let more = rows.len() as i64 > limit;
@@ -553,7 +616,7 @@ fn sqlite_purchases_page() -> &'static str {
 
 /// The body of `GET /purchases` (`{"items":[…],"next_cursor":…}`), byte for byte what
 /// serialising [`purchases`]' answer gives: written by SQLite in one row, or [`purchases`]
-/// serialised on PostgreSQL (see [`list_json`]). The HTML pages use [`purchases`].
+/// serialised on PostgreSQL (the same split as [`list_json`]). The HTML pages use [`purchases`].
 pub async fn purchases_json(
     state: &AppState,
     customer: &str,
@@ -561,16 +624,19 @@ pub async fn purchases_json(
     after: Option<(i64, String)>,
     limit: i64,
 ) -> AppResult<String> {
-    if !crate::db::is_sqlite(&state.config.database_url) {
+    let Some(readers) = state.readers.as_deref() else {
         let (items, next) = purchases(state, customer, f, after, limit).await?;
         let items = serde_json::to_string(&items)
             .map_err(|e| AppError::internal(format!("purchases: {e}")))?;
         return page_body(&items, next.as_deref());
-    }
-    let (items, found, last): (String, i64, Option<String>) =
-        purchases_query(sqlite_purchases_page(), customer, f, after, limit)?
-            .fetch_one(&state.db)
-            .await?;
+    };
+    let params = PurchaseParams::new(customer, f, after, limit)?;
+    let (items, found, last) = readers
+        .read(|c| {
+            c.prepare_cached(sqlite_purchases_page())?
+                .query_row(params.values().as_slice(), json_page_row)
+        })
+        .map_err(|e| AppError::internal(format!("purchases page: {e}")))?;
     let items = crate::db::rfc3339_times(&items, &["placed_at"]);
     let next = last
         .filter(|_| found > limit)
