@@ -105,7 +105,10 @@ pub async fn gate_until(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
 }
 
 /// Opens the gate of `key` now (e.g. a used code: the next sign-in need not wait).
-pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn open_gate<'e, E>(db: E, key: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     store::open_gate(db, key).await
 }
 

@@ -88,7 +88,10 @@ where
 }
 
 /// Opens the gate of `key` (its row, when there is one, says "open since 0").
-pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn open_gate<'e, E>(db: E, key: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     sqlx::query("UPDATE rate_gates SET until = 0 WHERE key = $1")
         .bind(key)
         .execute(db)

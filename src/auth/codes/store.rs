@@ -4,11 +4,32 @@
 use super::FlowRow;
 use crate::db::Db;
 use crate::domain::identity::{Channel, Purpose};
+use sqlx::{Any, Executor};
 
 pub async fn flow_by_id(db: &Db, id: &str) -> Result<Option<FlowRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, purpose, channel, contact, code_hash, created_at, expires_at, attempts, consumed_at, voided, \
          customer_id, payload FROM auth_flows WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A flow as code entry reads it: the row and until when code entry for its contact is locked
+/// (if it ever was), in one statement.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FlowAndLock {
+    #[sqlx(flatten)]
+    pub flow: FlowRow,
+    pub locked_until: Option<i64>,
+}
+
+pub async fn flow_and_lock(db: &Db, id: &str) -> Result<Option<FlowAndLock>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, f.purpose, f.channel, f.contact, f.code_hash, f.created_at, f.expires_at, \
+         f.attempts, f.consumed_at, f.voided, f.customer_id, f.payload, l.locked_until \
+         FROM auth_flows f LEFT JOIN contact_locks l ON l.contact = f.contact WHERE f.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -91,8 +112,8 @@ pub async fn insert_flow(
 /// Reserves one comparison against the flow's code: counts it only while the flow is open
 /// (unconfirmed, not voided, unexpired at `now`) and has had fewer than `max` (one conditional
 /// update). The attempts so far, this one included, when reserved.
-pub async fn take_attempt(
-    db: &Db,
+pub async fn take_attempt<'e, E: Executor<'e, Database = Any>>(
+    db: E,
     flow_id: &str,
     max: i64,
     now: i64,
@@ -109,7 +130,11 @@ pub async fn take_attempt(
 }
 
 /// Marks the flow confirmed at `now` if it is still open. True when this call did it.
-pub async fn consume_flow(db: &Db, flow_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn consume_flow<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    flow_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE auth_flows SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL AND voided = 0",
     )
@@ -143,7 +168,12 @@ pub async fn locked_until(db: &Db, contact: &str) -> Result<Option<i64>, sqlx::E
 
 /// Locks code entry for the contact until `until`, unless a lock is still running at `now`
 /// (one conditional upsert: a running lock is never extended).
-pub async fn lock_contact(db: &Db, contact: &str, until: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn lock_contact<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    contact: &str,
+    until: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO contact_locks (contact, locked_until) VALUES ($1, $2) \
          ON CONFLICT (contact) DO UPDATE SET locked_until = excluded.locked_until \
