@@ -129,7 +129,10 @@ impl Notifier {
     ) {
         loop {
             match self.deliver_due(&transports).await {
-                Ok(n) if n > 0 => continue,
+                // A full batch: more may be waiting. Otherwise what was queued meanwhile has
+                // kicked the worker (the wake-up is kept until it waits), and a claim that
+                // finds nothing would still be a write.
+                Ok(n) if n >= store::BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
             }
@@ -141,11 +144,12 @@ impl Notifier {
         }
     }
 
-    /// One pass: claim due rows, send, delete or reschedule. Returns how many were handled.
+    /// One pass: claim due rows (one statement), send, delete or reschedule each. Returns how
+    /// many were handled.
     pub async fn deliver_due(&self, transports: &Transports) -> Result<usize, sqlx::Error> {
         let now = self.clock.now_ms();
-        let rows = store::due(&self.db, now).await?;
-        let mut handled = 0;
+        let rows = store::claim_due(&self.db, now, now + CLAIM_MS).await?;
+        let handled = rows.len();
         for row in rows {
             let store::Queued {
                 id,
@@ -155,10 +159,6 @@ impl Notifier {
                 body,
                 attempts,
             } = row;
-            if !store::claim(&self.db, &id, now + CLAIM_MS, now).await? {
-                continue;
-            }
-            handled += 1;
             // A row with a channel this version does not know is broken: said loudly and
             // dropped, never sent by a guessed channel.
             let Some(channel) = Channel::parse(&channel) else {
