@@ -36,7 +36,7 @@ pub(super) async fn check_flow(
         actor.clone(),
     );
     // Detached: a client that goes away must not cancel the transaction half-way.
-    let checked = crate::db::detached(crate::db::retrying(move || {
+    crate::db::detached(crate::db::retrying(move || {
         let (st, f, code, actor) = (st.clone(), f.clone(), code.clone(), actor.clone());
         async move {
             let mut tx = crate::db::begin_write(&st.db).await?;
@@ -46,8 +46,7 @@ pub(super) async fn check_flow(
             Ok::<_, sqlx::Error>(checked)
         }
     }))
-    .await?;
-    checked
+    .await?
 }
 
 /// The flow a code is entered for, read (with its contact's lock) before the transaction that
