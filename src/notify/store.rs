@@ -84,6 +84,24 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Removes several messages (sent, or given up on) in one statement.
+pub async fn delete_all(db: &Db, ids: &[String]) -> Result<(), sqlx::Error> {
+    match ids {
+        [] => return Ok(()),
+        [id] => return delete(db, id).await,
+        _ => {}
+    }
+    // Placeholders only: every id is bound.
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("DELETE FROM outbox WHERE id IN ({})", marks.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.execute(db).await?;
+    Ok(())
+}
+
 /// Counts a failed attempt, releases the claim and makes the message due again at
 /// `next_attempt_at`.
 pub async fn reschedule(
