@@ -89,38 +89,44 @@ pub async fn find_or_create(
     touch_or_create(conn, contact, found, now).await
 }
 
-/// [`find_or_create`] when the caller has already read the contact's customer (`found`) in
-/// this transaction: records the sign-in on that customer (an email contact is confirmed by
-/// it), or opens the account. Returns the customer as stored now and whether it is new.
+/// [`find_or_create`] when the caller has already read the contact's customer (`found`; read
+/// before this transaction is fine): records the sign-in on that customer if the contact is
+/// still theirs (an email contact is confirmed by it), or opens the account, reading again in
+/// this transaction when what was read no longer holds. Returns the customer as stored now and
+/// whether it is new.
 pub async fn touch_or_create(
     conn: &mut sqlx::AnyConnection,
     contact: &Contact,
     found: Option<CustomerRow>,
     now: i64,
 ) -> Result<(CustomerRow, bool), sqlx::Error> {
-    let confirm_email = matches!(contact, Contact::Email(_));
-    let found = match found {
-        Some(c) => c,
+    let (phone, email) = match contact {
+        Contact::Phone(p) => (Some(p.as_str()), None),
+        Contact::Email(e) => (None, Some(e.as_str())),
+    };
+    let confirm_email = email.is_some();
+    match &found {
+        Some(c) => {
+            if let Some(fresh) = store::touch_returning(&mut *conn, &c.id, contact, now).await? {
+                return Ok((fresh, false));
+            }
+            // The contact left that customer since it was read.
+        }
         None => {
-            let (phone, email) = match contact {
-                Contact::Phone(p) => (Some(p.as_str()), None),
-                Contact::Email(e) => (None, Some(e.as_str())),
-            };
             let inserted =
                 store::insert_with_contact(&mut *conn, phone, email, confirm_email, now).await?;
             if let Some(c) = inserted {
                 return Ok((c, true));
             }
-            // Another transaction opened it meanwhile (PostgreSQL; on SQLite writers queue).
-            store::by_contact(&mut *conn, contact)
-                .await?
-                .ok_or(sqlx::Error::RowNotFound)?
+            // Another transaction opened it since (on PostgreSQL, or read before this one).
         }
-    };
-    let fresh = store::touch_returning(conn, &found.id, now, confirm_email)
-        .await?
-        .unwrap_or(found);
-    Ok((fresh, false))
+    }
+    if let Some(c) = store::by_contact(&mut *conn, contact).await? {
+        let fresh = store::touch_returning(&mut *conn, &c.id, contact, now).await?;
+        return fresh.map(|c| (c, false)).ok_or(sqlx::Error::RowNotFound);
+    }
+    let inserted = store::insert_with_contact(&mut *conn, phone, email, confirm_email, now).await?;
+    inserted.map(|c| (c, true)).ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Keeps when the customer agreed to the processing of personal data (the first time only).

@@ -38,26 +38,33 @@ pub async fn by_contact<'e, E: Executor<'e, Database = Any>>(
         .await
 }
 
-/// Records a sign-in time (what "dormant" is measured from), confirming the email too when
-/// `confirm_email` (a sign-in by an email code proves it): one statement, which returns the
-/// customer as they now are (`None` when there is no such customer).
+/// Records a sign-in by `contact` (what "dormant" is measured from) on the customer `id`, if
+/// that customer still has the contact; an email contact is confirmed by it. One statement,
+/// which returns the customer as they now are (`None`: not this customer's contact, or no such
+/// customer).
 pub async fn touch_returning(
     conn: &mut sqlx::AnyConnection,
     id: &str,
+    contact: &Contact,
     now: i64,
-    confirm_email: bool,
 ) -> Result<Option<CustomerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "UPDATE customers SET last_seen_at = $1, \
-         email_verified = CASE WHEN $2 = 1 THEN 1 ELSE email_verified END WHERE id = $3 \
-         RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
-         email_verified, last_seen_at, contact_hold_until, password_hash",
-    )
-    .bind(now)
-    .bind(i64::from(confirm_email))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await
+    const BY_PHONE: &str = "UPDATE customers SET last_seen_at = $1 WHERE id = $2 AND phone = $3 \
+        RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash";
+    const BY_EMAIL: &str = "UPDATE customers SET last_seen_at = $1, email_verified = 1 \
+        WHERE id = $2 AND email = $3 \
+        RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash";
+    let sql = match contact {
+        Contact::Phone(_) => BY_PHONE,
+        Contact::Email(_) => BY_EMAIL,
+    };
+    sqlx::query_as(sql)
+        .bind(now)
+        .bind(id)
+        .bind(contact.as_str())
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// Records a sign-in time (what "dormant" is measured from).

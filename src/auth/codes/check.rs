@@ -5,7 +5,8 @@ use super::*;
 
 /// Checks a code and consumes its flow, in one write transaction. Wrong entries count against
 /// the flow (5 void it) and against the contact (more than 10 an hour lock code entry for an
-/// hour).
+/// hour). The customer named in the security log is the one who had the contact when the flow
+/// was read.
 #[tracing::instrument(skip_all)]
 pub async fn check(
     state: &AppState,
@@ -15,8 +16,9 @@ pub async fn check(
     actor: &Actor,
 ) -> AppResult<(Purpose, FlowRow)> {
     let now = state.clock.now_ms();
-    let (purpose, flow) = open_flow(state, purposes, flow_id, now).await?;
-    check_flow(state, purpose, &flow, raw_code, actor, now).await?;
+    let (purpose, flow, customer) = open_flow(state, purposes, flow_id, now).await?;
+    let customer_id = customer.map(|c| c.id);
+    check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
     Ok((purpose, flow))
 }
 
@@ -25,13 +27,14 @@ pub(super) async fn check_flow(
     state: &AppState,
     purpose: Purpose,
     flow: &FlowRow,
+    customer_id: Option<String>,
     raw_code: &str,
     actor: &Actor,
     now: i64,
 ) -> AppResult<()> {
     let (st, f, code, actor) = (
         state.clone(),
-        flow.clone(),
+        (flow.clone(), customer_id),
         raw_code.to_owned(),
         actor.clone(),
     );
@@ -40,7 +43,18 @@ pub(super) async fn check_flow(
         let (st, f, code, actor) = (st.clone(), f.clone(), code.clone(), actor.clone());
         async move {
             let mut tx = crate::db::begin_write(&st.db).await?;
-            let checked = check_in(&mut tx, &st, purpose, &f, &code, &actor, now).await?;
+            let (flow, customer_id) = &f;
+            let checked = check_in(
+                &mut tx,
+                &st,
+                purpose,
+                flow,
+                customer_id.as_deref(),
+                &code,
+                &actor,
+                now,
+            )
+            .await?;
             // Committed whatever the answer: a wrong code stays counted and logged.
             tx.commit().await?;
             Ok::<_, sqlx::Error>(checked)
@@ -49,24 +63,28 @@ pub(super) async fn check_flow(
     .await?
 }
 
-/// The flow a code is entered for, read (with its contact's lock) before the transaction that
-/// checks the code: `code_expired` when it is unknown or of another purpose,
-/// `code_entry_locked` while its contact is locked. Whether the flow is still open is decided
-/// by [`check_in`]'s conditional statement, not here.
+/// The flow a code is entered for, read (with its contact's lock and the customer who has the
+/// contact now) in one statement before the transaction that checks the code: `code_expired`
+/// when it is unknown or of another purpose, `code_entry_locked` while its contact is locked.
+/// Whether the flow is still open is decided by [`check_in`]'s conditional statement, not here.
 pub(super) async fn open_flow(
     state: &AppState,
     purposes: &[Purpose],
     flow_id: &str,
     now: i64,
-) -> AppResult<(Purpose, FlowRow)> {
+) -> AppResult<(Purpose, FlowRow, Option<CustomerRow>)> {
     let found = if looks_like_id(flow_id) {
-        store::flow_and_lock(&state.db, flow_id).await?
+        store::flow_entry(&state.db, flow_id).await?
     } else {
         None
     };
-    let Some(store::FlowAndLock { flow, locked_until }) = found else {
+    let Some(entry) = found else {
         return Err(AppError::bad_request("code_expired"));
     };
+    let customer = entry.customer();
+    let store::FlowEntry {
+        flow, locked_until, ..
+    } = entry;
     let purpose = Purpose::parse(&flow.purpose)
         .filter(|p| purposes.contains(p))
         .ok_or_else(|| AppError::bad_request("code_expired"))?;
@@ -77,7 +95,7 @@ pub(super) async fn open_flow(
             ceil_secs(until - now),
         ));
     }
-    Ok((purpose, flow))
+    Ok((purpose, flow, customer))
 }
 
 /// The check inside the caller's write transaction (`BEGIN IMMEDIATE` on SQLite). Reserves
@@ -86,11 +104,13 @@ pub(super) async fn open_flow(
 /// given back and its resend gate opened; the caller goes on in the same transaction.
 /// `Ok(Err(answer))`: refused; the caller COMMITS (a wrong code stays counted, with its
 /// security-log event) and answers with it. `Err`: the database failed; roll back.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn check_in(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     purpose: Purpose,
     flow: &FlowRow,
+    customer_id: Option<&str>,
     raw_code: &str,
     actor: &Actor,
     now: i64,
@@ -112,7 +132,15 @@ pub(super) async fn check_in(
     )
     .await?;
     if reserved.is_none() {
-        return Ok(Err(lock_contact(conn, state, flow, now, actor).await?));
+        return Ok(Err(lock_contact(
+            conn,
+            state,
+            flow,
+            customer_id,
+            now,
+            actor,
+        )
+        .await?));
     }
 
     let good = normalize_code(raw_code).is_some_and(|code| {
@@ -122,9 +150,16 @@ pub(super) async fn check_in(
         )
     });
     if !good {
-        return Ok(Err(
-            wrong_code(conn, state, flow, attempt, now, actor).await?
-        ));
+        return Ok(Err(wrong_code(
+            conn,
+            state,
+            flow,
+            customer_id,
+            attempt,
+            now,
+            actor,
+        )
+        .await?));
     }
     // A right code is no failure: its reservation goes back.
     limits::release(&mut *conn, &failures_key, HOUR_MS, now).await?;
@@ -136,37 +171,23 @@ pub(super) async fn check_in(
     Ok(Ok(()))
 }
 
-/// The customer behind a flow's contact, for the security log.
-pub(super) async fn customer_of(
-    conn: &mut sqlx::AnyConnection,
-    flow: &FlowRow,
-) -> Result<Option<String>, sqlx::Error> {
-    // A flow with a broken channel never gets here: [`open_flow`] refuses it.
-    let Ok(contact) = flow.contact_typed() else {
-        return Ok(None);
-    };
-    Ok(crate::customers::by_contact(&mut *conn, &contact)
-        .await?
-        .map(|c| c.id))
-}
-
 /// More than the allowed wrong entries an hour: code entry for this contact stops for an hour.
 pub(super) async fn lock_contact(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     flow: &FlowRow,
+    customer_id: Option<&str>,
     now: i64,
     actor: &Actor,
 ) -> Result<AppError, sqlx::Error> {
     let limits = &state.config.limits;
     let until = now + limits.contact_lock_secs * 1000;
     store::lock_contact(&mut *conn, &flow.contact, until, now).await?;
-    let customer_id = customer_of(conn, flow).await?;
     crate::customers::log_event(
         &mut *conn,
         now,
         actor,
-        customer_id.as_deref(),
+        customer_id,
         Some(&flow.contact),
         "code_entry_locked",
         "locked",
@@ -182,16 +203,16 @@ pub(super) async fn wrong_code(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     flow: &FlowRow,
+    customer_id: Option<&str>,
     attempt: i64,
     now: i64,
     actor: &Actor,
 ) -> Result<AppError, sqlx::Error> {
-    let customer_id = customer_of(conn, flow).await?;
     crate::customers::log_event(
         &mut *conn,
         now,
         actor,
-        customer_id.as_deref(),
+        customer_id,
         Some(&flow.contact),
         "code_entry",
         "wrong_code",

@@ -24,16 +24,17 @@ pub async fn sign_in(
 ) -> AppResult<SignedIn> {
     let purposes = [Purpose::Login, Purpose::Register, Purpose::DormantEmail];
     let now = state.clock.now_ms();
-    let (purpose, flow) = open_flow(state, &purposes, flow_id, now).await?;
+    let (purpose, flow, found) = open_flow(state, &purposes, flow_id, now).await?;
     if purpose != Purpose::Login {
         // Registrations and the dormant-account email step keep their own steps.
-        check_flow(state, purpose, &flow, raw_code, actor, now).await?;
+        let customer_id = found.map(|c| c.id);
+        check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
         return other_sign_in(state, purpose, &flow, actor).await;
     }
     let contact = flow.contact_typed()?;
     let (st, f, code, who, to) = (
         state.clone(),
-        flow.clone(),
+        (flow.clone(), found),
         raw_code.to_owned(),
         actor.clone(),
         contact.clone(),
@@ -43,7 +44,8 @@ pub async fn sign_in(
         let (st, f, code, who, to) = (st.clone(), f.clone(), code.clone(), who.clone(), to.clone());
         async move {
             let mut tx = crate::db::begin_write(&st.db).await?;
-            let done = login_in(&mut tx, &st, &f, &to, &code, &who, now).await?;
+            let (flow, found) = f;
+            let done = login_in(&mut tx, &st, &flow, found, &to, &code, &who, now).await?;
             // Committed whatever the answer: a wrong code stays counted and logged.
             tx.commit().await?;
             Ok::<_, sqlx::Error>(done)
@@ -69,21 +71,36 @@ enum LoggedIn {
     },
 }
 
-/// A login code inside the caller's write transaction: checked, then the account found (read
-/// once) or opened and the session started. `Ok(Err(answer))` is to be committed too.
+/// A login code inside the caller's write transaction: checked, then the account `found` with
+/// the flow (before the transaction; [`crate::customers::touch_or_create`] reads again only
+/// when that no longer holds) signed into, or opened, and the session started.
+/// `Ok(Err(answer))` is to be committed too.
+#[allow(clippy::too_many_arguments)]
 async fn login_in(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     flow: &FlowRow,
+    found: Option<CustomerRow>,
     contact: &Contact,
     raw_code: &str,
     actor: &Actor,
     now: i64,
 ) -> Result<AppResult<LoggedIn>, sqlx::Error> {
-    if let Err(refused) = check_in(conn, state, Purpose::Login, flow, raw_code, actor, now).await? {
+    let customer_id = found.as_ref().map(|c| c.id.as_str());
+    let checked = check_in(
+        conn,
+        state,
+        Purpose::Login,
+        flow,
+        customer_id,
+        raw_code,
+        actor,
+        now,
+    )
+    .await?;
+    if let Err(refused) = checked {
         return Ok(Err(refused));
     }
-    let found = crate::customers::by_contact(&mut *conn, contact).await?;
     let dormant_email = found.as_ref().and_then(|old| {
         old.email
             .clone()
