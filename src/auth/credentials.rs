@@ -255,6 +255,14 @@ pub async fn reset_failures(state: &AppState, customer_id: &str) -> AppResult<()
     Ok(())
 }
 
+/// [`reset_failures`] in the caller's transaction.
+pub async fn reset_failures_in(
+    conn: &mut sqlx::AnyConnection,
+    customer_id: &str,
+) -> Result<(), sqlx::Error> {
+    store::clear_password_failures(conn, &format!("account:{customer_id}")).await
+}
+
 /// Whether the next password attempt for this login from `ip` needs a captcha (for the page,
 /// which shows the field in advance; the decision is [`password_sign_in`]'s).
 pub async fn needs_captcha(state: &AppState, login: &str, ip: &str) -> AppResult<bool> {

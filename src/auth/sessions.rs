@@ -20,6 +20,21 @@ pub async fn create(
     user_agent: &str,
     method: &str,
 ) -> Result<(String, String), sqlx::Error> {
+    create_with(&state.db, state, customer_id, ip, user_agent, method).await
+}
+
+/// [`create`] by `db`: the pool, or the connection of the caller's transaction.
+pub async fn create_with<'e, E>(
+    db: E,
+    state: &AppState,
+    customer_id: &str,
+    ip: &str,
+    user_agent: &str,
+    method: &str,
+) -> Result<(String, String), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let now = state.clock.now_ms();
     let token = new_token();
     let id = new_id();
@@ -33,7 +48,7 @@ pub async fn create(
         user_agent,
         method,
     };
-    store::insert_session(&state.db, &session).await?;
+    store::insert_session(db, &session).await?;
     Ok((token, id))
 }
 

@@ -18,7 +18,10 @@ pub struct NewSession<'a> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert_session<'e, E>(db: E, s: &NewSession<'_>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO sessions (id, token_hash, customer_id, created_at, authenticated_at, last_seen_at, \
          expires_at, ip, user_agent, method) VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8)",
@@ -242,7 +245,10 @@ pub async fn add_password_failure(db: &Db, login: &str, now: i64) -> Result<(), 
 }
 
 /// Forgets the failures of `login`.
-pub async fn clear_password_failures(db: &Db, login: &str) -> Result<(), sqlx::Error> {
+pub async fn clear_password_failures<'e, E>(db: E, login: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query("DELETE FROM login_failures WHERE login = $1")
         .bind(login)
         .execute(db)

@@ -77,32 +77,56 @@ impl CustomerRow {
 
 pub use store::{by_contact, by_id, log_event, touch};
 
-/// Finds the account of a confirmed contact or opens a new one. Returns (customer, created).
-/// Safe under races: the unique index decides which insert wins.
+/// Finds the account of a confirmed contact or opens a new one, inside the caller's
+/// transaction. Returns (customer, created). Safe under races: the unique index decides which
+/// insert wins.
 pub async fn find_or_create(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     contact: &Contact,
     now: i64,
 ) -> Result<(CustomerRow, bool), sqlx::Error> {
-    if let Some(c) = store::by_contact(db, contact).await? {
-        if let Contact::Email(_) = contact
-            && c.email_verified == 0
-        {
-            store::mark_email_verified(db, &c.id).await?;
-        }
-        store::touch(db, &c.id, now).await?;
-        let fresh = store::by_contact(db, contact).await?.unwrap_or(c);
-        return Ok((fresh, false));
-    }
-    let (phone, email, verified) = match contact {
-        Contact::Phone(p) => (Some(p.as_str()), None, false),
-        Contact::Email(e) => (None, Some(e.as_str()), true),
+    let found = store::by_contact(&mut *conn, contact).await?;
+    touch_or_create(conn, contact, found, now).await
+}
+
+/// [`find_or_create`] when the caller has already read the contact's customer (`found`; read
+/// before this transaction is fine): records the sign-in on that customer if the contact is
+/// still theirs (an email contact is confirmed by it), or opens the account, reading again in
+/// this transaction when what was read no longer holds. Returns the customer as stored now and
+/// whether it is new.
+pub async fn touch_or_create(
+    conn: &mut sqlx::AnyConnection,
+    contact: &Contact,
+    found: Option<CustomerRow>,
+    now: i64,
+) -> Result<(CustomerRow, bool), sqlx::Error> {
+    let (phone, email) = match contact {
+        Contact::Phone(p) => (Some(p.as_str()), None),
+        Contact::Email(e) => (None, Some(e.as_str())),
     };
-    let inserted = store::insert_with_contact(db, phone, email, verified, now).await?;
-    let c = store::by_contact(db, contact)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    Ok((c, inserted))
+    let confirm_email = email.is_some();
+    match &found {
+        Some(c) => {
+            if let Some(fresh) = store::touch_returning(&mut *conn, &c.id, contact, now).await? {
+                return Ok((fresh, false));
+            }
+            // The contact left that customer since it was read.
+        }
+        None => {
+            let inserted =
+                store::insert_with_contact(&mut *conn, phone, email, confirm_email, now).await?;
+            if let Some(c) = inserted {
+                return Ok((c, true));
+            }
+            // Another transaction opened it since (on PostgreSQL, or read before this one).
+        }
+    }
+    if let Some(c) = store::by_contact(&mut *conn, contact).await? {
+        let fresh = store::touch_returning(&mut *conn, &c.id, contact, now).await?;
+        return fresh.map(|c| (c, false)).ok_or(sqlx::Error::RowNotFound);
+    }
+    let inserted = store::insert_with_contact(&mut *conn, phone, email, confirm_email, now).await?;
+    inserted.map(|c| (c, true)).ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Keeps when the customer agreed to the processing of personal data (the first time only).

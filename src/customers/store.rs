@@ -4,8 +4,12 @@
 use super::{Actor, CustomerRow};
 use crate::db::{Db, new_id};
 use crate::domain::identity::Contact;
+use sqlx::{Any, Executor};
 
-pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+pub async fn by_id<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: &str,
+) -> Result<Option<CustomerRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, first_name, last_name, patronymic, address_as, phone, email, email_verified, \
          last_seen_at, contact_hold_until, password_hash FROM customers WHERE id = $1",
@@ -16,7 +20,10 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<CustomerRow>, sqlx::Error
 }
 
 /// The customer whose phone or email (by the contact's kind) this is.
-pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow>, sqlx::Error> {
+pub async fn by_contact<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    contact: &Contact,
+) -> Result<Option<CustomerRow>, sqlx::Error> {
     const BY_PHONE: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
         email_verified, last_seen_at, contact_hold_until, password_hash FROM customers WHERE phone = $1";
     const BY_EMAIL: &str = "SELECT id, first_name, last_name, patronymic, address_as, phone, email, \
@@ -31,6 +38,35 @@ pub async fn by_contact(db: &Db, contact: &Contact) -> Result<Option<CustomerRow
         .await
 }
 
+/// Records a sign-in by `contact` (what "dormant" is measured from) on the customer `id`, if
+/// that customer still has the contact; an email contact is confirmed by it. One statement,
+/// which returns the customer as they now are (`None`: not this customer's contact, or no such
+/// customer).
+pub async fn touch_returning(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    contact: &Contact,
+    now: i64,
+) -> Result<Option<CustomerRow>, sqlx::Error> {
+    const BY_PHONE: &str = "UPDATE customers SET last_seen_at = $1 WHERE id = $2 AND phone = $3 \
+        RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash";
+    const BY_EMAIL: &str = "UPDATE customers SET last_seen_at = $1, email_verified = 1 \
+        WHERE id = $2 AND email = $3 \
+        RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
+        email_verified, last_seen_at, contact_hold_until, password_hash";
+    let sql = match contact {
+        Contact::Phone(_) => BY_PHONE,
+        Contact::Email(_) => BY_EMAIL,
+    };
+    sqlx::query_as(sql)
+        .bind(now)
+        .bind(id)
+        .bind(contact.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+}
+
 /// Records a sign-in time (what "dormant" is measured from).
 pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
@@ -41,37 +77,28 @@ pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Marks the customer's email as confirmed.
-pub async fn mark_email_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE customers SET email_verified = 1 WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Opens an account with just a contact, unless the phone or email is taken (the unique
-/// indexes decide). True when this insert made the row.
+/// indexes decide). The new customer when this insert made the row.
 pub async fn insert_with_contact(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     phone: Option<&str>,
     email: Option<&str>,
     email_verified: bool,
     now: i64,
-) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query_as(
         "INSERT INTO customers (id, phone, email, email_verified, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING \
+         RETURNING id, first_name, last_name, patronymic, address_as, phone, email, \
+         email_verified, last_seen_at, contact_hold_until, password_hash",
     )
     .bind(new_id())
     .bind(phone)
     .bind(email)
     .bind(i64::from(email_verified))
     .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected()
-        == 1)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// An account opened by a confirmed registration: names, the email (confirmed) and a password.
@@ -334,8 +361,8 @@ pub async fn insert_demo(db: &Db, c: &DemoCustomer<'_>, now: i64) -> Result<(), 
 }
 
 /// Appends to the security log. The log is append-only: nothing updates or deletes its rows.
-pub async fn log_event(
-    db: &Db,
+pub async fn log_event<'e, E: Executor<'e, Database = Any>>(
+    db: E,
     now: i64,
     actor: &Actor,
     customer_id: Option<&str>,

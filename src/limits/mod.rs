@@ -69,6 +69,37 @@ where
     store::increment_below(db, key, w.start, w.end(), cap).await
 }
 
+/// [`reserve`] for several `(key, len, cap)` at once, in one statement, inside the caller's
+/// transaction. The answers are in the order given; when any is `None` (at its cap) the others
+/// were counted all the same, so the caller that refuses must roll its transaction back.
+/// Keys must differ.
+pub async fn reserve_each(
+    conn: &mut sqlx::AnyConnection,
+    counters: &[(&str, i64, i64)],
+    now: i64,
+) -> Result<Vec<Option<i64>>, sqlx::Error> {
+    let open: Vec<(&str, i64, i64, i64)> = counters
+        .iter()
+        .filter(|&&(_, _, cap)| cap > 0)
+        .map(|&(key, len, cap)| {
+            let w = Window::of(now, len);
+            (key, w.start, w.end(), cap)
+        })
+        .collect();
+    let mut counted = store::increment_each_below(conn, &open).await?.into_iter();
+    // A cap of 0 or less refuses without counting, as [`reserve`] does.
+    Ok(counters
+        .iter()
+        .map(|&(_, _, cap)| {
+            if cap > 0 {
+                counted.next().flatten()
+            } else {
+                None
+            }
+        })
+        .collect())
+}
+
 /// Gives back one unit reserved by [`reserve`] in the same window.
 pub async fn release<'e, E>(db: E, key: &str, len: i64, now: i64) -> Result<(), sqlx::Error>
 where
@@ -105,7 +136,10 @@ pub async fn gate_until(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
 }
 
 /// Opens the gate of `key` now (e.g. a used code: the next sign-in need not wait).
-pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn open_gate<'e, E>(db: E, key: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     store::open_gate(db, key).await
 }
 

@@ -31,6 +31,46 @@ where
     .await
 }
 
+/// [`increment_below`] for several counters in one statement: each `(key, window_start,
+/// expires_at, cap)` is counted only while below its own cap. Returns, in the order given,
+/// each counter's new value, `None` for one at its cap (unchanged). The others ARE counted:
+/// a caller that refuses because one is at its cap rolls its transaction back.
+pub async fn increment_each_below(
+    conn: &mut sqlx::AnyConnection,
+    counters: &[(&str, i64, i64, i64)],
+) -> Result<Vec<Option<i64>>, sqlx::Error> {
+    if counters.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Placeholders only: every value is bound.
+    let values: Vec<String> = (0..counters.len())
+        .map(|i| format!("(${}, ${}, 1, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    let base = 3 * counters.len();
+    let caps: Vec<String> = (0..counters.len())
+        .map(|i| format!("WHEN ${} THEN ${}", 3 * i + 1, base + i + 1))
+        .collect();
+    let sql = format!(
+        "INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES {} \
+         ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 \
+         WHERE rate_counters.n < CASE rate_counters.key {} END RETURNING key, n",
+        values.join(", "),
+        caps.join(" ")
+    );
+    let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+    for &(key, window_start, expires_at, _) in counters {
+        q = q.bind(key).bind(window_start).bind(expires_at);
+    }
+    for &(_, _, _, cap) in counters {
+        q = q.bind(cap);
+    }
+    let counted = q.fetch_all(&mut *conn).await?;
+    Ok(counters
+        .iter()
+        .map(|&(key, ..)| counted.iter().find(|(k, _)| k == key).map(|&(_, n)| n))
+        .collect())
+}
+
 /// Takes one from the counter of `key` in the window that starts at `window_start`, never
 /// below zero.
 pub async fn decrement<'e, E>(db: E, key: &str, window_start: i64) -> Result<(), sqlx::Error>
@@ -88,7 +128,10 @@ where
 }
 
 /// Opens the gate of `key` (its row, when there is one, says "open since 0").
-pub async fn open_gate(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+pub async fn open_gate<'e, E>(db: E, key: &str) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
     sqlx::query("UPDATE rate_gates SET until = 0 WHERE key = $1")
         .bind(key)
         .execute(db)

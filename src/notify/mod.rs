@@ -129,7 +129,10 @@ impl Notifier {
     ) {
         loop {
             match self.deliver_due(&transports).await {
-                Ok(n) if n > 0 => continue,
+                // A full batch: more may be waiting. Otherwise what was queued meanwhile has
+                // kicked the worker (the wake-up is kept until it waits), and a claim that
+                // finds nothing would still be a write.
+                Ok(n) if n >= store::BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
             }
@@ -141,11 +144,17 @@ impl Notifier {
         }
     }
 
-    /// One pass: claim due rows, send, delete or reschedule. Returns how many were handled.
+    /// One pass: claim due rows (one statement), send each, then delete the sent and the
+    /// given-up ones together (one statement; sooner when sending takes long) and reschedule
+    /// the others. Returns how many were handled.
     pub async fn deliver_due(&self, transports: &Transports) -> Result<usize, sqlx::Error> {
         let now = self.clock.now_ms();
-        let rows = store::due(&self.db, now).await?;
-        let mut handled = 0;
+        let rows = store::claim_due(&self.db, now, now + CLAIM_MS).await?;
+        let handled = rows.len();
+        // Rows to delete and their announcements, made once the rows are gone.
+        let mut done: Vec<String> = Vec::new();
+        let mut announce: Vec<Delivery> = Vec::new();
+        let mut since = std::time::Instant::now();
         for row in rows {
             let store::Queued {
                 id,
@@ -155,15 +164,11 @@ impl Notifier {
                 body,
                 attempts,
             } = row;
-            if !store::claim(&self.db, &id, now + CLAIM_MS, now).await? {
-                continue;
-            }
-            handled += 1;
             // A row with a channel this version does not know is broken: said loudly and
             // dropped, never sent by a guessed channel.
             let Some(channel) = Channel::parse(&channel) else {
                 tracing::error!(id = %id, channel = %channel, "queued message has an unknown channel; dropped");
-                store::delete(&self.db, &id).await?;
+                done.push(id);
                 continue;
             };
             let result = match open(&self.key, &body) {
@@ -172,29 +177,56 @@ impl Notifier {
                 None => Err(anyhow::anyhow!("queued message cannot be opened")),
             };
             match &result {
-                Ok(()) => {
-                    store::delete(&self.db, &id).await?;
-                }
+                Ok(()) => done.push(id),
                 Err(e) if attempts + 1 >= MAX_ATTEMPTS => {
                     tracing::error!(error = %e, channel = channel.as_str(), "message dropped after retries");
-                    store::delete(&self.db, &id).await?;
+                    done.push(id);
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, channel = channel.as_str(), attempt = attempts + 1, "send failed, will retry");
                     let backoff = 2_000 * (1_i64 << attempts.clamp(0, 10));
-                    store::reschedule(&self.db, &id, now + backoff, &e.to_string()).await?;
+                    let rescheduled =
+                        store::reschedule(&self.db, &id, now + backoff, &e.to_string()).await;
+                    if let Err(db) = rescheduled {
+                        // What was sent is still deleted.
+                        self.finish(&mut done, &mut announce).await?;
+                        return Err(db);
+                    }
                 }
             }
-            // Announced after the row is gone or rescheduled, so observers see the final state.
-            let _ = self.events.send(Delivery {
+            announce.push(Delivery {
                 channel,
                 to,
                 error: result.err().map(|e| format!("{e:#}")),
             });
+            // Slow transports: what was sent does not wait for the rest of the batch.
+            if since.elapsed() > FLUSH_AFTER {
+                self.finish(&mut done, &mut announce).await?;
+                since = std::time::Instant::now();
+            }
         }
+        self.finish(&mut done, &mut announce).await?;
         Ok(handled)
     }
+
+    /// Deletes the rows that are done, then announces the outcomes (after the rows are gone or
+    /// rescheduled, so observers see the final state).
+    async fn finish(
+        &self,
+        done: &mut Vec<String>,
+        announce: &mut Vec<Delivery>,
+    ) -> Result<(), sqlx::Error> {
+        store::delete_all(&self.db, done).await?;
+        done.clear();
+        for d in announce.drain(..) {
+            let _ = self.events.send(d);
+        }
+        Ok(())
+    }
 }
+
+/// How long sent messages of a pass may wait for their common delete.
+const FLUSH_AFTER: Duration = Duration::from_millis(200);
 
 #[cfg(test)]
 mod tests {

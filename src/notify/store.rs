@@ -40,39 +40,39 @@ pub struct Queued {
     pub attempts: i64,
 }
 
-/// Up to 32 messages due at `now` and claimed by no one, the longest waiting first.
-pub async fn due(db: &Db, now: i64) -> Result<Vec<Queued>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, channel, recipient, subject, body, attempts FROM outbox \
-         WHERE next_attempt_at <= $1 AND claimed_until < $1 ORDER BY next_attempt_at LIMIT 32",
+/// How many messages one [`claim_due`] takes at most.
+pub const BATCH: usize = 32;
+
+/// Claims until `until` up to [`BATCH`] messages due at `now` and claimed by no one, the longest
+/// waiting first, and returns them: one conditional statement (of several workers each row
+/// goes to exactly one: a row claimed meanwhile fails `claimed_until < now` when rechecked).
+pub async fn claim_due(db: &Db, now: i64, until: i64) -> Result<Vec<Queued>, sqlx::Error> {
+    let mut rows: Vec<(String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        "UPDATE outbox SET claimed_until = $1 WHERE claimed_until < $2 AND id IN \
+         (SELECT id FROM outbox WHERE next_attempt_at <= $2 AND claimed_until < $2 \
+         ORDER BY next_attempt_at LIMIT $3) \
+         RETURNING id, channel, recipient, subject, body, attempts, next_attempt_at",
     )
+    .bind(until)
     .bind(now)
+    .bind(BATCH as i64)
     .fetch_all(db)
     .await?;
+    // RETURNING keeps no order.
+    rows.sort_by(|a, b| (a.6, &a.0).cmp(&(b.6, &b.0)));
     Ok(rows
         .into_iter()
-        .map(|(id, channel, recipient, subject, body, attempts)| Queued {
-            id,
-            channel,
-            recipient,
-            subject,
-            body,
-            attempts,
-        })
+        .map(
+            |(id, channel, recipient, subject, body, attempts, _)| Queued {
+                id,
+                channel,
+                recipient,
+                subject,
+                body,
+                attempts,
+            },
+        )
         .collect())
-}
-
-/// Claims a message until `until` if no one holds a claim at `now` (one conditional
-/// statement, so of several workers exactly one gets it). Returns whether this one did.
-pub async fn claim(db: &Db, id: &str, until: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let claimed =
-        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND claimed_until < $3")
-            .bind(until)
-            .bind(id)
-            .bind(now)
-            .execute(db)
-            .await?;
-    Ok(claimed.rows_affected() == 1)
 }
 
 /// Removes a message (sent, or given up on).
@@ -81,6 +81,24 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
         .bind(id)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// Removes several messages (sent, or given up on) in one statement.
+pub async fn delete_all(db: &Db, ids: &[String]) -> Result<(), sqlx::Error> {
+    match ids {
+        [] => return Ok(()),
+        [id] => return delete(db, id).await,
+        _ => {}
+    }
+    // Placeholders only: every id is bound.
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("DELETE FROM outbox WHERE id IN ({})", marks.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.execute(db).await?;
     Ok(())
 }
 

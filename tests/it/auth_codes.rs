@@ -366,3 +366,59 @@ async fn known_new_and_locked_contacts_get_the_same_answer() {
     assert_eq!(flow.status, 429, "cooldown after the compared send");
     let _ = code;
 }
+
+/// The sign-in trusts the customer read with the flow only while the contact is still theirs:
+/// a number that left that account meanwhile signs into (or opens) the account that has it now.
+#[tokio::test]
+async fn a_sign_in_never_touches_an_account_the_contact_left() {
+    use kabinet::domain::identity::{Contact, Email, Phone};
+    let app = spawn_app().await;
+    let phone = new_phone();
+    let (_, body) = app.sign_in(&phone).await;
+    let old_id = body["customer"]["id"].as_str().unwrap().to_owned();
+    let old = kabinet::customers::by_id(&app.state.db, &old_id)
+        .await
+        .unwrap()
+        .unwrap();
+    // The number leaves the account after it was read.
+    sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1")
+        .bind(&old_id)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let contact = Contact::Phone(Phone::stored(phone.clone()));
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
+    let (c, created) =
+        kabinet::customers::touch_or_create(&mut tx, &contact, Some(old.clone()), 1_000)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert!(created);
+    assert_ne!(c.id, old_id);
+    assert_eq!(c.phone.as_deref(), Some(phone.as_str()));
+    let old_seen = kabinet::customers::by_id(&app.state.db, &old_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .last_seen_at;
+    assert_eq!(old_seen, old.last_seen_at, "the old account is not touched");
+    // Read as absent, opened meanwhile: the account that has it is found, not a second one.
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
+    let (again, created) = kabinet::customers::touch_or_create(&mut tx, &contact, None, 2_000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(!created);
+    assert_eq!(again.id, c.id);
+    assert_eq!(again.last_seen_at, 2_000);
+    // An email sign-in confirms the email.
+    let email = new_email();
+    let by_email = Contact::Email(Email::stored(email.clone()));
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
+    let (e, created) = kabinet::customers::touch_or_create(&mut tx, &by_email, None, 3_000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(created);
+    assert_eq!(e.email_verified, 1);
+}

@@ -646,3 +646,65 @@ async fn a_hundred_cancels_of_an_order_paid_partly_with_bonuses_give_each_tender
     assert_eq!(bonuses().await, before + 50_000, "the bonuses back once");
     books_agree(&app, &[&a], 100_000).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_verifies_of_one_right_code_start_one_session() {
+    let app = spawn_app().await;
+    let phone = new_phone();
+    let (flow, code) = app.code_for("sms", &phone).await;
+    let answers = all_at_once((0..N).map(|_| app.verify(&flow, &code)).collect()).await;
+    no_server_errors(&answers);
+    assert_eq!(count(&answers, 200, None), 1, "one code, one session");
+    assert_eq!(count(&answers, 400, Some("code_expired")), N - 1);
+    let customers = app
+        .scalar_i64("SELECT COUNT(*) FROM customers WHERE phone = $1", &phone)
+        .await;
+    assert_eq!(customers, 1);
+    let sessions = app
+        .scalar_i64(
+            "SELECT COUNT(*) FROM sessions s JOIN customers c ON c.id = s.customer_id WHERE c.phone = $1",
+            &phone,
+        )
+        .await;
+    assert_eq!(sessions, 1);
+    let signed_in = app
+        .scalar_i64(
+            "SELECT COUNT(*) FROM security_events WHERE contact = $1 AND event = 'sign_in'",
+            &phone,
+        )
+        .await;
+    assert_eq!(signed_in, 1);
+    // The right code gave its reservation back: no failure is counted for the contact.
+    let failures = app
+        .scalar_i64(
+            "SELECT COALESCE(MAX(n), 0) FROM rate_counters WHERE key = 'codefail:' || $1",
+            &phone,
+        )
+        .await;
+    assert_eq!(failures, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_first_sign_ins_at_once_open_a_hundred_accounts() {
+    let app = spawn_app_with(|c| c.limits.ip_per_hour = 10_000).await;
+    let mut flows = Vec::new();
+    for _ in 0..N {
+        let phone = new_phone();
+        let (flow, code) = app.code_for("sms", &phone).await;
+        flows.push((phone, flow, code));
+    }
+    let answers = all_at_once(
+        flows
+            .iter()
+            .map(|(_, flow, code)| app.verify(flow, code))
+            .collect(),
+    )
+    .await;
+    no_server_errors(&answers);
+    assert_eq!(count(&answers, 200, None), N);
+    for (a, (phone, _, _)) in answers.iter().zip(&flows) {
+        let body = a.json();
+        assert_eq!(body["created"], true);
+        assert_eq!(body["customer"]["phone"], phone.as_str());
+    }
+}

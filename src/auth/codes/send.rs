@@ -60,38 +60,35 @@ pub(super) async fn reserve_send(
     gated: bool,
 ) -> Result<i64, Refused> {
     let (per_hour, per_day) = caps(state, channel);
-    let day = limits::reserve(
+    // One statement for the three counters; a refusal rolls the transaction back, so nothing
+    // of it is counted.
+    let (day_key, hour_key) = (
+        sends_key(contact, channel, "day"),
+        sends_key(contact, channel, "hour"),
+    );
+    let any_key = format!("send:any:hour:{contact}");
+    let counted = limits::reserve_each(
         &mut *conn,
-        &sends_key(contact, channel, "day"),
-        DAY_MS,
-        per_day,
+        &[
+            (&day_key, DAY_MS, per_day),
+            (&hour_key, HOUR_MS, per_hour),
+            (&any_key, HOUR_MS, i64::MAX),
+        ],
         now,
     )
     .await?;
+    let [day, hour, all] = counted[..] else {
+        return Err(Refused::Db(sqlx::Error::Protocol(
+            "reserve_each answered for another number of counters".into(),
+        )));
+    };
     if day.is_none() {
         return Err(Refused::Cap(Window::of(now, DAY_MS).retry_after_secs(now)));
     }
-    let hour = limits::reserve(
-        &mut *conn,
-        &sends_key(contact, channel, "hour"),
-        HOUR_MS,
-        per_hour,
-        now,
-    )
-    .await?;
-    let Some(_) = hour else {
+    if hour.is_none() {
         return Err(Refused::Cap(Window::of(now, HOUR_MS).retry_after_secs(now)));
-    };
-    // The wait grows with the sends of any channel this hour: 60, 120, 240 s.
-    let all = limits::reserve(
-        &mut *conn,
-        &format!("send:any:hour:{contact}"),
-        HOUR_MS,
-        i64::MAX,
-        now,
-    )
-    .await?
-    .unwrap_or(1);
+    }
+    let all = all.unwrap_or(1);
     if gated {
         let wait = resend_wait_secs(&state.config.limits.resend_cooldowns_secs, all as usize);
         if let Some(until) =
