@@ -2,6 +2,7 @@
 //! (see ARCHITECTURE.md §3). SQLite connections get their pragmas on every connect.
 
 pub mod changes;
+pub mod lite;
 pub mod readers;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -200,15 +201,173 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Begins a transaction that will write. On SQLite it starts as a writer (`BEGIN IMMEDIATE`):
-/// a deferred transaction that reads and then writes fails with `database is locked` when
-/// another writer got in between, while an immediate one queues on the busy timeout. On
-/// PostgreSQL it is an ordinary `BEGIN` (row locks do the queueing).
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    if is_sqlite_pool(db) {
-        db.begin_with("BEGIN IMMEDIATE").await
+/// Begins a transaction that will write. On an SQLite file it is a [`lite::LiteTx`] on the
+/// file's one write connection, run on the calling thread, after this process's other
+/// writers (see [`lite`]). On PostgreSQL it is an ordinary sqlx `BEGIN` (row locks do the
+/// queueing).
+pub async fn begin_write(db: &Db) -> Result<Conn, sqlx::Error> {
+    if !is_sqlite_pool(db) {
+        return Ok(Conn::Tx(db.begin().await?, None));
+    }
+    let url = db.connect_options().database_url.as_str().to_owned();
+    let mut turn = lite::take_turn(&url).await?;
+    if turn.connect(&url)? {
+        Ok(Conn::Lite(lite::LiteTx::begin(turn)?))
     } else {
-        db.begin().await
+        // In-memory: only the pool's connections see it. `BEGIN IMMEDIATE`: a deferred
+        // transaction that reads and then writes fails when another writer got in between.
+        Ok(Conn::Tx(
+            db.begin_with("BEGIN IMMEDIATE").await?,
+            Some(turn),
+        ))
+    }
+}
+
+/// A connection for writes that need no transaction of their own (a counter, a batch of
+/// queue rows); end it with [`Conn::commit`]. On an SQLite file it is a write transaction like
+/// [`begin_write`]'s: in line with the other writers, on the calling thread, never in SQLite's
+/// busy handler. Elsewhere it is a pooled connection, each statement committing by itself.
+pub async fn writer(db: &Db) -> Result<Conn, sqlx::Error> {
+    if is_sqlite_pool(db) {
+        begin_write(db).await
+    } else {
+        acquire(db).await
+    }
+}
+
+/// A pooled connection outside a transaction, for code that runs several statements on one
+/// connection without needing them to be atomic.
+pub async fn acquire(db: &Db) -> Result<Conn, sqlx::Error> {
+    Ok(Conn::Pooled(db.acquire().await?))
+}
+
+/// A connection the stores' queries run on (`&mut conn` is an sqlx `Executor`): a write
+/// transaction from [`begin_write`] or a pooled connection from [`acquire`]. A transaction is
+/// ended by [`Conn::commit`] or [`Conn::rollback`]; dropped, it rolls back.
+pub enum Conn {
+    /// A sqlx transaction: PostgreSQL, or an in-memory SQLite database with its write turn
+    /// (given back after the transaction ends: fields drop in order).
+    Tx(
+        sqlx::Transaction<'static, sqlx::Any>,
+        Option<lite::TurnGuard>,
+    ),
+    /// An SQLite file's write transaction on its write connection.
+    Lite(lite::LiteTx),
+    /// A pooled connection, each statement its own transaction.
+    Pooled(sqlx::pool::PoolConnection<sqlx::Any>),
+}
+
+impl Conn {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Tx(tx, _turn) => tx.commit().await,
+            Conn::Lite(tx) => tx.commit().await,
+            Conn::Pooled(_) => Ok(()),
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Tx(tx, _turn) => tx.rollback().await,
+            Conn::Lite(tx) => tx.rollback(),
+            Conn::Pooled(_) => Ok(()),
+        }
+    }
+
+    /// `"sqlite"` or `"postgres"`, as sqlx names its backends.
+    pub fn backend_name(&self) -> &str {
+        match self {
+            Conn::Tx(tx, _) => tx.backend_name(),
+            Conn::Lite(_) => "SQLite",
+            Conn::Pooled(c) => c.backend_name(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Conn::Tx(..) => f.write_str("Conn::Tx"),
+            Conn::Lite(t) => t.fmt(f),
+            Conn::Pooled(_) => f.write_str("Conn::Pooled"),
+        }
+    }
+}
+
+impl<'c> sqlx::Executor<'c> for &'c mut Conn {
+    type Database = sqlx::Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::stream::BoxStream<
+        'e,
+        Result<sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        match self {
+            Conn::Tx(tx, _) => (&mut **tx).fetch_many(query),
+            Conn::Lite(tx) => tx.fetch_many(query),
+            Conn::Pooled(c) => (&mut **c).fetch_many(query),
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::future::BoxFuture<'e, Result<Option<sqlx::any::AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        match self {
+            Conn::Tx(tx, _) => (&mut **tx).fetch_optional(query),
+            Conn::Lite(tx) => tx.fetch_optional(query),
+            Conn::Pooled(c) => (&mut **c).fetch_optional(query),
+        }
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: sqlx::SqlStr,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures_util::future::BoxFuture<'e, Result<sqlx::any::AnyStatement, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            Conn::Tx(tx, _) => (&mut **tx).prepare_with(sql, parameters),
+            Conn::Lite(_) => Box::pin(async {
+                Err(sqlx::Error::Protocol(
+                    "statements are not prepared ahead on the SQLite write connection".into(),
+                ))
+            }),
+            Conn::Pooled(c) => (&mut **c).prepare_with(sql, parameters),
+        }
+    }
+
+    fn describe<'e>(
+        self,
+        sql: sqlx::SqlStr,
+    ) -> futures_util::future::BoxFuture<
+        'e,
+        Result<sqlx_core::describe::Describe<sqlx::Any>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+    {
+        match self {
+            Conn::Tx(tx, _) => (&mut **tx).describe(sql),
+            Conn::Lite(_) => Box::pin(async {
+                Err(sqlx::Error::Protocol(
+                    "statements are not described on the SQLite write connection".into(),
+                ))
+            }),
+            Conn::Pooled(c) => (&mut **c).describe(sql),
+        }
     }
 }
 

@@ -257,7 +257,7 @@ pub async fn reset_failures(state: &AppState, customer_id: &str) -> AppResult<()
 
 /// [`reset_failures`] in the caller's transaction.
 pub async fn reset_failures_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     customer_id: &str,
 ) -> Result<(), sqlx::Error> {
     store::clear_password_failures(conn, &format!("account:{customer_id}")).await

@@ -62,14 +62,17 @@ fn counter_key(volume: Volume, ip: &str) -> String {
 /// it needs a solved captcha, 429 over the hard cap.
 pub async fn count(state: &AppState, volume: Volume, ip: &str) -> AppResult<bool> {
     let now = state.clock.now_ms();
+    // Every code request writes here first: in line with the other writers on SQLite.
+    let mut w = crate::db::writer(&state.db).await?;
     let reserved = limits::reserve(
-        &state.db,
+        &mut w,
         &counter_key(volume, ip),
         HOUR_MS,
         volume.hard_cap(state),
         now,
     )
     .await?;
+    w.commit().await?;
     match reserved {
         None => Err(AppError::too_many(
             "too_many_requests",

@@ -15,10 +15,10 @@
 
 pub mod store;
 
+use crate::db::Conn;
 use crate::db::Db;
 use crate::domain::money::Kopecks;
 use crate::error::{AppError, AppResult};
-use sqlx::AnyConnection;
 
 /// What moved the money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -89,7 +89,7 @@ fn checked(m: &Movement<'_>, credit: bool) -> Result<i64, sqlx::Error> {
 /// Puts money on the customer's account, once per key. Returns whether this call moved it
 /// (false: a movement under this key was already on record).
 pub async fn credit(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     m: Movement<'_>,
     now: i64,
@@ -118,7 +118,7 @@ pub async fn credit(
 /// comes first, so a refusal writes nothing; a repeat under the same key moves nothing (one
 /// racing the first gives its reservation back when it finds the key taken).
 pub async fn debit(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     m: Movement<'_>,
     now: i64,
@@ -149,7 +149,7 @@ pub async fn debit(
 
 /// The amount moved under `key` (signed), if anything was.
 pub async fn moved(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     key: &str,
 ) -> Result<Option<Kopecks>, sqlx::Error> {
@@ -158,13 +158,13 @@ pub async fn moved(
 
 /// What the customer may spend, read inside the caller's transaction (e.g. right after a
 /// credit, before commit).
-pub async fn current(conn: &mut AnyConnection, customer: &str) -> Result<Kopecks, sqlx::Error> {
+pub async fn current(conn: &mut Conn, customer: &str) -> Result<Kopecks, sqlx::Error> {
     Ok(Kopecks::new(store::balance(conn, customer).await?))
 }
 
 /// What the customer may spend.
 pub async fn balance(db: &Db, customer: &str) -> Result<Kopecks, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     Ok(Kopecks::new(store::balance(&mut c, customer).await?))
 }
 
@@ -188,7 +188,7 @@ pub async fn history(
     let before = crate::db::ledger_page_start(cursor)
         .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
     let limit = limit.clamp(1, 100);
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     let rows = store::entries(&mut c, customer, before, limit + 1).await?;
     let next = crate::db::ledger_next_cursor(&rows, limit, |r| (r.at, r.id.as_str()));
     let items = rows
@@ -217,7 +217,7 @@ pub struct Books {
 }
 
 pub async fn books(db: &Db, customer: &str) -> Result<Books, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     Ok(Books {
         balance: store::balance(&mut c, customer).await?,
         ledger: store::ledger_sum(&mut c, customer).await?,

@@ -1,11 +1,11 @@
 //! The balance's SQL: the account row (the reservation counter) and the append-only ledger.
 
-use sqlx::AnyConnection;
+use crate::db::Conn;
 
 /// Appends a movement unless the customer already has one under this idempotency key; returns
 /// whether it is new.
 pub async fn append(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     kind: &str,
     amount: i64,
@@ -31,12 +31,7 @@ pub async fn append(
 }
 
 /// Adds `amount` to the customer's account, making the row when it is the first money.
-pub async fn add(
-    tx: &mut AnyConnection,
-    customer: &str,
-    amount: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn add(tx: &mut Conn, customer: &str, amount: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO balance_accounts (customer_id, balance, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (customer_id) DO UPDATE SET balance = balance_accounts.balance + excluded.balance, \
@@ -53,7 +48,7 @@ pub async fn add(
 /// Takes `amount` from the account if it has that much: one conditional statement. Returns
 /// whether it did.
 pub async fn reserve(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     amount: i64,
     now: i64,
@@ -72,7 +67,7 @@ pub async fn reserve(
 }
 
 /// The account's balance (0 without an account).
-pub async fn balance(conn: &mut AnyConnection, customer: &str) -> Result<i64, sqlx::Error> {
+pub async fn balance(conn: &mut Conn, customer: &str) -> Result<i64, sqlx::Error> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT balance FROM balance_accounts WHERE customer_id = $1")
             .bind(customer)
@@ -83,7 +78,7 @@ pub async fn balance(conn: &mut AnyConnection, customer: &str) -> Result<i64, sq
 }
 
 /// The sum of the customer's ledger.
-pub async fn ledger_sum(conn: &mut AnyConnection, customer: &str) -> Result<i64, sqlx::Error> {
+pub async fn ledger_sum(conn: &mut Conn, customer: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM balance_ledger WHERE customer_id = $1",
     )
@@ -94,7 +89,7 @@ pub async fn ledger_sum(conn: &mut AnyConnection, customer: &str) -> Result<i64,
 
 /// The amount of the movement under `key`, if there is one.
 pub async fn movement(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer: &str,
     key: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -118,7 +113,7 @@ pub struct EntryRow {
 
 /// A page of the ledger, newest first, before the cursor `(at, id)`.
 pub async fn entries(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer: &str,
     before: (i64, &str),
     limit: i64,

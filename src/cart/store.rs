@@ -44,12 +44,12 @@ pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResul
                 "DELETE FROM cart_lines WHERE owner = $1 RETURNING product_id, quantity",
             )
             .bind(&guest)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut tx)
             .await?;
             for (product_id, quantity) in lines {
                 let stock: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
                     .bind(&product_id)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut tx)
                     .await?
                     .unwrap_or(0);
                 sqlx::query(
@@ -60,7 +60,7 @@ pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResul
                 .bind(&product_id)
                 .bind(quantity)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
                 sqlx::query(
                     "UPDATE cart_lines SET quantity = $1 WHERE owner = $2 AND product_id = $3 AND quantity > $1",
@@ -68,7 +68,7 @@ pub async fn merge(state: &AppState, guest: &str, customer_id: &str) -> AppResul
                 .bind(stock.clamp(1, MAX_QUANTITY))
                 .bind(&customer)
                 .bind(&product_id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             }
             tx.commit().await?;
@@ -167,7 +167,7 @@ pub async fn lines(state: &AppState, owner: &str) -> AppResult<Vec<(Product, i64
 /// Takes a line out of the cart exactly as it was read (checkout): true when it was there
 /// with that quantity.
 pub async fn take_line(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     owner: &str,
     product_id: &str,
     quantity: i64,
@@ -187,7 +187,7 @@ pub async fn take_line(
 }
 
 /// How many lines the cart holds.
-pub async fn line_count(tx: &mut sqlx::AnyConnection, owner: &str) -> Result<i64, sqlx::Error> {
+pub async fn line_count(tx: &mut crate::db::Conn, owner: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE owner = $1")
         .bind(owner)
         .fetch_one(&mut *tx)
@@ -196,7 +196,7 @@ pub async fn line_count(tx: &mut sqlx::AnyConnection, owner: &str) -> Result<i64
 
 /// Puts a line back into the cart (an unpaid order cancelled) unless the product is there.
 pub async fn put_back(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     owner: &str,
     product_id: &str,
     quantity: i64,

@@ -1,7 +1,7 @@
 //! Gift certificates' SQL: issuing (hashes only) and the one conditional update that activates.
 
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 /// A certificate to store: its hashes, masked number, face value and validity.
 pub struct NewCertificate<'a> {
@@ -15,7 +15,7 @@ pub struct NewCertificate<'a> {
 }
 
 /// Stores a certificate unless its number or code word is taken; returns whether it was stored.
-pub async fn insert(tx: &mut AnyConnection, c: &NewCertificate<'_>) -> Result<bool, sqlx::Error> {
+pub async fn insert(tx: &mut Conn, c: &NewCertificate<'_>) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "INSERT INTO gift_certificates (id, number_hash, word_hash, masked, value, created_at, \
          expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
@@ -50,7 +50,7 @@ pub struct Claimed {
 /// Marks the certificate with this hash activated by `customer`, if it exists, is unused and
 /// has not expired: one conditional statement, so of racing claims exactly one gets the row.
 pub async fn claim(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     by: By,
     hash: &str,
     customer: &str,
@@ -78,7 +78,7 @@ pub async fn claim(
 
 /// Marks a certificate (by id) activated by `customer` at `at` if it is unused (the demo's).
 pub async fn claim_by_id(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     customer: &str,
     at: i64,

@@ -81,7 +81,7 @@ pub use store::{by_contact, by_id, log_event, touch};
 /// transaction. Returns (customer, created). Safe under races: the unique index decides which
 /// insert wins.
 pub async fn find_or_create(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     contact: &Contact,
     now: i64,
 ) -> Result<(CustomerRow, bool), sqlx::Error> {
@@ -95,7 +95,7 @@ pub async fn find_or_create(
 /// this transaction when what was read no longer holds. Returns the customer as stored now and
 /// whether it is new.
 pub async fn touch_or_create(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     contact: &Contact,
     found: Option<CustomerRow>,
     now: i64,

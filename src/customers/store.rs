@@ -43,7 +43,7 @@ pub async fn by_contact<'e, E: Executor<'e, Database = Any>>(
 /// which returns the customer as they now are (`None`: not this customer's contact, or no such
 /// customer).
 pub async fn touch_returning(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     id: &str,
     contact: &Contact,
     now: i64,
@@ -80,7 +80,7 @@ pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
 /// Opens an account with just a contact, unless the phone or email is taken (the unique
 /// indexes decide). The new customer when this insert made the row.
 pub async fn insert_with_contact(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     phone: Option<&str>,
     email: Option<&str>,
     email_verified: bool,
@@ -435,7 +435,7 @@ pub async fn pickup_point(
 
 /// Locks the customer's row for the rest of the transaction (a no-op update), so address-book
 /// writes of one customer go one at a time.
-pub async fn lock(tx: &mut sqlx::AnyConnection, customer: &str) -> Result<(), sqlx::Error> {
+pub async fn lock(tx: &mut crate::db::Conn, customer: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE customers SET last_seen_at = last_seen_at WHERE id = $1")
         .bind(customer)
         .execute(&mut *tx)

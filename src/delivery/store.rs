@@ -31,7 +31,7 @@ pub async fn address(db: &Db, customer: &str, id: &str) -> Result<Option<Address
 
 /// The id of the customer's address with exactly this text.
 pub async fn address_id_by_text(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     customer: &str,
     address: &str,
 ) -> Result<Option<String>, sqlx::Error> {
@@ -43,10 +43,7 @@ pub async fn address_id_by_text(
 }
 
 /// How many addresses the customer keeps.
-pub async fn count_addresses(
-    tx: &mut sqlx::AnyConnection,
-    customer: &str,
-) -> Result<i64, sqlx::Error> {
+pub async fn count_addresses(tx: &mut crate::db::Conn, customer: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE customer_id = $1")
         .bind(customer)
         .fetch_one(&mut *tx)
@@ -54,7 +51,7 @@ pub async fn count_addresses(
 }
 
 pub async fn insert_address(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     customer: &str,
     address: &str,
@@ -76,7 +73,7 @@ pub async fn insert_address(
 
 /// Makes `id` the customer's one default address (one statement over the whole book).
 pub async fn set_default(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     customer: &str,
     id: &str,
 ) -> Result<(), sqlx::Error> {
@@ -89,7 +86,7 @@ pub async fn set_default(
 }
 
 pub async fn delete_address(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     customer: &str,
     id: &str,
 ) -> Result<(), sqlx::Error> {
@@ -102,10 +99,7 @@ pub async fn delete_address(
 }
 
 /// Whether the customer has a default address.
-pub async fn has_default(
-    tx: &mut sqlx::AnyConnection,
-    customer: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn has_default(tx: &mut crate::db::Conn, customer: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM addresses WHERE customer_id = $1 AND is_default = 1",
     )
@@ -117,7 +111,7 @@ pub async fn has_default(
 
 /// The id of the customer's newest address.
 pub async fn newest_address(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     customer: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(

@@ -1,14 +1,14 @@
 //! Writing receipts inside the caller's transaction, and registering them with the operator.
 
 use super::{FiscalOperator, Item, Kind, OperatorError, Receipt, TenderSum, store};
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 /// The payment receipt of an order that has just become paid (called in that transaction):
 /// its items and what each tender paid. Once per order however many callers race: false when
 /// it was written already.
 pub async fn record_payment(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     items: Vec<Item>,
     tenders: Vec<TenderSum>,
@@ -31,11 +31,7 @@ pub async fn record_payment(
 /// The refund receipt of a paid order that is cancelled (called in that transaction): the
 /// payment receipt's items and tenders given back. Nothing when the order never had a payment
 /// receipt; once per order however many callers race.
-pub async fn record_refund(
-    tx: &mut AnyConnection,
-    order_id: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn record_refund(tx: &mut Conn, order_id: &str, now: i64) -> Result<bool, sqlx::Error> {
     let Some(paid) = store::find(tx, order_id, Kind::Payment, order_id).await? else {
         return Ok(false);
     };
@@ -53,7 +49,7 @@ pub async fn record_refund(
 /// refunds it: the returned `items` and what each tender gives back. Once per `source` (the
 /// return's id) however many callers race; nothing when the order never had a payment receipt.
 pub async fn record_part_refund(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     source: &str,
     items: Vec<Item>,

@@ -1,8 +1,8 @@
 //! The receipts' SQL and the sandbox fiscal operator's books.
 
 use super::{Fiscal, Kind, Receipt};
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 type Row = (
     String,
@@ -43,11 +43,7 @@ fn receipt_of(r: Row) -> Result<Receipt, sqlx::Error> {
 
 /// Writes a receipt unless the order has one of this kind for `source` already: true when this
 /// call wrote it.
-pub async fn insert(
-    tx: &mut AnyConnection,
-    r: &Receipt,
-    source: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn insert(tx: &mut Conn, r: &Receipt, source: &str) -> Result<bool, sqlx::Error> {
     let items =
         serde_json::to_string(&r.items).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let tenders =
@@ -71,7 +67,7 @@ pub async fn insert(
 
 /// The order's receipt of `kind` for `source`, inside a transaction.
 pub async fn find(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     kind: Kind,
     source: &str,
@@ -143,7 +139,7 @@ pub async fn set_fiscal(db: &Db, id: &str, f: &Fiscal, now: i64) -> Result<bool,
 
 /// What the sandbox registered for a receipt.
 pub async fn sandbox_registered(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     receipt_id: &str,
 ) -> Result<Option<Fiscal>, sqlx::Error> {
     let row: Option<(String, i64, String)> =
@@ -155,7 +151,7 @@ pub async fn sandbox_registered(
 }
 
 /// The next document number of a fiscal drive (one conditional statement).
-pub async fn sandbox_next_fd(tx: &mut AnyConnection, fn_: &str) -> Result<i64, sqlx::Error> {
+pub async fn sandbox_next_fd(tx: &mut Conn, fn_: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE sandbox_fiscal_drives SET last_fd = last_fd + 1 WHERE fn = $1 RETURNING last_fd",
     )
@@ -166,7 +162,7 @@ pub async fn sandbox_next_fd(tx: &mut AnyConnection, fn_: &str) -> Result<i64, s
 
 /// Records a registration unless the receipt has one already.
 pub async fn sandbox_register(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     receipt_id: &str,
     f: &Fiscal,
     now: i64,

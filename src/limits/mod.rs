@@ -74,7 +74,7 @@ where
 /// were counted all the same, so the caller that refuses must roll its transaction back.
 /// Keys must differ.
 pub async fn reserve_each(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     counters: &[(&str, i64, i64)],
     now: i64,
 ) -> Result<Vec<Option<i64>>, sqlx::Error> {
@@ -118,7 +118,7 @@ pub async fn taken(db: &Db, key: &str, len: i64, now: i64) -> Result<i64, sqlx::
 /// Passes the gate of `key` if it is open at `now`, closing it until `until`. `Ok(None)`:
 /// passed; `Ok(Some(t))`: closed until `t`.
 pub async fn pass_gate(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     key: &str,
     now: i64,
     until: i64,

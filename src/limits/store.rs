@@ -36,7 +36,7 @@ where
 /// each counter's new value, `None` for one at its cap (unchanged). The others ARE counted:
 /// a caller that refuses because one is at its cap rolls its transaction back.
 pub async fn increment_each_below(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     counters: &[(&str, i64, i64, i64)],
 ) -> Result<Vec<Option<i64>>, sqlx::Error> {
     if counters.is_empty() {
@@ -99,7 +99,7 @@ pub async fn counter(db: &Db, key: &str, window_start: i64) -> Result<Option<i64
 /// Closes the gate of `key` until `until` if it is open at `now` (or was never closed): one
 /// conditional upsert. True when it was open, i.e. the caller passed.
 pub async fn close_gate_if_open(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     key: &str,
     now: i64,
     until: i64,

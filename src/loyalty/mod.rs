@@ -32,11 +32,11 @@
 
 pub mod store;
 
+use crate::db::Conn;
 use crate::db::Db;
 use crate::domain::money::Kopecks;
 use crate::domain::order::OrderNumber;
 use crate::error::{AppError, AppResult};
-use sqlx::AnyConnection;
 use store::NewEntry;
 
 /// Points may pay at most this share of the goods (not delivery, not certificates).
@@ -284,7 +284,7 @@ fn broken(what: &str) -> sqlx::Error {
 }
 
 /// The tier inside a transaction, as of `now` (goods received before it).
-async fn tier_at(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<Tier, sqlx::Error> {
+async fn tier_at(tx: &mut Conn, customer: &str, now: i64) -> Result<Tier, sqlx::Error> {
     let goods = store::goods_between(tx, customer, year_before(now), now).await?;
     let card = store::card_approved_at(tx, customer)
         .await?
@@ -294,7 +294,7 @@ async fn tier_at(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<Tie
 
 /// Expires what the customer's lots hold past their time (the account row already written by
 /// this transaction). Returns how many lots expired.
-async fn lapse(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<u64, sqlx::Error> {
+async fn lapse(tx: &mut Conn, customer: &str, now: i64) -> Result<u64, sqlx::Error> {
     let mut n = 0;
     for lot in store::lapsed_lots(tx, customer, now).await? {
         if !store::expire_lot(tx, &lot.id, lot.remaining).await? {
@@ -325,7 +325,7 @@ async fn lapse(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<u64, 
 /// order: a second call for the same order earns nothing. Returns the points earned now.
 /// The goods are recorded with the accrual: they count for the tier for 12 months.
 pub async fn earn(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     goods: Kopecks,
@@ -368,7 +368,7 @@ pub async fn earn(
 /// Points from the shop (a welcome gift, a goodwill gesture), once per `key`; they expire a
 /// year after `now` like earned ones. Returns whether they were granted now.
 pub async fn grant(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     key: &str,
     points: i64,
@@ -412,7 +412,7 @@ pub async fn grant(
 /// `returned` entry. Its goods stop counting for the tier. Once per order; an order that
 /// earned nothing takes nothing. Returns the points taken now.
 pub async fn take_back(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     now: i64,
@@ -448,7 +448,7 @@ pub async fn take_back(
 /// `taken:<key>`, and those goods stop counting for the tier. Once per `key`; an order that
 /// earned nothing (or was taken back whole) takes nothing. Returns the points taken now.
 pub async fn take_back_part(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     key: &str,
@@ -492,7 +492,7 @@ pub async fn take_back_part(
 /// return must not make points live longer; already past it, they expire at once). Recorded
 /// as a positive `returned` entry under `returned:<key>`. Returns the points given back now.
 pub async fn give_back_part(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     key: &str,
@@ -541,7 +541,7 @@ pub async fn give_back_part(
 /// customer's unexpired points do not cover it (nothing is spent; roll back or go on as the
 /// caller likes). Once per order: a second call for the same order spends nothing more.
 pub async fn spend(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     points: i64,
@@ -594,7 +594,7 @@ pub async fn spend(
 /// of a lot whose own order was taken back are taken back with it. Returns the points given
 /// back (before either).
 pub async fn give_back(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &OrderNumber,
     now: i64,
@@ -644,30 +644,26 @@ pub async fn give_back(
 }
 
 /// Approves the co-branded card for the tier: platinum from `now` on.
-pub async fn approve_card(
-    tx: &mut AnyConnection,
-    customer: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn approve_card(tx: &mut Conn, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     store::lock(tx, customer, now).await?;
     store::approve_card(tx, customer, now).await
 }
 
 /// Unexpired points of the customer.
 pub async fn available(db: &Db, customer: &str, now: i64) -> Result<i64, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     store::available(&mut c, customer, now).await
 }
 
 /// The customer's tier now.
 pub async fn tier(db: &Db, customer: &str, now: i64) -> Result<Tier, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     tier_at(&mut c, customer, now).await
 }
 
 /// Tier, points, progress to the next tier and what expires when.
 pub async fn summary(db: &Db, customer: &str, now: i64) -> Result<Summary, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     let goods = Kopecks::new(store::goods_between(&mut c, customer, year_before(now), now).await?);
     let card_approved_at = store::card_approved_at(&mut c, customer)
         .await?
@@ -707,7 +703,7 @@ pub async fn history(
 ) -> AppResult<(Vec<Entry>, Option<String>)> {
     let before = crate::db::ledger_page_start(cursor)
         .ok_or_else(|| AppError::bad_request("invalid_cursor"))?;
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     let rows = store::entries(&mut c, customer, before, limit + 1).await?;
     let next = crate::db::ledger_next_cursor(&rows, limit, |r| (r.at, r.id.as_str()));
     let items = rows
@@ -730,7 +726,7 @@ pub async fn expire(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     let mut expired = 0;
     loop {
         let customers = {
-            let mut c = db.acquire().await?;
+            let mut c = crate::db::acquire(db).await?;
             store::customers_with_lapsed_lots(&mut c, now, BATCH).await?
         };
         for customer in &customers {
@@ -760,7 +756,7 @@ pub struct Books {
 }
 
 pub async fn books(db: &Db, customer: &str) -> Result<Books, sqlx::Error> {
-    let mut c = db.acquire().await?;
+    let mut c = crate::db::acquire(db).await?;
     Ok(Books {
         balance: store::balance(&mut c, customer).await?,
         ledger: store::ledger_sum(&mut c, customer).await?,

@@ -1,14 +1,14 @@
 //! The points' SQL: accounts (the reservation counter and the card's status grant), lots,
 //! what each order spent from which lot, and the append-only ledger.
 
-use sqlx::AnyConnection;
+use crate::db::Conn;
 
 // ---- Accounts ----
 
 /// Makes sure the customer's account row exists and writes it: from here to the end of the
 /// transaction every other change of this customer's points waits (PostgreSQL's row lock;
 /// SQLite has one writer anyway).
-pub async fn lock(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn lock(tx: &mut Conn, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO loyalty_accounts (customer_id, balance, updated_at) VALUES ($1, 0, $2) \
          ON CONFLICT (customer_id) DO UPDATE SET updated_at = excluded.updated_at",
@@ -22,11 +22,7 @@ pub async fn lock(tx: &mut AnyConnection, customer: &str, now: i64) -> Result<()
 
 /// Takes `points` from the balance if it has them: one conditional statement. Returns whether
 /// it did.
-pub async fn reserve(
-    tx: &mut AnyConnection,
-    customer: &str,
-    points: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn reserve(tx: &mut Conn, customer: &str, points: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE loyalty_accounts SET balance = balance - $1 WHERE customer_id = $2 AND balance >= $1",
     )
@@ -39,11 +35,7 @@ pub async fn reserve(
 }
 
 /// Adds `points` to the balance.
-pub async fn credit(
-    tx: &mut AnyConnection,
-    customer: &str,
-    points: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn credit(tx: &mut Conn, customer: &str, points: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE loyalty_accounts SET balance = balance + $1 WHERE customer_id = $2")
         .bind(points)
         .bind(customer)
@@ -53,10 +45,7 @@ pub async fn credit(
 }
 
 /// When the co-branded card was approved, if it was.
-pub async fn card_approved_at(
-    conn: &mut AnyConnection,
-    customer: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+pub async fn card_approved_at(conn: &mut Conn, customer: &str) -> Result<Option<i64>, sqlx::Error> {
     Ok(sqlx::query_scalar::<_, Option<i64>>(
         "SELECT card_approved_at FROM loyalty_accounts WHERE customer_id = $1",
     )
@@ -67,11 +56,7 @@ pub async fn card_approved_at(
 }
 
 /// Records the card's approval (the first one counts).
-pub async fn approve_card(
-    tx: &mut AnyConnection,
-    customer: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn approve_card(tx: &mut Conn, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE loyalty_accounts SET card_approved_at = COALESCE(card_approved_at, $2) WHERE customer_id = $1",
     )
@@ -98,10 +83,7 @@ pub struct NewLot<'a> {
 
 /// Inserts a lot unless the customer already has one of this source and reference; returns
 /// its id when it is new.
-pub async fn insert_lot(
-    tx: &mut AnyConnection,
-    lot: &NewLot<'_>,
-) -> Result<Option<String>, sqlx::Error> {
+pub async fn insert_lot(tx: &mut Conn, lot: &NewLot<'_>) -> Result<Option<String>, sqlx::Error> {
     let id = crate::db::new_id();
     let n = sqlx::query(
         "INSERT INTO loyalty_lots (id, customer_id, source, reference, goods, points, remaining, \
@@ -125,7 +107,7 @@ pub async fn insert_lot(
 /// Kopecks of goods of the customer's received orders earned after `since` (and not after
 /// `until`) and not taken back.
 pub async fn goods_between(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer: &str,
     since: i64,
     until: i64,
@@ -153,7 +135,7 @@ pub struct LotLeft {
 
 /// The customer's lots past their expiry that still hold points.
 pub async fn lapsed_lots(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     now: i64,
 ) -> Result<Vec<LotLeft>, sqlx::Error> {
@@ -168,11 +150,7 @@ pub async fn lapsed_lots(
 }
 
 /// Expires what a lot holds if it still holds exactly `remaining`: one conditional statement.
-pub async fn expire_lot(
-    tx: &mut AnyConnection,
-    id: &str,
-    remaining: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn expire_lot(tx: &mut Conn, id: &str, remaining: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE loyalty_lots SET remaining = 0, expired = expired + $2 WHERE id = $1 AND remaining = $2",
     )
@@ -186,7 +164,7 @@ pub async fn expire_lot(
 
 /// The customer's unexpired lots with points left, the one expiring first first.
 pub async fn spendable_lots(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     now: i64,
 ) -> Result<Vec<LotLeft>, sqlx::Error> {
@@ -202,11 +180,7 @@ pub async fn spendable_lots(
 }
 
 /// Takes `points` from a lot if it has them: one conditional statement.
-pub async fn take_from_lot(
-    tx: &mut AnyConnection,
-    id: &str,
-    points: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn take_from_lot(tx: &mut Conn, id: &str, points: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE loyalty_lots SET remaining = remaining - $2 WHERE id = $1 AND remaining >= $2",
     )
@@ -221,7 +195,7 @@ pub async fn take_from_lot(
 /// Marks the lot an order earned as taken back (once: one conditional statement) and takes
 /// what it has left. Returns (id, points taken) when this call did it.
 pub async fn take_back_lot(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &str,
     now: i64,
@@ -248,7 +222,7 @@ pub struct EarnedLot {
 }
 
 pub async fn earned_lot(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &str,
 ) -> Result<Option<EarnedLot>, sqlx::Error> {
@@ -265,7 +239,7 @@ pub async fn earned_lot(
 /// Takes `points` of a lot back (it must have them: one conditional statement) and stops
 /// `goods` of it counting for the tier.
 pub async fn take_part_of_lot(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     points: i64,
     goods: i64,
@@ -285,7 +259,7 @@ pub async fn take_part_of_lot(
 
 /// When the earliest lot an order spent from expires (none when it spent nothing).
 pub async fn spent_lots_expiry(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -301,11 +275,7 @@ pub async fn spent_lots_expiry(
 
 /// Points an order gives back to a lot: to what the lot has left, or — when the lot's own order
 /// was taken back — to what is taken. Returns whether the lot was taken back.
-pub async fn return_to_lot(
-    tx: &mut AnyConnection,
-    id: &str,
-    points: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn return_to_lot(tx: &mut Conn, id: &str, points: i64) -> Result<bool, sqlx::Error> {
     let taken_back: Option<i64> = sqlx::query_scalar(
         "UPDATE loyalty_lots SET \
          remaining = remaining + CASE WHEN taken_back_at IS NULL THEN $2 ELSE 0 END, \
@@ -320,11 +290,7 @@ pub async fn return_to_lot(
 }
 
 /// Unexpired points the customer has.
-pub async fn available(
-    conn: &mut AnyConnection,
-    customer: &str,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
+pub async fn available(conn: &mut Conn, customer: &str, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) FROM loyalty_lots \
          WHERE customer_id = $1 AND expires_at > $2",
@@ -337,7 +303,7 @@ pub async fn available(
 
 /// Unexpired points by the time they expire, soonest first: (expires at, points).
 pub async fn expiring(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer: &str,
     now: i64,
     limit: i64,
@@ -356,7 +322,7 @@ pub async fn expiring(
 
 /// Up to `limit` customers with lots past their expiry that still hold points.
 pub async fn customers_with_lapsed_lots(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     now: i64,
     limit: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -373,11 +339,7 @@ pub async fn customers_with_lapsed_lots(
 // ---- What orders spent ----
 
 /// Whether the order already spent the customer's points (given back since or not).
-pub async fn has_spent(
-    tx: &mut AnyConnection,
-    customer: &str,
-    order: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn has_spent(tx: &mut Conn, customer: &str, order: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM loyalty_spends WHERE customer_id = $1 AND order_number = $2",
     )
@@ -389,7 +351,7 @@ pub async fn has_spent(
 }
 
 pub async fn insert_spend(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &str,
     lot: &str,
@@ -413,7 +375,7 @@ pub async fn insert_spend(
 /// Marks what an order spent as given back (once: one conditional statement) and returns it,
 /// (lot id, points) per lot.
 pub async fn release_spends(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     order: &str,
     now: i64,
@@ -443,7 +405,7 @@ pub struct NewEntry<'a> {
 }
 
 /// Appends an entry unless one with its idempotency key exists; returns whether it did.
-pub async fn append(tx: &mut AnyConnection, e: &NewEntry<'_>) -> Result<bool, sqlx::Error> {
+pub async fn append(tx: &mut Conn, e: &NewEntry<'_>) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "INSERT INTO loyalty_ledger (id, customer_id, kind, points, order_number, idempotency_key, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (customer_id, idempotency_key) DO NOTHING",
@@ -473,7 +435,7 @@ pub struct EntryRow {
 
 /// A page of the customer's ledger, newest first, before (`at`, `id`).
 pub async fn entries(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     customer: &str,
     before: (i64, &str),
     limit: i64,
@@ -491,7 +453,7 @@ pub async fn entries(
 }
 
 /// The sum of the customer's ledger (what they have unless something expired unswept).
-pub async fn ledger_sum(conn: &mut AnyConnection, customer: &str) -> Result<i64, sqlx::Error> {
+pub async fn ledger_sum(conn: &mut Conn, customer: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM loyalty_ledger WHERE customer_id = $1",
     )
@@ -501,7 +463,7 @@ pub async fn ledger_sum(conn: &mut AnyConnection, customer: &str) -> Result<i64,
 }
 
 /// The account's balance (the reservation counter).
-pub async fn balance(conn: &mut AnyConnection, customer: &str) -> Result<i64, sqlx::Error> {
+pub async fn balance(conn: &mut Conn, customer: &str) -> Result<i64, sqlx::Error> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT balance FROM loyalty_accounts WHERE customer_id = $1")
             .bind(customer)
@@ -512,7 +474,7 @@ pub async fn balance(conn: &mut AnyConnection, customer: &str) -> Result<i64, sq
 }
 
 /// What the customer's lots hold, expired or not yet swept included.
-pub async fn remaining_total(conn: &mut AnyConnection, customer: &str) -> Result<i64, sqlx::Error> {
+pub async fn remaining_total(conn: &mut Conn, customer: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) FROM loyalty_lots WHERE customer_id = $1",
     )

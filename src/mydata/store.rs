@@ -3,9 +3,10 @@
 //! tables on purpose: what 152-ФЗ makes the shop forget is decided in one place, one
 //! transaction, where it can be read whole.
 
+use crate::db::Conn;
 use crate::db::Db;
 use serde_json::{Map, Value};
-use sqlx::{AnyConnection, Column, Row};
+use sqlx::{Column, Row};
 
 /// Columns that name a customer by id: (column, what the export calls that relation).
 pub const CUSTOMER_COLUMNS: [&str; 4] = [
@@ -159,7 +160,7 @@ pub enum Erased {
 /// is not deleted yet and has no order on its way and no return still owed — so racing
 /// deletions erase once, and an order placed a moment before is never stripped of its address.
 pub async fn erase(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer_id: &str,
     contacts: &[String],
     now: i64,

@@ -82,7 +82,7 @@ impl Notifier {
     /// Queues inside the caller's transaction, so a message exists only if its cause does.
     pub async fn enqueue(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut crate::db::Conn,
         msg: &Message,
     ) -> Result<(), sqlx::Error> {
         let now = self.clock.now_ms();
@@ -149,7 +149,12 @@ impl Notifier {
     /// the others. Returns how many were handled.
     pub async fn deliver_due(&self, transports: &Transports) -> Result<usize, sqlx::Error> {
         let now = self.clock.now_ms();
-        let rows = store::claim_due(&self.db, now, now + CLAIM_MS).await?;
+        let rows = {
+            let mut w = crate::db::writer(&self.db).await?;
+            let rows = store::claim_due(&mut w, now, now + CLAIM_MS).await?;
+            w.commit().await?;
+            rows
+        };
         let handled = rows.len();
         // Rows to delete and their announcements, made once the rows are gone.
         let mut done: Vec<String> = Vec::new();
@@ -216,7 +221,9 @@ impl Notifier {
         done: &mut Vec<String>,
         announce: &mut Vec<Delivery>,
     ) -> Result<(), sqlx::Error> {
-        store::delete_all(&self.db, done).await?;
+        let mut w = crate::db::writer(&self.db).await?;
+        store::delete_all(&mut w, done).await?;
+        w.commit().await?;
         done.clear();
         for d in announce.drain(..) {
             let _ = self.events.send(d);

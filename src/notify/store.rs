@@ -5,7 +5,7 @@ use crate::db::Db;
 
 /// Queues a message (inside the caller's transaction), due at once.
 pub async fn insert(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     channel: &str,
     recipient: &str,
@@ -46,7 +46,11 @@ pub const BATCH: usize = 32;
 /// Claims until `until` up to [`BATCH`] messages due at `now` and claimed by no one, the longest
 /// waiting first, and returns them: one conditional statement (of several workers each row
 /// goes to exactly one: a row claimed meanwhile fails `claimed_until < now` when rechecked).
-pub async fn claim_due(db: &Db, now: i64, until: i64) -> Result<Vec<Queued>, sqlx::Error> {
+pub async fn claim_due<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    now: i64,
+    until: i64,
+) -> Result<Vec<Queued>, sqlx::Error> {
     let mut rows: Vec<(String, String, String, String, String, i64, i64)> = sqlx::query_as(
         "UPDATE outbox SET claimed_until = $1 WHERE claimed_until < $2 AND id IN \
          (SELECT id FROM outbox WHERE next_attempt_at <= $2 AND claimed_until < $2 \
@@ -76,7 +80,10 @@ pub async fn claim_due(db: &Db, now: i64, until: i64) -> Result<Vec<Queued>, sql
 }
 
 /// Removes a message (sent, or given up on).
-pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    id: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM outbox WHERE id = $1")
         .bind(id)
         .execute(db)
@@ -85,7 +92,10 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Removes several messages (sent, or given up on) in one statement.
-pub async fn delete_all(db: &Db, ids: &[String]) -> Result<(), sqlx::Error> {
+pub async fn delete_all<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    ids: &[String],
+) -> Result<(), sqlx::Error> {
     match ids {
         [] => return Ok(()),
         [id] => return delete(db, id).await,

@@ -113,7 +113,7 @@ pub async fn settle(
 /// Moves a payment attempt to `to` if it is in one of `from` (at most four statuses); true
 /// when it moved.
 pub(super) async fn move_attempt(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     reference: &str,
     from: &[&str],
     to: &str,
@@ -148,7 +148,7 @@ pub(super) async fn give_back(state: &AppState, reference: &str) -> AppResult<()
 /// A declined first payment: the order never happened. Its stock, bonuses and cart lines go
 /// back and the order row goes (its attempt stays on record).
 pub(super) async fn undo_order(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -235,7 +235,7 @@ pub async fn payment_owner(state: &AppState, reference: &str) -> AppResult<Optio
     let Some(order_id) = payments::store::attempt_order(&state.db, reference).await? else {
         return Ok(None);
     };
-    let mut conn = state.db.acquire().await?;
+    let mut conn = crate::db::acquire(&state.db).await?;
     Ok(store::customer_of(&mut conn, &order_id).await?)
 }
 
@@ -256,7 +256,7 @@ pub async fn payment_notice(state: &AppState, reference: &str) -> AppResult<()> 
 /// one, else by SMS. Best effort: the payment stands whether or not the notice goes out.
 async fn paid_notice(state: &AppState, order_id: &str) {
     let sent = async {
-        let mut conn = state.db.acquire().await?;
+        let mut conn = crate::db::acquire(&state.db).await?;
         let Some(customer) = store::customer_of(&mut conn, order_id).await? else {
             return Ok(());
         };

@@ -8,7 +8,7 @@ use crate::domain::money::Kopecks;
 /// moves make one) that records its event in the same transaction. False when the order was
 /// not in `from`.
 pub(super) async fn transition(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     from: OrderStatus,
     to: OrderStatus,
@@ -39,7 +39,7 @@ pub(super) async fn transition(
 /// Writes the receipt of an order that has just become paid: its lines and delivery, each at
 /// the shop's VAT rate, and what every tender paid (card, СБП or wallet, bonuses, points).
 async fn payment_receipt(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -73,7 +73,7 @@ pub(super) async fn register_receipts(state: &AppState, order_id: &str) {
 }
 
 pub(super) async fn add_event(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     status: OrderStatus,
     at: i64,
@@ -154,7 +154,7 @@ pub async fn cancel(state: &AppState, order_id: &str) -> AppResult<()> {
 /// Gives back what an order held: its stock, its inner tenders (bonuses «Спасибо») and, with
 /// `to_cart`, its lines into the customer's cart (where a line is not back already).
 pub(super) async fn release_goods(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     to_cart: bool,
     now: i64,

@@ -647,7 +647,7 @@ pub async fn purchases_json(
 // ---- Writing ----
 
 /// The next order number (a counter row, so numbers are short and never repeat).
-pub(super) async fn next_number(tx: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+pub(super) async fn next_number(tx: &mut crate::db::Conn) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
     )
@@ -656,7 +656,7 @@ pub(super) async fn next_number(tx: &mut sqlx::AnyConnection) -> Result<i64, sql
 }
 
 pub(super) async fn insert_order(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     o: &NewOrder,
     number: i64,
 ) -> Result<(), sqlx::Error> {
@@ -694,7 +694,7 @@ pub(super) async fn insert_order(
 }
 
 pub(super) async fn insert_line(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     l: &cart::Line,
     seller_id: &str,
@@ -721,7 +721,7 @@ pub(super) async fn insert_line(
 }
 
 pub(super) async fn insert_event(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     status: OrderStatus,
     at: i64,
@@ -738,7 +738,7 @@ pub(super) async fn insert_event(
 /// Moves an order from `from` to `to` (one conditional statement; `received` stamps the day
 /// it was received). True when it moved.
 pub(super) async fn set_status(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     from: OrderStatus,
     to: OrderStatus,
@@ -772,10 +772,7 @@ pub(super) async fn set_cancel_reason(
 }
 
 /// Removes an order that never happened, with its lines and timeline.
-pub(super) async fn delete_order(
-    tx: &mut sqlx::AnyConnection,
-    id: &str,
-) -> Result<(), sqlx::Error> {
+pub(super) async fn delete_order(tx: &mut crate::db::Conn, id: &str) -> Result<(), sqlx::Error> {
     for sql in [
         "DELETE FROM order_events WHERE order_id = $1",
         "DELETE FROM order_lines WHERE order_id = $1",
@@ -789,7 +786,7 @@ pub(super) async fn delete_order(
 // ---- Reading for the rules ----
 
 pub(super) async fn customer_of(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
@@ -800,7 +797,7 @@ pub(super) async fn customer_of(
 
 /// An order's (product, quantity) lines in product-id order.
 pub(super) async fn line_quantities(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -874,7 +871,7 @@ pub(super) async fn lines_to_index(
 
 /// Stores a purchased line's search text, made at `version`.
 pub(super) async fn set_line_search_text(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     order_id: &str,
     product_id: &str,
     text: &str,
@@ -894,7 +891,7 @@ pub(super) async fn set_line_search_text(
 
 /// Whose an order is, its number and its goods total.
 pub(super) async fn goods_of(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
 ) -> Result<Option<(String, String, i64)>, sqlx::Error> {
     sqlx::query_as("SELECT customer_id, number, goods_total FROM orders WHERE id = $1")
@@ -906,7 +903,7 @@ pub(super) async fn goods_of(
 /// What a receipt lists for an order: its lines (title, seller, price, quantity) and the
 /// delivery price.
 pub(super) async fn receipt_lines(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
 ) -> Result<(Vec<(String, String, i64, i64)>, i64), sqlx::Error> {
     let lines = sqlx::query_as(

@@ -1,8 +1,8 @@
 //! The payments' SQL: saved cards, the sandbox bank's bonus accounts «Спасибо», an order's
 //! tenders, payment attempts, and the sandbox acquirer's own books.
 
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 // ---- Saved cards ----
 
@@ -88,7 +88,7 @@ pub async fn delete_saved_card(db: &Db, customer: &str, id: &str) -> Result<bool
 /// Spends `amount` of a card's bonuses if the grant covers it (one conditional statement).
 /// `Ok(None)` when spent; `Ok(Some(left))` when not, with what is left.
 pub async fn spend_spasibo(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     brand: &str,
     last4: &str,
@@ -131,7 +131,7 @@ pub async fn spend_spasibo(
 
 /// Gives `amount` of bonuses back to a card's account.
 pub async fn return_spasibo(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     customer: &str,
     brand: &str,
     last4: &str,
@@ -153,7 +153,7 @@ pub async fn return_spasibo(
 
 /// Records one tender of an order, held.
 pub async fn insert_tender(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     kind: &str,
     account: &str,
@@ -177,7 +177,7 @@ pub async fn insert_tender(
 /// Marks every held tender of an order released and returns them (kind, account, amount):
 /// one conditional statement, so a tender is released once however many callers race.
 pub async fn release_tenders(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     now: i64,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
@@ -192,7 +192,7 @@ pub async fn release_tenders(
 }
 
 /// Forgets the tenders of an order that never happened (a declined first payment).
-pub async fn delete_tenders(tx: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_tenders(tx: &mut Conn, order_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM order_tenders WHERE order_id = $1")
         .bind(order_id)
         .execute(&mut *tx)
@@ -215,7 +215,7 @@ pub async fn tenders(
 
 /// An order's held tenders (kind, amount), inside the caller's transaction.
 pub async fn held_tenders(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -229,7 +229,7 @@ pub async fn held_tenders(
 // ---- Payment attempts ----
 
 pub async fn insert_attempt(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     provider: &str,
     reference: &str,
@@ -254,7 +254,7 @@ pub async fn insert_attempt(
 /// Moves an attempt to `to` if it is in one of `from` (at most four statuses); true when it
 /// moved.
 pub async fn move_attempt(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     reference: &str,
     from: &[&str],
     to: &str,
@@ -281,7 +281,7 @@ pub async fn move_attempt(
 /// Marks every attempt of an order whose money is taken or may be taken `refund_due`, and
 /// returns their references.
 pub async fn mark_refund_due(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     now: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -298,7 +298,7 @@ pub async fn mark_refund_due(
 
 /// The approved attempt of an order (whose charge a partial refund gives back from).
 pub async fn approved_attempt(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(

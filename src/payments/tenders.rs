@@ -10,9 +10,9 @@
 //! [`hold`] and [`release`] calling its account's functions.
 
 use super::store;
+use crate::db::Conn;
 use crate::domain::money::Kopecks;
 use crate::domain::order::OrderNumber;
-use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tender {
@@ -100,7 +100,7 @@ impl Tender {
 /// their accounts (in the order given; a refusal leaves the transaction to be rolled back) and
 /// every tender is recorded. Tenders of zero are not recorded.
 pub async fn hold(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     number: &OrderNumber,
     customer: &str,
@@ -164,7 +164,7 @@ pub async fn hold(
 /// ones this call moved are credited. The outer tender's money goes back through its payment
 /// attempt (a refund at the acquirer), not here.
 pub async fn release(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     customer: &str,
     now: i64,
@@ -197,7 +197,7 @@ pub async fn release(
 }
 
 /// Forgets the tenders of an order that never happened (released first by the caller).
-pub async fn forget(tx: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::Error> {
+pub async fn forget(tx: &mut Conn, order_id: &str) -> Result<(), sqlx::Error> {
     store::delete_tenders(tx, order_id).await
 }
 
@@ -215,10 +215,7 @@ pub async fn of_order(
 
 /// What each held tender of an order pays (kind, amount), inside the caller's transaction: the
 /// totals by tender of its receipt.
-pub async fn held(
-    tx: &mut AnyConnection,
-    order_id: &str,
-) -> Result<Vec<(String, Kopecks)>, sqlx::Error> {
+pub async fn held(tx: &mut Conn, order_id: &str) -> Result<Vec<(String, Kopecks)>, sqlx::Error> {
     Ok(store::held_tenders(tx, order_id)
         .await?
         .into_iter()

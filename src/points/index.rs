@@ -224,7 +224,7 @@ impl PointIndex {
         let mut packer = Packer::default();
         let mut after = String::new();
         // One connection for every page (each SQLite connection has its own page cache).
-        let mut conn = db.acquire().await?;
+        let mut conn = crate::db::acquire(db).await?;
         loop {
             let page = super::store::page_after(&mut conn, &after).await?;
             let Some(last) = page.last() else { break };

@@ -14,7 +14,7 @@ pub async fn version(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 /// Marks the network changed (inside the transaction that changed it).
-pub async fn bump_version(tx: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+pub async fn bump_version(tx: &mut crate::db::Conn) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'pickup_points'")
         .execute(&mut *tx)
         .await?;
@@ -23,7 +23,7 @@ pub async fn bump_version(tx: &mut sqlx::AnyConnection) -> Result<(), sqlx::Erro
 
 /// Up to 5 000 points by id order after `after` (`""`: from the first).
 pub async fn page_after(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     after: &str,
 ) -> Result<Vec<Point>, sqlx::Error> {
     sqlx::query_as(
@@ -88,7 +88,7 @@ pub struct NewRow {
 
 /// Writes `rows` in one multi-row statement (a row whose `code` exists updates that point).
 /// Returns how many rows were written.
-pub async fn upsert(tx: &mut sqlx::AnyConnection, rows: Vec<NewRow>) -> Result<u64, sqlx::Error> {
+pub async fn upsert(tx: &mut crate::db::Conn, rows: Vec<NewRow>) -> Result<u64, sqlx::Error> {
     const COLS: usize = 11;
     let mut sql = String::from(
         "INSERT INTO pickup_points (id, code, kind, city, address, lat, lon, hours, max_weight_g, max_side_mm, \

@@ -8,7 +8,7 @@ use crate::db::Db;
 /// Takes `quantity` from a product's stock if that much is left (one conditional statement).
 /// `Ok(None)` when taken; `Ok(Some(left))` when not, with what is left.
 pub async fn take_stock(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     product_id: &str,
     quantity: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -31,7 +31,7 @@ pub async fn take_stock(
 
 /// Puts `quantity` back into a product's stock (a cancelled or returned order).
 pub async fn return_stock(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     product_id: &str,
     quantity: i64,
 ) -> Result<(), sqlx::Error> {
@@ -45,7 +45,7 @@ pub async fn return_stock(
 
 /// A product's seller and category, copied onto an order line.
 pub async fn seller_and_category(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     product_id: &str,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT seller_id, category_id FROM products WHERE id = $1")
@@ -96,7 +96,7 @@ pub async fn products_to_index(db: &Db, version: i64) -> Result<Vec<ProductWords
 
 /// Stores a product's search text, made at `version`.
 pub async fn set_product_search_text(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     product_id: &str,
     text: &str,
     version: i64,
@@ -242,7 +242,7 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// Every category as (id, Russian name, English name).
 pub async fn all_categories(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT id, name_ru, name_en FROM categories")
         .fetch_all(&mut *tx)
@@ -250,16 +250,14 @@ pub async fn all_categories(
 }
 
 /// Every seller as (name, id).
-pub async fn all_sellers(
-    tx: &mut sqlx::AnyConnection,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn all_sellers(tx: &mut crate::db::Conn) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as("SELECT name, id FROM sellers")
         .fetch_all(&mut *tx)
         .await
 }
 
 pub async fn insert_category(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     name_ru: &str,
     name_en: &str,
@@ -276,7 +274,7 @@ pub async fn insert_category(
 }
 
 pub async fn insert_seller(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     name: &str,
 ) -> Result<(), sqlx::Error> {
@@ -290,7 +288,7 @@ pub async fn insert_seller(
 
 /// A seller's first warehouse (by id) in `city`.
 pub async fn warehouse_in(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     seller_id: &str,
     city: &str,
 ) -> Result<Option<String>, sqlx::Error> {
@@ -304,7 +302,7 @@ pub async fn warehouse_in(
 }
 
 pub async fn insert_warehouse(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     seller_id: &str,
     name: &str,
@@ -345,7 +343,7 @@ pub struct NewRow<'a> {
 }
 
 /// Inserts a product without a shop id (the demo goods).
-pub async fn insert(tx: &mut sqlx::AnyConnection, p: &NewRow<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(tx: &mut crate::db::Conn, p: &NewRow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO products (id, seller_id, origin_id, category_id, title, description, price, old_price, \
          weight_g, length_mm, width_mm, height_mm, stock, attributes, search_text, created_at) \
@@ -375,7 +373,7 @@ pub async fn insert(tx: &mut sqlx::AnyConnection, p: &NewRow<'_>) -> Result<(), 
 /// Inserts a product by the shop's `sku`, or updates the product with that sku (keeping its id
 /// and creation time, and marking its search text for re-indexing). Returns the rows written.
 pub async fn upsert_by_sku(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     sku: &str,
     p: &NewRow<'_>,
 ) -> Result<u64, sqlx::Error> {

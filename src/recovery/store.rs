@@ -207,7 +207,7 @@ pub async fn approve_first(
 /// The second approval, by another member: one conditional update from `awaiting_second`
 /// inside the caller's transaction (which also writes the link). True when this call made it.
 pub async fn approve_second(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     id: &str,
     staff_id: &str,
     now: i64,
@@ -251,7 +251,7 @@ pub async fn reject(
 /// `customer_id` and puts `new_contact` on the account.
 #[tracing::instrument(skip_all)]
 pub async fn insert_contact_token(
-    tx: &mut sqlx::AnyConnection,
+    tx: &mut crate::db::Conn,
     token_hash: &str,
     customer_id: &str,
     new_contact: &str,

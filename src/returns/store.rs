@@ -1,8 +1,8 @@
 //! The returns' SQL: the requests, what each order line has reserved for returns, and what
 //! each order's card payment has given back.
 
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 /// `SELECT <every column> FROM returns <rest>` as one literal.
 macro_rules! select {
@@ -64,7 +64,7 @@ pub struct NewReturn<'a> {
 /// Reserves `quantity` of an order line for a return if what is reserved already leaves that
 /// much of `bought`: one conditional statement (the row is made first when it is missing).
 pub async fn reserve_line(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     product_id: &str,
     quantity: i64,
@@ -94,7 +94,7 @@ pub async fn reserve_line(
 
 /// Gives a rejected return's quantity back to its line.
 pub async fn release_line(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     product_id: &str,
     quantity: i64,
@@ -122,7 +122,7 @@ pub async fn reserved_lines(db: &Db, order_id: &str) -> Result<Vec<(String, i64)
 /// Reserves `amount` kopecks of the order's card payment for a refund if what returns have
 /// refunded already leaves that much of `card_part`: one conditional statement.
 pub async fn reserve_card(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     order_id: &str,
     amount: i64,
     card_part: i64,
@@ -158,7 +158,7 @@ pub async fn card_refunded(db: &Db, order_id: &str) -> Result<i64, sqlx::Error> 
     )
 }
 
-pub async fn insert(tx: &mut AnyConnection, r: &NewReturn<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(tx: &mut Conn, r: &NewReturn<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO returns (id, customer_id, order_id, order_number, product_id, title, price, \
          quantity, amount, reason, comment, refund_to, status, created_at) \
@@ -183,7 +183,7 @@ pub async fn insert(tx: &mut AnyConnection, r: &NewReturn<'_>) -> Result<(), sql
 }
 
 /// What an order's returns ask back in all, in kopecks (rejected ones not counted).
-pub async fn asked_back(tx: &mut AnyConnection, order_id: &str) -> Result<i64, sqlx::Error> {
+pub async fn asked_back(tx: &mut Conn, order_id: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM returns \
          WHERE order_id = $1 AND status <> 'rejected'",
@@ -212,7 +212,7 @@ pub struct Refund<'a> {
 
 /// Decides a requested return for a refund: one conditional statement, so of many racing
 /// decisions one wins. True when this call decided it.
-pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sqlx::Error> {
+pub async fn approve(tx: &mut Conn, r: &Refund<'_>) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE returns SET status = $2, points_back = $3, money_back = $4, \
          card_reference = $5, card_due = CASE WHEN $5 IS NULL THEN 0 ELSE 1 END, decided_by = $6, \
@@ -234,11 +234,7 @@ pub async fn approve(tx: &mut AnyConnection, r: &Refund<'_>) -> Result<bool, sql
 }
 
 /// Records the earned points an approval took back.
-pub async fn set_points_taken(
-    tx: &mut AnyConnection,
-    id: &str,
-    points: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn set_points_taken(tx: &mut Conn, id: &str, points: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE returns SET points_taken = $2 WHERE id = $1")
         .bind(id)
         .bind(points)
@@ -249,7 +245,7 @@ pub async fn set_points_taken(
 
 /// Rejects a requested return: one conditional statement. True when this call did it.
 pub async fn reject(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     reason: &str,
     by: &str,

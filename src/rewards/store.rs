@@ -1,7 +1,7 @@
 //! The co-branded card's SQL: applications and their decisions.
 
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 /// An application as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -80,7 +80,7 @@ pub async fn in_status(
 /// Decides a submitted application (once: one conditional statement). Returns the customer and
 /// the phone on the application when this call decided it.
 pub async fn decide(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     status: &str,
     now: i64,

@@ -284,7 +284,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     .bind(i64::from(card.exp_month))
     .bind(i64::from(card.exp_year))
     .bind(first_order)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     sqlx::query(
         "INSERT INTO addresses (id, customer_id, address, is_default, created_at) VALUES ($1, $2, $3, 1, $4)",
@@ -293,7 +293,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
     .bind(customer)
     .bind(HOME)
     .bind(first_order)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     // Points: a welcome gift from almost a year ago (so some expire soon), then what each
     // received order earned at the tier the customer had when it arrived.
@@ -309,7 +309,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
             .bind(id)
             .bind(customer)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     for (n, story) in STORIES.iter().enumerate() {
@@ -359,7 +359,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         let number: i64 = sqlx::query_scalar(
             "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
         )
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         sqlx::query(
             "INSERT INTO orders (id, number, customer_id, idempotency_key, status, placed_at, received_at, goods_total, \
@@ -385,7 +385,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         .bind(placed + crate::orders::PAY_WITHIN_MS)
         .bind(&name)
         .bind(&phone)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         sqlx::query(
             "INSERT INTO order_tenders (order_id, kind, account, amount, status, created_at, updated_at) \
@@ -396,7 +396,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
         .bind(goods + delivery_cost)
         .bind(if status == "cancelled" { "released" } else { "held" })
         .bind(placed)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         for (p, q) in &lines {
             sqlx::query(
@@ -413,13 +413,13 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
             .bind(q)
             .bind(p.price * q)
             .bind(crate::catalog::normalize(&format!("{} {}", p.title, p.seller_name)))
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
             if status != "cancelled" {
                 sqlx::query("UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1")
                     .bind(q)
                     .bind(&p.id)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
             }
         }
@@ -462,7 +462,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
                 .bind(&order_id)
                 .bind(status)
                 .bind(placed + after)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
     }
@@ -474,7 +474,7 @@ async fn history(db: &Db, customer: &str, now: i64) -> Result<(), sqlx::Error> {
             .bind(customer)
             .bind(&p.id)
             .bind(now - ago)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
     }

@@ -82,7 +82,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
         .bind(category)
         .bind(price)
         .bind(crate::catalog::search_text(&format!("{title} {seller_name}")))
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     }
     tx.commit().await?;
@@ -153,7 +153,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
             for a in &args[..params] {
                 query = query.bind(*a);
             }
-            rows += query.execute(&mut *tx).await?.rows_affected();
+            rows += query.execute(&mut tx).await?.rows_affected();
         }
         tx.commit().await?;
     }

@@ -96,17 +96,17 @@ pub async fn disable(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::Error> {
     )
     .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?
     .rows_affected();
     sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     sqlx::query("UPDATE staff_enrolments SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(n == 1)
@@ -124,7 +124,7 @@ pub async fn insert_enrolment(
     sqlx::query("UPDATE staff_enrolments SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(staff_id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     sqlx::query(
         "INSERT INTO staff_enrolments (token_hash, staff_id, created_at, expires_at) \
@@ -134,7 +134,7 @@ pub async fn insert_enrolment(
     .bind(staff_id)
     .bind(now)
     .bind(expires_at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     tx.commit().await?;
     Ok(())
@@ -191,7 +191,7 @@ pub async fn finish_enrolment(
     )
     .bind(now)
     .bind(token_hash)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?
     .rows_affected();
     if used != 1 {
@@ -207,7 +207,7 @@ pub async fn finish_enrolment(
     .bind(now)
     .bind(id)
     .bind(checked)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?
     .rows_affected();
     if made != 1 {
@@ -217,7 +217,7 @@ pub async fn finish_enrolment(
     // A member enrolled again starts with no sessions of the old secret.
     sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(true)

@@ -1,8 +1,8 @@
 //! The support requests' SQL: requests and their messages. Every change of status is one
 //! conditional statement.
 
+use crate::db::Conn;
 use crate::db::Db;
-use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TicketRow {
@@ -17,7 +17,7 @@ pub struct TicketRow {
 
 const COLUMNS: &str = "id, customer_id, subject, order_number, status, created_at, updated_at";
 
-pub async fn insert_ticket(tx: &mut AnyConnection, t: &TicketRow) -> Result<(), sqlx::Error> {
+pub async fn insert_ticket(tx: &mut Conn, t: &TicketRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO support_tickets (id, customer_id, subject, order_number, status, created_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -35,7 +35,7 @@ pub async fn insert_ticket(tx: &mut AnyConnection, t: &TicketRow) -> Result<(), 
 }
 
 pub async fn insert_message(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     ticket: &str,
     author: &str,
@@ -102,7 +102,7 @@ pub async fn messages(
 
 /// Sets the status of a request that is not closed (the customer's own when given).
 pub async fn set_status_open(
-    tx: &mut AnyConnection,
+    tx: &mut Conn,
     id: &str,
     customer: Option<&str>,
     status: &str,

@@ -332,11 +332,11 @@ async fn queued_messages_hold_no_readable_code() {
         code: Some("482913".into()),
         link: None,
     };
-    let mut tx = app.state.db.begin().await.unwrap();
+    let mut tx = kabinet::db::begin_write(&app.state.db).await.unwrap();
     app.state.notifier.enqueue(&mut tx, &msg).await.unwrap();
     let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1")
         .bind(&phone)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await
         .unwrap();
     tx.rollback().await.unwrap();

@@ -106,7 +106,7 @@ pub(super) async fn open_flow(
 /// security-log event) and answers with it. `Err`: the database failed; roll back.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn check_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     purpose: Purpose,
     flow: &FlowRow,
@@ -173,7 +173,7 @@ pub(super) async fn check_in(
 
 /// More than the allowed wrong entries an hour: code entry for this contact stops for an hour.
 pub(super) async fn lock_contact(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     flow: &FlowRow,
     customer_id: Option<&str>,
@@ -200,7 +200,7 @@ pub(super) async fn lock_contact(
 }
 
 pub(super) async fn wrong_code(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     flow: &FlowRow,
     customer_id: Option<&str>,

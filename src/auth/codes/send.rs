@@ -52,7 +52,7 @@ impl From<Refused> for AppError {
 /// rows and exactly the allowed number get through. Returns the sends in this hour, this one
 /// included. A refusal rolls the transaction back: nothing is counted.
 pub(super) async fn reserve_send(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     channel: Channel,
     contact: &str,

@@ -77,7 +77,7 @@ enum LoggedIn {
 /// `Ok(Err(answer))` is to be committed too.
 #[allow(clippy::too_many_arguments)]
 async fn login_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     flow: &FlowRow,
     found: Option<CustomerRow>,
@@ -201,7 +201,7 @@ pub(super) async fn start_session(
 /// transaction.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn start_session_in(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     state: &AppState,
     customer: CustomerRow,
     created: bool,

@@ -98,7 +98,7 @@ pub async fn last_open_sms_at(
 
 /// Voids every open (unconfirmed, not voided) flow of (contact, purpose).
 pub async fn void_open_flows(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     contact: &str,
     purpose: Purpose,
 ) -> Result<(), sqlx::Error> {
@@ -127,10 +127,7 @@ pub struct NewFlow<'a> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn insert_flow(
-    conn: &mut sqlx::AnyConnection,
-    f: &NewFlow<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn insert_flow(conn: &mut crate::db::Conn, f: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO auth_flows (id, purpose, channel, contact, code_hash, created_at, expires_at, ip, \
          customer_id, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
