@@ -179,10 +179,12 @@ pub fn open(url: &str) -> rusqlite::Result<Option<rusqlite::Connection>> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    // No checkpoints on the write turn: `checkpoints` runs them beside it.
+    // `checkpoints` copies the WAL back beside the write turn. SQLite's own checkpoint on
+    // COMMIT stays on: it then finds (almost) nothing left to copy, and only a checkpoint
+    // that caught up lets the next writer start the WAL over — without it the WAL grew
+    // without bound under a steady stream of writers (0.45 GB in a 6 s B6 run).
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA wal_autocheckpoint = 0;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )?;
     conn.set_prepared_statement_cache_capacity(256);
     let checkpointer = rusqlite::Connection::open_with_flags(
@@ -193,8 +195,7 @@ pub fn open(url: &str) -> rusqlite::Result<Option<rusqlite::Connection>> {
         .name("sqlite-checkpoints".into())
         .spawn(move || checkpoints(checkpointer, path));
     if let Err(e) = spawned {
-        tracing::warn!(error = %e, "no checkpoint thread: SQLite checkpoints on commit");
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 1000;")?;
+        tracing::warn!(error = %e, "no checkpoint thread: SQLite checkpoints on commit only");
     }
     Ok(Some(conn))
 }
@@ -203,11 +204,9 @@ pub fn open(url: &str) -> rusqlite::Result<Option<rusqlite::Connection>> {
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Copies committed WAL frames into the database file every [`CHECKPOINT_EVERY`], on a
-/// connection of its own, until the file is gone. With SQLite's automatic checkpoints the
-/// COMMIT that crossed 1 000 WAL pages copied them and synced the file while holding the write
-/// turn, and every writer waited (B6's p99 of hundreds of ms). A passive checkpoint takes no
-/// write lock: writers go on meanwhile, and once every frame is copied the next writer starts
-/// the WAL over.
+/// connection of its own, until the file is gone. A checkpoint copies pages and syncs the
+/// file; when SQLite's checkpoint on COMMIT did all of it, the writer holding the turn did,
+/// and every writer waited. A passive checkpoint takes no write lock: writers go on meanwhile.
 fn checkpoints(conn: rusqlite::Connection, path: PathBuf) {
     loop {
         std::thread::sleep(CHECKPOINT_EVERY);
