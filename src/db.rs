@@ -149,18 +149,21 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     } else {
         url.to_owned()
     };
+    let in_memory = lite::file_of(&url).is_none();
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections.max(1))
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                    )
-                    .await?;
+                    conn.execute(SQLITE_PRAGMAS).await?;
+                    if !in_memory {
+                        // Writes go through the write turn (`begin_write`, `writer`, `autocommit`):
+                        // one that slipped past it would poll SQLite's busy handler against
+                        // the group transaction, which under load is nearly always open.
+                        conn.execute("PRAGMA query_only = ON").await?;
+                    }
                 } else {
                     // Our queries are short: JIT compilation (hundreds of ms when a plan's
                     // cost estimate is high, e.g. before ANALYZE) never pays off here.
@@ -196,8 +199,24 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     Ok(format!("sqlite://{path}?{q}"))
 }
 
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+/// Brings the schema up to date. An SQLite file's pool only reads, so its migrations run on a
+/// connection of their own, holding the write turn.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations").run(db).await?;
+    let migrator = sqlx::migrate!("./migrations");
+    let url = db.connect_options().database_url.as_str().to_owned();
+    if !is_sqlite_pool(db) || lite::file_of(&url).is_none() {
+        migrator.run(db).await?;
+        return Ok(());
+    }
+    use sqlx::Connection;
+    let _turn = lite::take_turn(&url).await?;
+    let mut conn = sqlx::AnyConnection::connect(&url).await?;
+    conn.execute(SQLITE_PRAGMAS).await?;
+    migrator.run(&mut conn).await?;
+    conn.close().await?;
     Ok(())
 }
 
@@ -500,5 +519,91 @@ mod tests {
         let got = prepare_sqlite_url(&url).unwrap();
         assert!(got.ends_with("/a/b.db?mode=rwc"), "{got}");
         assert!(dir.path().join("a").is_dir());
+    }
+}
+
+/// The pool as an sqlx `Executor` for writes, each statement committing by itself: on an
+/// SQLite file each one is a write transaction in line with the other writers (as
+/// [`writer`]); elsewhere it goes to the pool. For store functions that take any executor and
+/// are called outside a transaction: `log_event(db::autocommit(&state.db), …)`.
+pub fn autocommit(db: &Db) -> Autocommit<'_> {
+    Autocommit(db)
+}
+
+/// See [`autocommit`].
+#[derive(Debug, Clone, Copy)]
+pub struct Autocommit<'a>(&'a Db);
+
+impl<'c> sqlx::Executor<'c> for Autocommit<'c> {
+    type Database = sqlx::Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::stream::BoxStream<
+        'e,
+        Result<sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        use futures_util::{StreamExt, TryStreamExt};
+        let db = self.0;
+        if !is_sqlite_pool(db) {
+            return db.fetch_many(query);
+        }
+        futures_util::stream::once(async move {
+            let mut w = writer(db).await?;
+            let steps: Vec<_> = (&mut w).fetch_many(query).try_collect().await?;
+            w.commit().await?;
+            Ok::<_, sqlx::Error>(futures_util::stream::iter(steps.into_iter().map(Ok)))
+        })
+        .try_flatten()
+        .boxed()
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::future::BoxFuture<'e, Result<Option<sqlx::any::AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + sqlx::Execute<'q, sqlx::Any>,
+    {
+        let db = self.0;
+        if !is_sqlite_pool(db) {
+            return db.fetch_optional(query);
+        }
+        Box::pin(async move {
+            let mut w = writer(db).await?;
+            let row = (&mut w).fetch_optional(query).await?;
+            w.commit().await?;
+            Ok(row)
+        })
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: sqlx::SqlStr,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures_util::future::BoxFuture<'e, Result<sqlx::any::AnyStatement, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        self.0.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e>(
+        self,
+        sql: sqlx::SqlStr,
+    ) -> futures_util::future::BoxFuture<
+        'e,
+        Result<sqlx_core::describe::Describe<sqlx::Any>, sqlx::Error>,
+    >
+    where
+        'c: 'e,
+    {
+        self.0.describe(sql)
     }
 }

@@ -68,7 +68,7 @@ pub async fn update_names(
     customers::store::set_names(&state.db, &c.id, &first, &last, &patronymic, &address_as).await?;
     let now = state.clock.now_ms();
     super::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&c.id),
@@ -125,9 +125,15 @@ pub async fn start_change(
         ));
     }
     if super::by_contact(&state.db, &contact).await?.is_some() {
-        if crate::limits::reserve(&state.db, &probes, crate::limits::DAY_MS, cap, now)
-            .await?
-            .is_none()
+        if crate::limits::reserve(
+            crate::db::autocommit(&state.db),
+            &probes,
+            crate::limits::DAY_MS,
+            cap,
+            now,
+        )
+        .await?
+        .is_none()
         {
             return Err(AppError::too_many(
                 "too_many_requests",
@@ -204,7 +210,7 @@ pub async fn confirm_change(
     };
     store::insert_change(&state.db, &change).await?;
     super::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&c.id),
@@ -270,7 +276,7 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<b
     crate::auth::store::delete_sessions_of(&state.db, &customer_id).await?;
     if password_removed {
         super::log_event(
-            &state.db,
+            crate::db::autocommit(&state.db),
             now,
             actor,
             Some(&customer_id),
@@ -281,7 +287,7 @@ pub async fn revert(state: &AppState, token: &str, actor: &Actor) -> AppResult<b
         .await?;
     }
     super::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&customer_id),

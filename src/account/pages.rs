@@ -192,7 +192,7 @@ async fn end_session(
 ) -> AppResult<Response> {
     sessions::end(&state, &auth, &id).await?;
     super::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         state.clock.now_ms(),
         &actor,
         Some(&auth.customer.id),

@@ -1,6 +1,7 @@
 //! The account's SQL: confirmed contact changes and their «Это был не я» links
 //! (`contact_changes`). The customers themselves change through `crate::customers::store`.
 
+use crate::db::autocommit;
 use crate::db::{Db, new_id};
 
 /// A confirmed contact change, revertible through a link until `expires_at`.
@@ -29,7 +30,7 @@ pub async fn insert_change(db: &Db, c: &NewContactChange<'_>) -> Result<(), sqlx
     .bind(c.revert_token_hash)
     .bind(c.created_at)
     .bind(c.expires_at)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -62,7 +63,7 @@ pub async fn claim_revert(db: &Db, id: &str, now: i64) -> Result<bool, sqlx::Err
     )
     .bind(now)
     .bind(id)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)

@@ -360,7 +360,7 @@ async fn end_other_sessions(
     sessions::end_all(&state, &auth, true).await?;
     let now = state.clock.now_ms();
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         &actor,
         Some(&auth.customer.id),
@@ -388,7 +388,7 @@ async fn end_session(
     sessions::end(&state, &auth, &id).await?;
     let now = state.clock.now_ms();
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         &actor,
         Some(&auth.customer.id),

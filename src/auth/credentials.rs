@@ -202,7 +202,7 @@ pub async fn password_sign_in(
         }
         if let (Some(c), Some(known)) = (&contact, &known_id) {
             crate::customers::log_event(
-                &state.db,
+                crate::db::autocommit(&state.db),
                 now,
                 actor,
                 Some(known),
@@ -232,7 +232,7 @@ pub async fn password_sign_in(
     )
     .await?;
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&customer.id),
@@ -251,7 +251,11 @@ pub async fn password_sign_in(
 
 /// Forgets an account's failed password sign-ins (a success, a code sign-in, a recovery).
 pub async fn reset_failures(state: &AppState, customer_id: &str) -> AppResult<()> {
-    store::clear_password_failures(&state.db, &format!("account:{customer_id}")).await?;
+    store::clear_password_failures(
+        crate::db::autocommit(&state.db),
+        &format!("account:{customer_id}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -305,7 +309,7 @@ pub async fn set_password(
     customers::store::set_password(&state.db, &auth.customer.id, &hash, now).await?;
     super::sessions::end_all(state, auth, true).await?;
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&auth.customer.id),

@@ -20,7 +20,15 @@ pub async fn create(
     user_agent: &str,
     method: &str,
 ) -> Result<(String, String), sqlx::Error> {
-    create_with(&state.db, state, customer_id, ip, user_agent, method).await
+    create_with(
+        crate::db::autocommit(&state.db),
+        state,
+        customer_id,
+        ip,
+        user_agent,
+        method,
+    )
+    .await
 }
 
 /// [`create`] by `db`: the pool, or the connection of the caller's transaction.
@@ -120,7 +128,7 @@ pub async fn sign_out(
         }
     };
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         state.clock.now_ms(),
         actor,
         Some(&auth.customer.id),

@@ -4,6 +4,7 @@
 
 use crate::customers::CustomerRow;
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// A new session row.
 pub struct NewSession<'a> {
@@ -131,7 +132,7 @@ pub async fn session_by_token_hash(
 pub async fn delete_session(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -141,7 +142,7 @@ pub async fn touch_session(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Erro
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -166,7 +167,7 @@ pub async fn delete_own_session(db: &Db, id: &str, customer_id: &str) -> Result<
         sqlx::query("DELETE FROM sessions WHERE id = $1 AND customer_id = $2")
             .bind(id)
             .bind(customer_id)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected(),
     )
@@ -182,7 +183,7 @@ pub async fn delete_sessions_except(
         sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id <> $2")
             .bind(customer_id)
             .bind(keep)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected(),
     )
@@ -192,7 +193,7 @@ pub async fn delete_sessions_except(
 pub async fn delete_sessions_of(db: &Db, customer_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
         .bind(customer_id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -218,7 +219,7 @@ pub async fn count_password_try(
     .bind(now)
     .bind(fade)
     .bind(cap)
-    .fetch_optional(db)
+    .fetch_optional(crate::db::autocommit(db))
     .await?
     .is_some())
 }
@@ -229,7 +230,7 @@ pub async fn uncount_password_try(db: &Db, login: &str) -> Result<(), sqlx::Erro
         "UPDATE login_failures SET failures = failures - 1 WHERE login = $1 AND failures > 0",
     )
     .bind(login)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -239,7 +240,7 @@ pub async fn add_password_failure(db: &Db, login: &str, now: i64) -> Result<(), 
     sqlx::query("UPDATE login_failures SET failures = failures + 1, last_at = $2 WHERE login = $1")
         .bind(login)
         .bind(now)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -274,7 +275,7 @@ pub async fn insert_captcha(
         .bind(id)
         .bind(answer_hash)
         .bind(expires_at)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -287,6 +288,6 @@ pub async fn use_captcha(db: &Db, id: &str, now: i64) -> Result<Option<String>, 
     )
     .bind(now)
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(crate::db::autocommit(db))
     .await
 }

@@ -110,7 +110,15 @@ pub async fn guard(
 pub async fn guard_solved(state: &AppState, volume: Volume, ip: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
     let key = counter_key(volume, ip);
-    match limits::reserve(&state.db, &key, HOUR_MS, volume.hard_cap(state), now).await? {
+    match limits::reserve(
+        crate::db::autocommit(&state.db),
+        &key,
+        HOUR_MS,
+        volume.hard_cap(state),
+        now,
+    )
+    .await?
+    {
         Some(_) => Ok(()),
         None => Err(AppError::too_many(
             "too_many_requests",
@@ -122,7 +130,13 @@ pub async fn guard_solved(state: &AppState, volume: Volume, ip: &str) -> AppResu
 /// Gives back the unit [`guard`] counted (a password sign-in that succeeded).
 pub async fn release(state: &AppState, volume: Volume, ip: &str) -> AppResult<()> {
     let now = state.clock.now_ms();
-    limits::release(&state.db, &counter_key(volume, ip), HOUR_MS, now).await?;
+    limits::release(
+        crate::db::autocommit(&state.db),
+        &counter_key(volume, ip),
+        HOUR_MS,
+        now,
+    )
+    .await?;
     Ok(())
 }
 

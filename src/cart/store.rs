@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// Which of the owner's products are in the cart (for «В корзине» marks on product cards).
 /// A guest seen for the first time has no cart yet: no query.
@@ -133,7 +134,7 @@ pub async fn set_quantity(
     .bind(product_id)
     .bind(quantity)
     .bind(state.clock.now_ms())
-    .execute(&state.db)
+    .execute(autocommit(&state.db))
     .await?;
     Ok(())
 }
@@ -142,7 +143,7 @@ pub async fn remove(state: &AppState, owner: &str, product_id: &str) -> AppResul
     sqlx::query("DELETE FROM cart_lines WHERE owner = $1 AND product_id = $2")
         .bind(owner)
         .bind(product_id)
-        .execute(&state.db)
+        .execute(autocommit(&state.db))
         .await?;
     Ok(())
 }
@@ -232,7 +233,7 @@ pub async fn remove_favorite(db: &Db, customer: &str, product_id: &str) -> Resul
     sqlx::query("DELETE FROM favorites WHERE customer_id = $1 AND product_id = $2")
         .bind(customer)
         .bind(product_id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -249,7 +250,7 @@ pub async fn add_favorite(
     .bind(customer)
     .bind(product_id)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }

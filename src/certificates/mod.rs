@@ -344,7 +344,7 @@ pub async fn activate(state: &AppState, customer: &str, typed: &str) -> AppResul
     let key = failures_key(customer);
     let cap = state.config.limits.certificate_failures_per_hour;
     // The try is reserved before the lookup: racing tries find the exact cap.
-    if limits::reserve(&state.db, &key, HOUR_MS, cap, now)
+    if limits::reserve(crate::db::autocommit(&state.db), &key, HOUR_MS, cap, now)
         .await?
         .is_none()
     {
@@ -387,7 +387,7 @@ pub async fn activate(state: &AppState, customer: &str, typed: &str) -> AppResul
     let balance = crate::balance::current(&mut tx, customer).await?;
     tx.commit().await?;
     // A success is no failure: its reservation goes back.
-    limits::release(&state.db, &key, HOUR_MS, now).await?;
+    limits::release(crate::db::autocommit(&state.db), &key, HOUR_MS, now).await?;
     Ok(Activated {
         amount,
         balance,

@@ -184,8 +184,16 @@ pub async fn change(
     );
     super::store::set_notice_settings(&state.db, customer_id, &row, now).await?;
     if let Some(event) = consent_event {
-        super::store::log_event(&state.db, now, actor, Some(customer_id), None, event, "ok")
-            .await?;
+        super::store::log_event(
+            crate::db::autocommit(&state.db),
+            now,
+            actor,
+            Some(customer_id),
+            None,
+            event,
+            "ok",
+        )
+        .await?;
     }
     after.promotions_consent_at = consent_at.map(crate::clock::rfc3339);
     Ok(after)

@@ -2,6 +2,7 @@
 //! capabilities read and change a customer only through these functions.
 
 use super::{Actor, CustomerRow};
+use crate::db::autocommit;
 use crate::db::{Db, new_id};
 use crate::domain::identity::Contact;
 use sqlx::{Any, Executor};
@@ -72,7 +73,7 @@ pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE customers SET last_seen_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -128,7 +129,7 @@ pub async fn insert_registered(
     .bind(r.email)
     .bind(r.password_hash)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected();
     Ok((inserted == 1).then_some(id))
@@ -140,7 +141,7 @@ pub async fn set_password_hash(db: &Db, id: &str, hash: &str) -> Result<(), sqlx
     sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -151,7 +152,7 @@ pub async fn set_password(db: &Db, id: &str, hash: &str, now: i64) -> Result<(),
         .bind(hash)
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -162,7 +163,7 @@ pub async fn detach_phone(db: &Db, id: &str, phone: &str) -> Result<bool, sqlx::
         sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1 AND phone = $2")
             .bind(id)
             .bind(phone)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected()
             == 1,
@@ -177,7 +178,7 @@ pub async fn detach_email(db: &Db, id: &str, email: &str) -> Result<bool, sqlx::
     )
     .bind(id)
     .bind(email)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -197,7 +198,7 @@ pub async fn set_names(
         .bind(patronymic)
         .bind(address_as)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -207,7 +208,7 @@ pub async fn set_phone(db: &Db, id: &str, phone: &str) -> Result<(), sqlx::Error
     sqlx::query("UPDATE customers SET phone = $1 WHERE id = $2")
         .bind(phone)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -218,7 +219,7 @@ pub async fn set_confirmed_email(db: &Db, id: &str, email: &str) -> Result<(), s
     sqlx::query("UPDATE customers SET email = $1, email_verified = 1 WHERE id = $2")
         .bind(email)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -235,7 +236,7 @@ pub async fn replace_phone(
         .bind(replacement)
         .bind(id)
         .bind(current)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -253,7 +254,7 @@ pub async fn replace_email(
         .bind(replacement)
         .bind(id)
         .bind(current)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -273,7 +274,7 @@ pub async fn remove_password_set_after(
     .bind(id)
     .bind(since)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -290,7 +291,7 @@ pub async fn set_phone_and_hold(
         .bind(phone)
         .bind(hold_until)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -310,7 +311,7 @@ pub async fn set_password_and_hold(
     .bind(now)
     .bind(hold_until)
     .bind(id)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -320,7 +321,7 @@ pub async fn set_consent_once(db: &Db, id: &str, now: i64) -> Result<(), sqlx::E
     sqlx::query("UPDATE customers SET consent_at = $1 WHERE id = $2 AND consent_at IS NULL")
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -355,7 +356,7 @@ pub async fn insert_demo(db: &Db, c: &DemoCustomer<'_>, now: i64) -> Result<(), 
     .bind(c.phone)
     .bind(c.email)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -417,7 +418,7 @@ pub async fn set_pickup_point(
     sqlx::query("UPDATE customers SET pickup_point_id = $1 WHERE id = $2")
         .bind(point_id)
         .bind(customer_id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -548,7 +549,7 @@ pub async fn set_notice_settings(
     .bind(row.5)
     .bind(row.6)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }

@@ -566,7 +566,7 @@ mod tests {
             .await
             .unwrap();
         sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
-            .execute(&db)
+            .execute(crate::db::autocommit(&db))
             .await
             .unwrap();
         (dir, db, path)
@@ -615,10 +615,51 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_pool_only_reads_and_autocommit_writes_take_their_turn() {
+        let (_dir, db, path) = database().await;
+        // Straight through the pool a write is refused: it would poll SQLite's busy handler
+        // against the group transaction, which under load is nearly always open.
+        let refused = sqlx::query("INSERT INTO t (id, v) VALUES (0, 'pool')")
+            .execute(&db)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("readonly"), "{refused}");
+        // While a transaction holds the turn, 100 autocommit writes queue behind it; all land,
+        // each stored when it returns.
+        let mut held = begin_write(&db).await.unwrap();
+        sqlx::query("INSERT INTO t (id, v) VALUES (1, 'held')")
+            .execute(&mut held)
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (2..102_i64)
+            .map(|id| {
+                let (db, path) = (db.clone(), path.clone());
+                tokio::spawn(async move {
+                    sqlx::query("INSERT INTO t (id, v) VALUES ($1, 'alone')")
+                        .bind(id)
+                        .execute(crate::db::autocommit(&db))
+                        .await
+                        .unwrap();
+                    assert!(stored(&path, id), "row {id} not committed when it returned");
+                })
+            })
+            .collect();
+        held.commit().await.unwrap();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM t")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(n, 101);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_failed_or_abandoned_transaction_takes_nobody_elses_writes() {
         let (_dir, db, path) = database().await;
         sqlx::query("INSERT INTO t (id, v) VALUES (1000, 'taken')")
-            .execute(&db)
+            .execute(crate::db::autocommit(&db))
             .await
             .unwrap();
         let tasks: Vec<_> = (0..120_i64)

@@ -3,6 +3,7 @@
 use super::{Fiscal, Kind, Receipt};
 use crate::db::Conn;
 use crate::db::Db;
+use crate::db::autocommit;
 
 type Row = (
     String,
@@ -130,7 +131,7 @@ pub async fn set_fiscal(db: &Db, id: &str, f: &Fiscal, now: i64) -> Result<bool,
     .bind(f.fd)
     .bind(&f.fp)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(done.rows_affected() == 1)
 }

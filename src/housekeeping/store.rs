@@ -3,6 +3,7 @@
 //! security log).
 
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// Makes sure the lease row `name` exists (held by no one, lapsed, when new).
 pub async fn ensure_lease(db: &Db, name: &str) -> Result<(), sqlx::Error> {
@@ -10,7 +11,7 @@ pub async fn ensure_lease(db: &Db, name: &str) -> Result<(), sqlx::Error> {
         "INSERT INTO leases (name, holder, until) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -32,7 +33,7 @@ pub async fn take_lease(
     .bind(until)
     .bind(name)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected();
     Ok(taken == 1)
@@ -103,7 +104,7 @@ pub async fn delete_expired(
     );
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(cutoff)
-        .execute(db)
+        .execute(autocommit(db))
         .await?
         .rows_affected())
 }
@@ -116,7 +117,7 @@ pub async fn delete_stale_guest_carts(db: &Db, cutoff: i64) -> Result<u64, sqlx:
          WHERE owner NOT IN (SELECT id FROM customers) GROUP BY owner HAVING MAX(added_at) < $1 LIMIT 1000)",
     )
     .bind(cutoff)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected())
 }
@@ -126,7 +127,7 @@ pub async fn delete_ended_rate_counters(db: &Db, now: i64) -> Result<u64, sqlx::
     Ok(
         sqlx::query("DELETE FROM rate_counters WHERE expires_at < $1")
             .bind(now)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected(),
     )

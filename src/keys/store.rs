@@ -2,6 +2,7 @@
 //! it generated, so that every node shares it.
 
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// The stored secret, storing `candidate` first if there is none yet (whichever node stores
 /// first wins; every node reads the winner's).
@@ -10,7 +11,7 @@ pub async fn shared_secret(db: &Db, candidate: &str) -> Result<String, sqlx::Err
         "INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING",
     )
     .bind(candidate)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     sqlx::query_scalar("SELECT value FROM settings WHERE key = 'secret'")
         .fetch_one(db)

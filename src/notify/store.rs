@@ -2,6 +2,7 @@
 //! they are sent, deleted once sent or given up, rescheduled otherwise.
 
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// Queues a message (inside the caller's transaction), due at once.
 pub async fn insert(
@@ -126,7 +127,7 @@ pub async fn reschedule(
     .bind(next_attempt_at)
     .bind(error)
     .bind(id)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! arrays).
 
 use super::*;
+use crate::db::autocommit;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct OrderRow {
@@ -766,7 +767,7 @@ pub(super) async fn set_cancel_reason(
         .bind(reason)
         .bind(order_id)
         .bind(OrderStatus::Cancelled.as_str())
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }

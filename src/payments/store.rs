@@ -3,6 +3,7 @@
 
 use crate::db::Conn;
 use crate::db::Db;
+use crate::db::autocommit;
 
 // ---- Saved cards ----
 
@@ -65,7 +66,7 @@ pub async fn insert_saved_card(
     .bind(i64::from(card.exp_month))
     .bind(i64::from(card.exp_year))
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -76,7 +77,7 @@ pub async fn delete_saved_card(db: &Db, customer: &str, id: &str) -> Result<bool
         sqlx::query("DELETE FROM saved_cards WHERE id = $1 AND customer_id = $2")
             .bind(id)
             .bind(customer)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected()
             == 1,
@@ -323,7 +324,7 @@ pub async fn finish_refund(
     .bind(reference)
     .bind(status)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -406,7 +407,7 @@ pub async fn sandbox_record(db: &Db, c: SandboxCharge<'_>) -> Result<(), sqlx::E
     .bind(c.return_url)
     .bind(c.description)
     .bind(c.expires_at)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -458,7 +459,7 @@ pub async fn sandbox_decide(
     .bind(reference)
     .bind(outcome)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -480,7 +481,7 @@ pub async fn sandbox_refund(
     .bind(reference)
     .bind(now)
     .bind(amount)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }

@@ -50,7 +50,7 @@ pub async fn request(state: &AppState, email: &str, ip: &str, locale: Locale) ->
             )
             .await?;
             customers::log_event(
-                &state.db,
+                crate::db::autocommit(&state.db),
                 now,
                 &Actor {
                     ip: ip.into(),
@@ -242,7 +242,7 @@ pub async fn complete(
         None => "recovery_password_set",
     };
     customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         now,
         actor,
         Some(&customer_id),
@@ -390,7 +390,7 @@ pub async fn open_case(
     store::insert_case(&state.db, &case).await?;
     if let Some(cid) = &matched {
         customers::log_event(
-            &state.db,
+            crate::db::autocommit(&state.db),
             now,
             &Actor {
                 ip: ip.into(),
@@ -592,7 +592,7 @@ pub async fn approve_case(
                 }
                 if approve_second(state, &case, approver, &customer_id, now).await? {
                     customers::log_event(
-                        &state.db,
+                        crate::db::autocommit(&state.db),
                         now,
                         actor,
                         Some(&customer_id),
@@ -684,7 +684,7 @@ pub async fn reject_case(
     }
     if let Some(customer_id) = &case.row.matched_customer_id {
         customers::log_event(
-            &state.db,
+            crate::db::autocommit(&state.db),
             now,
             actor,
             Some(customer_id),

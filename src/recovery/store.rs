@@ -1,6 +1,7 @@
 //! Recovery's SQL: the links sent by «Забыли пароль?» (`recovery_tokens`) and the support
 //! cases (`recovery_cases`).
 
+use crate::db::autocommit;
 use crate::db::{Db, new_id};
 
 /// Stores a recovery link of the customer, valid until `expires_at`.
@@ -21,7 +22,7 @@ pub async fn insert_token(
     .bind(customer_id)
     .bind(now)
     .bind(expires_at)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -52,7 +53,7 @@ pub async fn use_token(db: &Db, token_hash: &str, now: i64) -> Result<bool, sqlx
     )
     .bind(now)
     .bind(token_hash)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -64,7 +65,7 @@ pub async fn unuse_token(db: &Db, token_hash: &str, used_at: i64) -> Result<(), 
     sqlx::query("UPDATE recovery_tokens SET used_at = NULL WHERE token_hash = $1 AND used_at = $2")
         .bind(token_hash)
         .bind(used_at)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -76,7 +77,7 @@ pub async fn void_tokens_of(db: &Db, customer_id: &str, now: i64) -> Result<(), 
     )
     .bind(customer_id)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -115,7 +116,7 @@ pub async fn insert_case(db: &Db, c: &NewCase<'_>) -> Result<(), sqlx::Error> {
     .bind(c.created_at)
     .bind(c.matched_customer_id)
     .bind(c.locale)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -198,7 +199,7 @@ pub async fn approve_first(
     .bind(id)
     .bind(staff_id)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -241,7 +242,7 @@ pub async fn reject(
     .bind(staff_id)
     .bind(reason)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)

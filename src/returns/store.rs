@@ -3,6 +3,7 @@
 
 use crate::db::Conn;
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// `SELECT <every column> FROM returns <rest>` as one literal.
 macro_rules! select {
@@ -273,7 +274,7 @@ pub async fn card_refunded_done(db: &Db, id: &str, now: i64) -> Result<bool, sql
     )
     .bind(id)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -305,7 +306,7 @@ pub async fn claim_card_refund(db: &Db, id: &str, now: i64) -> Result<bool, sqlx
     .bind(id)
     .bind(now + CARD_CLAIM_MS)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)

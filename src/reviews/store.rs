@@ -2,6 +2,7 @@
 
 use super::Draft;
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// A review as stored, with its author's names (a read-only join: never their contacts).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -56,7 +57,7 @@ pub async fn insert(db: &Db, r: &NewReview<'_>) -> Result<bool, sqlx::Error> {
     .bind(r.pros)
     .bind(r.cons)
     .bind(r.at)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -82,7 +83,7 @@ pub async fn edit(
     .bind(&d.pros)
     .bind(&d.cons)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -217,5 +218,5 @@ pub async fn decide(
         Some(v) => q.bind(v),
         None => q,
     };
-    Ok(q.execute(db).await?.rows_affected() == 1)
+    Ok(q.execute(autocommit(db)).await?.rows_affected() == 1)
 }

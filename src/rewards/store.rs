@@ -2,6 +2,7 @@
 
 use crate::db::Conn;
 use crate::db::Db;
+use crate::db::autocommit;
 
 /// An application as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -31,7 +32,7 @@ pub async fn insert_application(db: &Db, a: &ApplicationRow) -> Result<bool, sql
     .bind(&a.city)
     .bind(&a.phone)
     .bind(a.created_at)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)

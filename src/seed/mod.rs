@@ -8,7 +8,7 @@
 
 pub mod demo;
 
-use crate::db::Db;
+use crate::db::{Db, autocommit};
 use std::time::Instant;
 
 /// The phone of seeded customer `i`.
@@ -66,7 +66,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
         "CREATE TABLE seed_idx (i BIGINT PRIMARY KEY)",
         "INSERT INTO seed_idx (i) VALUES (0), (1), (2)",
     ] {
-        sqlx::query(sql).execute(db).await?;
+        sqlx::query(sql).execute(autocommit(db)).await?;
     }
     let mut tx = crate::db::begin_write(db).await?;
     for (k, (id, title, seller, seller_name, category, price)) in products.iter().enumerate() {
@@ -133,7 +133,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
             .bind(first as i64)
             .bind(end as i64)
             .bind(now)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected();
     }
@@ -159,7 +159,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
     }
     sqlx::query("UPDATE counters SET value = $1 WHERE name = 'order_number'")
         .bind(start_number + orders as i64)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     // Fresh statistics, so the planners see the new sizes at once (not after autovacuum).
     for sql in [
@@ -170,7 +170,7 @@ pub async fn run(db: &Db, customers: u64, orders: u64, now: i64) -> anyhow::Resu
         "ANALYZE order_lines",
         "ANALYZE order_events",
     ] {
-        sqlx::query(sql).execute(db).await?;
+        sqlx::query(sql).execute(autocommit(db)).await?;
     }
     Ok((rows, started.elapsed().as_secs_f64()))
 }

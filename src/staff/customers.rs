@@ -155,7 +155,7 @@ pub async fn reveal(
     let c = found(state, id).await?;
     super::audit(state, staff, "customer_contacts_opened", &c.id, reason).await?;
     crate::customers::log_event(
-        &state.db,
+        crate::db::autocommit(&state.db),
         state.clock.now_ms(),
         &staff.actor(),
         Some(&c.id),

@@ -230,7 +230,7 @@ pub async fn sign_in(
         }
         return Err(AppError::unauthorized_with("staff_sign_in_failed"));
     };
-    crate::auth::store::clear_password_failures(&state.db, &key).await?;
+    crate::auth::store::clear_password_failures(crate::db::autocommit(&state.db), &key).await?;
     volume::release(state, Volume::PasswordFailures, &actor.ip).await?;
     let role = Role::parse(&member.role).ok_or_else(|| AppError::internal("unknown staff role"))?;
     let token = new_token();

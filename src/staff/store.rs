@@ -1,5 +1,6 @@
 //! The staff console's SQL: members, enrolment links, sessions and the audit trail.
 
+use crate::db::autocommit;
 use crate::db::{Db, new_id};
 
 /// A staff member as stored.
@@ -44,7 +45,7 @@ pub async fn insert_member(
     .bind(email)
     .bind(role)
     .bind(now)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -81,7 +82,7 @@ pub async fn set_role(db: &Db, id: &str, role: &str) -> Result<bool, sqlx::Error
         sqlx::query("UPDATE staff_members SET role = $1 WHERE id = $2")
             .bind(role)
             .bind(id)
-            .execute(db)
+            .execute(autocommit(db))
             .await?
             .rows_affected()
             == 1,
@@ -169,7 +170,7 @@ pub async fn set_pending(
         .bind(password_hash)
         .bind(totp_pending)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -231,7 +232,7 @@ pub async fn take_totp_step(db: &Db, id: &str, step: i64) -> Result<bool, sqlx::
     )
     .bind(step)
     .bind(id)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
@@ -259,7 +260,7 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<(), sqlx::Err
     .bind(s.expires_at)
     .bind(s.ip)
     .bind(s.user_agent)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }
@@ -293,7 +294,7 @@ pub async fn touch_session(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Erro
     sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -301,7 +302,7 @@ pub async fn touch_session(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Erro
 pub async fn delete_session(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM staff_sessions WHERE id = $1")
         .bind(id)
-        .execute(db)
+        .execute(autocommit(db))
         .await?;
     Ok(())
 }
@@ -332,7 +333,7 @@ pub async fn insert_audit(db: &Db, r: &AuditRow<'_>) -> Result<(), sqlx::Error> 
     .bind(r.detail)
     .bind(r.ip)
     .bind(r.user_agent)
-    .execute(db)
+    .execute(autocommit(db))
     .await?;
     Ok(())
 }

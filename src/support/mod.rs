@@ -157,7 +157,7 @@ pub async fn create(
     let now = state.clock.now_ms();
     let key = format!("tickets:{customer}");
     let cap = state.config.limits.tickets_per_day;
-    if limits::reserve(&state.db, &key, DAY_MS, cap, now)
+    if limits::reserve(crate::db::autocommit(&state.db), &key, DAY_MS, cap, now)
         .await?
         .is_none()
     {
@@ -284,7 +284,7 @@ pub async fn reply(state: &AppState, customer: &str, id: &str, text: &str) -> Ap
     let now = state.clock.now_ms();
     let cap = state.config.limits.tickets_per_day.saturating_mul(10);
     if limits::reserve(
-        &state.db,
+        crate::db::autocommit(&state.db),
         &format!("ticket-messages:{customer}"),
         DAY_MS,
         cap,

@@ -3,6 +3,7 @@
 
 use crate::db::Conn;
 use crate::db::Db;
+use crate::db::autocommit;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TicketRow {
@@ -136,7 +137,7 @@ pub async fn close(
     .bind(id)
     .bind(now)
     .bind(customer.unwrap_or(""))
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)

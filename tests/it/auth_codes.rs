@@ -383,7 +383,7 @@ async fn a_sign_in_never_touches_an_account_the_contact_left() {
     // The number leaves the account after it was read.
     sqlx::query("UPDATE customers SET phone = NULL WHERE id = $1")
         .bind(&old_id)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     let contact = Contact::Phone(Phone::stored(phone.clone()));

@@ -303,7 +303,7 @@ async fn two_products(app: &TestApp) -> (String, String) {
     for id in &ids {
         sqlx::query("UPDATE products SET stock = 100000 WHERE id = $1")
             .bind(id)
-            .execute(&app.state.db)
+            .execute(kabinet::db::autocommit(&app.state.db))
             .await
             .unwrap();
     }

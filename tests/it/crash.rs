@@ -158,7 +158,7 @@ async fn a_server_killed_during_checkouts_loses_no_approved_payment() {
         sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
             .bind(STOCK)
             .bind(id)
-            .execute(&db)
+            .execute(kabinet::db::autocommit(&db))
             .await
             .unwrap();
     }

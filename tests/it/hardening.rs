@@ -555,12 +555,12 @@ async fn a_refund_marked_due_is_given_back_even_after_a_crash() {
     let (reference, _) = attempt_of(&app, &second).await;
     sqlx::query("UPDATE orders SET status = 'cancelled' WHERE number = $1")
         .bind(&second)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     sqlx::query("UPDATE payment_attempts SET status = 'refund_due' WHERE reference = $1")
         .bind(&reference)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     assert_eq!(kabinet::orders::reconcile(&app.state).await.unwrap(), 1);
@@ -575,7 +575,7 @@ async fn a_3ds_answer_lost_in_a_crash_still_lets_the_customer_confirm() {
     // The acquirer answered "confirm on 3-D Secure", but the answer was never written.
     sqlx::query("UPDATE payment_attempts SET status = 'pending' WHERE order_id = (SELECT id FROM orders WHERE number = $1)")
         .bind(number)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     kabinet::orders::reconcile(&app.state).await.unwrap();

@@ -1295,14 +1295,14 @@ async fn the_api_pages_the_database_writes_are_what_the_structs_serialise_to() {
     .bind("Д'Артаньян \u{8}\u{c}")
     .bind(120_i64)
     .bind(&numbers[0])
-    .execute(db)
+    .execute(kabinet::db::autocommit(db))
     .await
     .unwrap();
     sqlx::query(
         "UPDATE order_events SET at = -1500 WHERE order_id = $1 AND status = 'awaiting_payment'",
     )
     .bind(&order_id)
-    .execute(db)
+    .execute(kabinet::db::autocommit(db))
     .await
     .unwrap();
     // A receipt the operator has not finished with: no fiscal block.
@@ -1311,7 +1311,7 @@ async fn the_api_pages_the_database_writes_are_what_the_structs_serialise_to() {
          (SELECT id FROM orders WHERE number = $1)",
     )
     .bind(&numbers[1])
-    .execute(db)
+    .execute(kabinet::db::autocommit(db))
     .await
     .unwrap();
     // 30 more lines in the first order: more than a page of 7 orders or purchases holds.
@@ -1329,7 +1329,7 @@ async fn the_api_pages_the_database_writes_are_what_the_structs_serialise_to() {
         .bind(200 * i64::from(i))
         .bind(kabinet::catalog::search_text(&title))
         .bind(kabinet::catalog::SEARCH_VERSION)
-        .execute(db)
+        .execute(kabinet::db::autocommit(db))
         .await
         .unwrap();
     }
@@ -1448,7 +1448,7 @@ async fn the_api_pages_the_database_writes_are_what_the_structs_serialise_to() {
     )
     .bind(START_MS - 3_000_999)
     .bind(&seeded_id)
-    .execute(db)
+    .execute(kabinet::db::autocommit(db))
     .await
     .unwrap();
     let (pages, seen) = orders_match(seeded.clone(), seeded_id.clone(), 7).await;

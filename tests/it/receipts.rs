@@ -466,7 +466,7 @@ async fn an_unregistered_receipt_is_registered_by_the_reconciler() {
         .unwrap();
     // As if the operator had been away: the fiscal fields are not there yet.
     sqlx::query("UPDATE receipts SET fiscal_fn = NULL, fiscal_fd = NULL, fiscal_fp = NULL, fiscal_at = NULL")
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     kabinet::orders::reconcile(&app.state).await.unwrap();

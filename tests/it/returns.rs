@@ -42,7 +42,7 @@ async fn product(app: &TestApp, min_price: i64) -> (String, i64) {
     let id = p["id"].as_str().unwrap().to_owned();
     sqlx::query("UPDATE products SET stock = 100000 WHERE id = $1")
         .bind(&id)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     (id, p["price"].as_i64().unwrap())
@@ -937,7 +937,7 @@ async fn a_card_refund_a_crash_left_waiting_is_finished_by_the_job() {
     ] {
         sqlx::query(sql)
             .bind(&rid)
-            .execute(&app.state.db)
+            .execute(kabinet::db::autocommit(&app.state.db))
             .await
             .unwrap();
     }

@@ -54,7 +54,7 @@ async fn product(app: &TestApp, min_price: i64) -> (String, i64) {
     let id = p["id"].as_str().unwrap().to_owned();
     sqlx::query("UPDATE products SET stock = 100000 WHERE id = $1")
         .bind(&id)
-        .execute(&app.state.db)
+        .execute(kabinet::db::autocommit(&app.state.db))
         .await
         .unwrap();
     (id, p["price"].as_i64().unwrap())

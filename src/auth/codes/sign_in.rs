@@ -296,7 +296,7 @@ pub async fn no_email_access(
     }
     if crate::customers::store::detach_phone(&state.db, &old_id, &phone).await? {
         crate::customers::log_event(
-            &state.db,
+            crate::db::autocommit(&state.db),
             now,
             actor,
             Some(&old_id),

@@ -4,6 +4,7 @@
 use super::FlowRow;
 use crate::customers::CustomerRow;
 use crate::db::Db;
+use crate::db::autocommit;
 use crate::domain::identity::{Channel, Purpose};
 use sqlx::{Any, Executor};
 
@@ -190,7 +191,7 @@ pub async fn void_flow(db: &Db, flow_id: &str) -> Result<bool, sqlx::Error> {
         "UPDATE auth_flows SET voided = 1 WHERE id = $1 AND voided = 0 AND consumed_at IS NULL",
     )
     .bind(flow_id)
-    .execute(db)
+    .execute(autocommit(db))
     .await?
     .rows_affected()
         == 1)
