@@ -212,11 +212,13 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     use sqlx::Connection;
-    let _turn = lite::take_turn(&url).await?;
+    let mut turn = lite::take_turn(&url).await?;
+    turn.commit_open_group()?;
     let mut conn = sqlx::AnyConnection::connect(&url).await?;
     conn.execute(SQLITE_PRAGMAS).await?;
     migrator.run(&mut conn).await?;
     conn.close().await?;
+    drop(turn);
     Ok(())
 }
 
@@ -497,31 +499,6 @@ pub fn ledger_next_cursor<T>(
         })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_written_where_the_keys_are_ours() {
-        let json = r#"{"at":1767603600000,"t":"\"at\":1,{\"at\":2","placed_at":-1500,"x":[{"at":null},{"at":1767603600120}],"what":5,"received_at":1}"#;
-        assert_eq!(
-            rfc3339_times(json, &["at", "placed_at", "received_at"]),
-            r#"{"at":"2026-01-05T09:00:00Z","t":"\"at\":1,{\"at\":2","placed_at":"1969-12-31T23:59:58.5Z","x":[{"at":null},{"at":"2026-01-05T09:00:00.12Z"}],"what":5,"received_at":"1970-01-01T00:00:00.001Z"}"#
-        );
-        assert_eq!(rfc3339_times("[]", &["at"]), "[]");
-        assert_eq!(rfc3339_times(r#"{"what":1}"#, &["at"]), r#"{"what":1}"#);
-    }
-
-    #[test]
-    fn sqlite_url_gets_create_mode() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/a/b.db", dir.path().display());
-        let got = prepare_sqlite_url(&url).unwrap();
-        assert!(got.ends_with("/a/b.db?mode=rwc"), "{got}");
-        assert!(dir.path().join("a").is_dir());
-    }
-}
-
 /// The pool as an sqlx `Executor` for writes, each statement committing by itself: on an
 /// SQLite file each one is a write transaction in line with the other writers (as
 /// [`writer`]); elsewhere it goes to the pool. For store functions that take any executor and
@@ -605,5 +582,30 @@ impl<'c> sqlx::Executor<'c> for Autocommit<'c> {
         'c: 'e,
     {
         self.0.describe(sql)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_where_the_keys_are_ours() {
+        let json = r#"{"at":1767603600000,"t":"\"at\":1,{\"at\":2","placed_at":-1500,"x":[{"at":null},{"at":1767603600120}],"what":5,"received_at":1}"#;
+        assert_eq!(
+            rfc3339_times(json, &["at", "placed_at", "received_at"]),
+            r#"{"at":"2026-01-05T09:00:00Z","t":"\"at\":1,{\"at\":2","placed_at":"1969-12-31T23:59:58.5Z","x":[{"at":null},{"at":"2026-01-05T09:00:00.12Z"}],"what":5,"received_at":"1970-01-01T00:00:00.001Z"}"#
+        );
+        assert_eq!(rfc3339_times("[]", &["at"]), "[]");
+        assert_eq!(rfc3339_times(r#"{"what":1}"#, &["at"]), r#"{"what":1}"#);
+    }
+
+    #[test]
+    fn sqlite_url_gets_create_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/a/b.db", dir.path().display());
+        let got = prepare_sqlite_url(&url).unwrap();
+        assert!(got.ends_with("/a/b.db?mode=rwc"), "{got}");
+        assert!(dir.path().join("a").is_dir());
     }
 }

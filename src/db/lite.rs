@@ -129,6 +129,13 @@ impl TurnGuard {
         }
     }
 
+    /// COMMITs the group a previous writer left open, so that a connection other than the
+    /// write connection can write while this turn is held (migrations).
+    pub fn commit_open_group(&mut self) -> Result<(), sqlx::Error> {
+        self.writer.check_still_open();
+        self.writer.commit_group().map_err(Into::into)
+    }
+
     fn others_wait(&self) -> bool {
         self.turn.waiting.load(Ordering::Acquire) > 0 && self.writer.group.len() < MAX_GROUP
     }
