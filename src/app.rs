@@ -197,6 +197,7 @@ impl Application {
             fiscal,
             points,
             readers,
+            draining: std::sync::atomic::AtomicBool::new(false),
         }));
         state.hasher.warm_up().await;
         // Payments a crash left half-way are finished before anything else is served.
@@ -237,11 +238,26 @@ impl Application {
         self.listener.local_addr().expect("bound listener")
     }
 
-    /// Serves until `shutdown` resolves, then drains requests and stops the outbox worker.
+    /// Serves until `shutdown` resolves; then answers `/readyz` with 503 while it keeps serving
+    /// for [`Config::drain`] (the load balancer notices and sends nothing new), stops
+    /// listening, finishes the requests in flight and stops the background work.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let state = self.state.clone();
+        let shutdown = async move {
+            shutdown.await;
+            let drain = state.config.drain();
+            state
+                .draining
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!(
+                drain_secs = drain.as_secs(),
+                "stopping: /readyz answers 503; serving until the balancer has noticed"
+            );
+            tokio::time::sleep(drain).await;
+        };
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(
             self.state
@@ -268,6 +284,20 @@ impl Application {
         }
         self.state.db.close().await;
         Ok(())
+    }
+}
+
+/// `/readyz` for load balancers: 200 while this node should get requests — it is not stopping
+/// and its database answers within a second — else 503 with the reason. (`/healthz` says only
+/// that the process is up.) Migrations are current by construction: a node starts only after
+/// migrating, and refuses a database a newer version has migrated.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining");
+    }
+    match tokio::time::timeout(Duration::from_secs(1), db::ping(&state.db)).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }
 
@@ -326,6 +356,7 @@ fn router(
         .route("/api/docs", get(web::docs::page))
         .route("/static/{name}", get(web::static_file))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz).with_state(state.clone()))
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

@@ -54,6 +54,10 @@ pub struct Config {
     /// Where the shop's personal-data policy lives (a link on registration and first sign-in).
     pub privacy_policy_url: String,
     pub db_max_connections: u32,
+    /// On SIGTERM the node answers `/readyz` with 503 and keeps serving this long, so the load
+    /// balancer stops sending it requests before it stops listening; then it finishes what is
+    /// in flight and exits. `KABINET_DRAIN_SECS`; default 5 in production, 0 in development.
+    pub drain_secs: Option<u64>,
     /// Countries (ISO ids) whose mobile numbers may receive SMS and voice calls.
     #[serde(deserialize_with = "word_list")]
     pub allowed_countries: Vec<String>,
@@ -219,6 +223,7 @@ impl Default for Config {
             guest_cart_days: 30,
             log_format: "text".into(),
             db_max_connections: 16,
+            drain_secs: None,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],
             smtp: Smtp::default(),
             sms: Sms::default(),
@@ -458,6 +463,12 @@ impl Config {
     /// Demo data: when asked for, or by default in development.
     pub fn demo_on(&self) -> bool {
         !self.production() && self.demo.unwrap_or(true)
+    }
+
+    /// How long a stopping node stays up, not ready, before it stops listening.
+    pub fn drain(&self) -> std::time::Duration {
+        let default = if self.production() { 5 } else { 0 };
+        std::time::Duration::from_secs(self.drain_secs.unwrap_or(default))
     }
 
     pub fn production(&self) -> bool {

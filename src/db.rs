@@ -1,6 +1,7 @@
 //! One pool type for both backends (`sqlx::Any`), chosen by the URL scheme; portable SQL only
 //! (see ARCHITECTURE.md §3). SQLite connections get their pragmas on every connect.
 
+pub mod backup;
 pub mod changes;
 pub mod lite;
 pub mod readers;
@@ -212,7 +213,7 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     let migrator = sqlx::migrate!("./migrations");
     let url = db.connect_options().database_url.as_str().to_owned();
     if !is_sqlite_pool(db) || lite::file_of(&url).is_none() {
-        migrator.run(db).await?;
+        migrator.run(db).await.map_err(migration_error)?;
         return Ok(());
     }
     use sqlx::Connection;
@@ -220,10 +221,28 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     turn.commit_open_group()?;
     let mut conn = sqlx::AnyConnection::connect(&url).await?;
     conn.execute(SQLITE_PRAGMAS).await?;
-    migrator.run(&mut conn).await?;
+    migrator.run(&mut conn).await.map_err(migration_error)?;
     conn.close().await?;
     drop(turn);
     Ok(())
+}
+
+/// A database a newer version has migrated is refused in plain words (sqlx says a migration
+/// "is missing"): during a rolling upgrade old nodes keep running, but one started anew after
+/// the upgrade began would run code older than the schema's contract.
+fn migration_error(e: sqlx::migrate::MigrateError) -> anyhow::Error {
+    match e {
+        sqlx::migrate::MigrateError::VersionMissing(v) => anyhow::anyhow!(
+            "the database was migrated by a newer version of Kabinet (migration {v} is unknown \
+             to this one): run that version or a later one"
+        ),
+        e => e.into(),
+    }
+}
+
+/// Whether the database answers (`SELECT 1` on a pooled connection).
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(db).await.map(|_| ())
 }
 
 /// Begins a transaction that will write. On an SQLite file it is a [`lite::LiteTx`] on the

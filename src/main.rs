@@ -31,6 +31,9 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE (a new file) while the server keeps serving: one
+    /// consistent snapshot, ready to start a server on. PostgreSQL: use pg_dump (README).
+    Backup { file: std::path::PathBuf },
     /// Fill the database with many customers and orders, fast (for benchmarks).
     Seed {
         #[arg(long, default_value_t = 100_000)]
@@ -155,6 +158,19 @@ async fn run() -> anyhow::Result<()> {
             let db = kabinet::db::connect(&config.database_url, 1).await?;
             kabinet::db::migrate(&db).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Backup { file } => {
+            let url = config.database_url.clone();
+            let started = std::time::Instant::now();
+            let dest = file.clone();
+            let bytes =
+                tokio::task::spawn_blocking(move || kabinet::db::backup::sqlite(&url, &dest))
+                    .await??;
+            println!(
+                "backed up {bytes} bytes to {} in {:.1} s",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Seed { customers, orders } => {
             // The catalogue comes from the demo data; a one-off command takes no server port.

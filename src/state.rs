@@ -40,6 +40,9 @@ pub struct Inner {
     /// (the session of a request, the API's order and purchase pages); `None` on PostgreSQL
     /// and in-memory SQLite.
     pub readers: Option<Arc<crate::db::readers::SqliteReaders>>,
+    /// Set when the node was told to stop: `/readyz` answers 503 so that the load balancer
+    /// sends it nothing new while it finishes (see [`crate::config::Config::drain`]).
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]

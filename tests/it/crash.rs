@@ -2,70 +2,13 @@
 //! restart every charge the acquirer approved belongs to a paid order, and stock, orders and
 //! payment attempts agree. Runs the real `kabinet` binary on the suite's backend.
 
+use crate::support::server::Server;
 use crate::support::*;
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const CUSTOMERS: usize = 40;
 const STOCK: i64 = 100_000;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(database_url: &str, port: u16) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kabinet"))
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("KABINET_ADDR", format!("127.0.0.1:{port}"))
-            .env("KABINET_DATABASE_URL", database_url)
-            .env("KABINET_SECRET", "crash-test-secret-crash-test-secret!!")
-            .env("KABINET_DEV_OUTBOX", "1")
-            .env("KABINET_DEMO", "yes")
-            .env("KABINET_DEMO_PICKUP_POINTS", "500")
-            .env("KABINET_LIMITS__IP_PER_HOUR", "100000")
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("kabinet starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = client();
-        // Wait until it answers (bounded: a first start writes the demo data).
-        for _ in 0..600 {
-            if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-                && r.status() == 200
-            {
-                return Server { child, base };
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("kabinet did not start on {base}");
-    }
-
-    /// SIGKILL: no graceful shutdown, transactions cut wherever they are.
-    fn kill(self) {}
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn call(
     client: &reqwest::Client,
@@ -132,7 +75,7 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_server_killed_during_checkouts_loses_no_approved_payment() {
     let (url, _dir) = fresh_database().await;
-    let server = Server::start(&url, free_port()).await;
+    let server = Server::start(&url, &[]).await;
     let client = reqwest::Client::new();
     let base = server.base.clone();
     // Two products with plenty of stock, and a pickup point.
@@ -236,7 +179,7 @@ async fn a_server_killed_during_checkouts_loses_no_approved_payment() {
     .unwrap();
     eprintln!("payment attempts when killed: {before:?}");
     // Restart: payments left half-way are settled before the server serves.
-    let server = Server::start(&url, free_port()).await;
+    let server = Server::start(&url, &[]).await;
     let approved_not_paid: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sandbox_payments s JOIN payment_attempts a ON a.reference = s.reference \
          JOIN orders o ON o.id = a.order_id \

@@ -1,3 +1,4 @@
+pub mod server;
 pub mod sms;
 pub mod smtp;
 pub mod staff;
