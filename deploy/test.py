@@ -9,7 +9,9 @@ as shipped, changing only addresses, the database and the secret, and checks:
 - the outbox delivers each message exactly once while all nodes race for it (the SMS gateway
   here counts what it receives);
 - a rolling restart (each node in turn: SIGTERM, drain, start again) under steady load through
-  the balancer fails no request.
+  the balancer fails no request;
+- the periodic job runs under a lease: kill -9 its holder and another node takes it over
+  within one lease after the holder's last renewal.
 
 Usage: python3 deploy/test.py [--bin target/release/kabinet] [--pg postgres://postgres@127.0.0.1:5432]
 Needs haproxy (Debian: apt-get install haproxy) and a PostgreSQL server it may create a
@@ -35,6 +37,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+# The periodic job's period on the test nodes; its lease lasts three.
+HOUSEKEEPING_SECS = 1
 
 
 def free_port() -> int:
@@ -253,6 +257,7 @@ def main():
                 "KABINET_SMS__URL": f"{gateway.url}/sms/send",
                 "KABINET_SMS__VOICE_URL": f"{gateway.url}/call/send",
                 "KABINET_DRAIN_SECS": "3",
+                "KABINET_HOUSEKEEPING_SECS": str(HOUSEKEEPING_SECS),
                 "KABINET_LOG_FORMAT": "text",
                 "RUST_LOG": "warn",
             })
@@ -343,6 +348,25 @@ def main():
               f"{tally['served']} requests served, {tally['failed']} failed", flush=True)
         assert tally["failed"] == 0, failures[:10]
         assert tally["served"] > 0
+
+        # 5. The periodic job's lease: kill -9 the node holding it; another takes it over.
+        def holder_pid():
+            row = psql("SELECT holder FROM leases WHERE name = 'housekeeping'")
+            return int(row.rsplit("#", 1)[1]) if "#" in row else None
+
+        pids = {n.proc.pid: n for n in nodes}
+        wait_for("a node holds the job's lease", lambda: holder_pid() in pids, 10)
+        dead = pids[holder_pid()]
+        dead.kill()
+        killed_at = time.monotonic()
+        alive = {n.proc.pid for n in nodes if n is not dead}
+        wait_for("another node takes the lease over", lambda: holder_pid() in alive, 30)
+        took = time.monotonic() - killed_at
+        lease = 3 * HOUSEKEEPING_SECS
+        print(f"lease: {dead.name} killed with SIGKILL; {pids[holder_pid()].name} took the job "
+              f"over after {took:.1f} s (lease {lease} s, a tick every {HOUSEKEEPING_SECS} s)",
+              flush=True)
+        assert took <= lease + HOUSEKEEPING_SECS + 1, took
         failed = False
         print("multi-node deployment: all checks passed")
     finally:

@@ -163,6 +163,7 @@ impl Application {
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+        let node = format!("{}:{}", hostname(), listener.local_addr()?.port());
         let base_url = config.base_url();
         let p = &config.password;
         let hasher = crate::auth::password::Hasher::new(
@@ -198,6 +199,7 @@ impl Application {
             points,
             readers,
             draining: std::sync::atomic::AtomicBool::new(false),
+            node,
         }));
         state.hasher.warm_up().await;
         // Payments a crash left half-way are finished before anything else is served.
@@ -299,6 +301,15 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
+}
+
+/// This machine's name (Linux), for telling nodes apart.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "kabinet".to_owned())
 }
 
 /// The server secret: from config (always so in production), else — in development only —

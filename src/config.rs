@@ -58,6 +58,10 @@ pub struct Config {
     /// balancer stops sending it requests before it stops listening; then it finishes what is
     /// in flight and exits. `KABINET_DRAIN_SECS`; default 5 in production, 0 in development.
     pub drain_secs: Option<u64>,
+    /// How often the periodic job (sweeps, expiry, payment reconciliation, the demo courier)
+    /// runs, on whichever node holds its lease; the lease lasts three periods.
+    /// `KABINET_HOUSEKEEPING_SECS`, default 30.
+    pub housekeeping_secs: u64,
     /// Countries (ISO ids) whose mobile numbers may receive SMS and voice calls.
     #[serde(deserialize_with = "word_list")]
     pub allowed_countries: Vec<String>,
@@ -224,6 +228,7 @@ impl Default for Config {
             log_format: "text".into(),
             db_max_connections: 16,
             drain_secs: None,
+            housekeeping_secs: 30,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],
             smtp: Smtp::default(),
             sms: Sms::default(),
@@ -428,6 +433,10 @@ impl Config {
                 .iter()
                 .all(|c| matches!(c.as_str(), "sms" | "voice" | "email")),
             "channels may be sms, voice and email"
+        );
+        anyhow::ensure!(
+            (1..=3_600).contains(&self.housekeeping_secs),
+            "housekeeping_secs must be 1..=3600"
         );
         self.zone()?;
         Ok(())

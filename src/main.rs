@@ -307,7 +307,7 @@ async fn run() -> anyhow::Result<()> {
             }
             let dev = config.dev_outbox_on();
             let app = Application::build(config).await?;
-            tracing::info!(addr = %app.local_addr(), dev_outbox = dev, "Kabinet is listening on http://{}", app.local_addr());
+            tracing::info!(addr = %app.local_addr(), node = %app.state.node, dev_outbox = dev, "Kabinet is listening on http://{}", app.local_addr());
             app.run_until(shutdown_signal()).await?;
             tracing::info!("stopped");
         }

@@ -43,6 +43,8 @@ pub struct Inner {
     /// Set when the node was told to stop: `/readyz` answers 503 so that the load balancer
     /// sends it nothing new while it finishes (see [`crate::config::Config::drain`]).
     pub draining: std::sync::atomic::AtomicBool,
+    /// Which node this is, `host:port` (lease holders say it, with the process id).
+    pub node: String,
 }
 
 #[derive(Clone)]

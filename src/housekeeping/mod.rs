@@ -13,17 +13,26 @@ use store::Expiring;
 
 /// A demo order's time at each step (`KABINET_DEMO_DELIVERY=1`).
 const DEMO_DELIVERY_STEP_MS: i64 = 60_000;
-/// How long a lease lasts: a node that died lets another take over after this.
-const LEASE_MS: i64 = 90_000;
+/// How long a lease lasts, in periods of the job: a holder that missed a tick keeps it, and a
+/// node that died lets another take over at most this long after its last tick.
+const LEASE_PERIODS: i64 = 3;
 /// Rows deleted per statement, so a big backlog never holds a long write lock.
 const BATCH: i64 = 1_000;
 
 pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let holder = crate::db::new_id();
+    // `host:port#pid`: which node and process holds the lease (operators read `leases`).
+    let holder = format!("{}#{}", state.node, std::process::id());
+    let period = Duration::from_secs(state.config.housekeeping_secs);
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
-            _ = stop.changed() => return,
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.changed() => {
+                // Stopping: another node takes the job over at its next tick, not a lease later.
+                if let Err(e) = store::release_lease(&state.db, "housekeeping", &holder).await {
+                    tracing::warn!(error = %e, "housekeeping lease not released");
+                }
+                return;
+            }
         }
         match take_lease(&state, "housekeeping", &holder).await {
             Ok(true) => {
@@ -47,7 +56,8 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
 pub async fn take_lease(state: &AppState, name: &str, holder: &str) -> AppResult<bool> {
     let now = state.clock.now_ms();
     store::ensure_lease(&state.db, name).await?;
-    Ok(store::take_lease(&state.db, name, holder, now + LEASE_MS, now).await?)
+    let lease_ms = LEASE_PERIODS * 1_000 * state.config.housekeeping_secs as i64;
+    Ok(store::take_lease(&state.db, name, holder, now + lease_ms, now).await?)
 }
 
 /// One pass of the job (the lease already held).

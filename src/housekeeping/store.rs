@@ -16,6 +16,16 @@ pub async fn ensure_lease(db: &Db, name: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Lets the lease `name` lapse now if `holder` has it (a node stopping cleanly).
+pub async fn release_lease(db: &Db, name: &str, holder: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE leases SET until = 0 WHERE name = $1 AND holder = $2")
+        .bind(name)
+        .bind(holder)
+        .execute(autocommit(db))
+        .await?;
+    Ok(())
+}
+
 /// Gives the lease `name` to `holder` until `until` if it lapsed before `now` or `holder`
 /// already has it: one conditional statement, so of several nodes exactly one gets it. Returns
 /// whether `holder` did.

@@ -374,6 +374,15 @@ async fn housekeeping_deletes_what_served_its_time_under_one_lease() {
             .await
             .unwrap()
     );
+    // A node stopping cleanly lets its lease go: the other takes it at its next tick.
+    kabinet::housekeeping::store::release_lease(&other.state.db, "test", "node-b")
+        .await
+        .unwrap();
+    assert!(
+        kabinet::housekeeping::take_lease(&app.state, "test", "node-a")
+            .await
+            .unwrap()
+    );
     // Two days on: flows, captchas, counters and gates are gone; the session (14 days idle)
     // stays, and goes after its idle limit.
     app.advance(2 * 86_400);
