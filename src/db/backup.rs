@@ -13,7 +13,7 @@ pub fn sqlite(url: &str, dest: &Path) -> anyhow::Result<u64> {
     if !super::is_sqlite(url) {
         anyhow::bail!(
             "`kabinet backup` copies a SQLite database; for PostgreSQL use pg_dump or a base \
-             backup with WAL archiving (README: Backups)"
+             backup with WAL archiving (README: «Readiness, stopping, backups»)"
         );
     }
     let Some(src) = super::lite::file_of(url) else {
