@@ -28,12 +28,9 @@ pub fn sqlite(url: &str, dest: &Path) -> anyhow::Result<u64> {
     let Some(dest_text) = dest.to_str() else {
         anyhow::bail!("the backup path is not UTF-8: {}", dest.display());
     };
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        &src,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.execute("VACUUM INTO ?1", [dest_text])?;
+    // A read-only connection like the server's hot readers (the same flags and busy wait).
+    let readers = super::readers::SqliteReaders::for_url(url)
+        .ok_or_else(|| anyhow::anyhow!("no SQLite file behind {url}"))?;
+    readers.read(|c| c.execute("VACUUM INTO ?1", [dest_text]))?;
     Ok(std::fs::metadata(dest)?.len())
 }
