@@ -11,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -91,6 +93,8 @@ pub struct Application {
     transports: Transports,
     /// How requests find their session (followed by a change listener on PostgreSQL).
     sessions: Arc<crate::auth::lookup::SessionLookup>,
+    /// `GET /metrics` on its own listener, when `KABINET_METRICS_ADDR` is set.
+    metrics: Option<(tokio::net::TcpListener, PrometheusHandle)>,
 }
 
 impl Application {
@@ -111,6 +115,9 @@ impl Application {
         ));
         if sessions.needs_notices() {
             crate::auth::store::install_change_triggers(&db).await?;
+        }
+        if !db::is_sqlite(&config.database_url) {
+            crate::points::store::install_change_trigger(&db).await?;
         }
         let secret = load_secret(&db, &config).await?;
         let keys = crate::keys::Keys::from_secret(&secret);
@@ -163,6 +170,15 @@ impl Application {
             .split_for_parts();
         let openapi_json = openapi.to_pretty_json()?;
         let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+        let metrics = match &config.metrics_addr {
+            Some(addr) => Some((
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("metrics_addr {addr}: {e}"))?,
+                crate::telemetry::install()?,
+            )),
+            None => None,
+        };
         let node = format!("{}:{}", hostname(), listener.local_addr()?.port());
         let base_url = config.base_url();
         let p = &config.password;
@@ -223,6 +239,7 @@ impl Application {
             router,
             transports,
             sessions,
+            metrics,
         })
     }
 
@@ -240,6 +257,13 @@ impl Application {
         self.listener.local_addr().expect("bound listener")
     }
 
+    /// Where `GET /metrics` is served, when metrics are on.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .map(|(l, _)| l.local_addr().expect("bound listener"))
+    }
+
     /// Serves until `shutdown` resolves; then answers `/readyz` with 503 while it keeps serving
     /// for [`Config::drain`] (the load balancer notices and sends nothing new), stops
     /// listening, finishes the requests in flight and stops the background work.
@@ -254,6 +278,7 @@ impl Application {
             state
                 .draining
                 .store(true, std::sync::atomic::Ordering::SeqCst);
+            crate::telemetry::draining(true);
             tracing::info!(
                 drain_secs = drain.as_secs(),
                 "stopping: /readyz answers 503; serving until the balancer has noticed"
@@ -261,16 +286,27 @@ impl Application {
             tokio::time::sleep(drain).await;
         };
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        // What the background work logs says which node it ran on (requests' spans say it too).
+        let node = tracing::info_span!("node", node = %self.state.node);
         let worker = tokio::spawn(
             self.state
                 .notifier
                 .clone()
-                .run_worker(self.transports, stop_rx.clone()),
+                .run_worker(self.transports, stop_rx.clone())
+                .instrument(node.clone()),
         );
         let followers = self
             .sessions
             .follow(&self.state.config.database_url, &self.state.db);
-        let sweeper = tokio::spawn(crate::housekeeping::run(self.state.clone(), stop_rx));
+        let sweeper = tokio::spawn(
+            crate::housekeeping::run(self.state.clone(), stop_rx.clone()).instrument(node.clone()),
+        );
+        let peers = follow_peers(&self.state, &node);
+        let metrics = self.metrics.map(|(listener, handle)| {
+            tokio::spawn(
+                serve_metrics(self.state.clone(), listener, handle, stop_rx).instrument(node),
+            )
+        });
         axum::serve(
             self.listener,
             self.router
@@ -281,7 +317,10 @@ impl Application {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         let _ = sweeper.await;
-        for task in followers.into_iter().flatten() {
+        if let Some(m) = metrics {
+            let _ = m.await;
+        }
+        for task in followers.into_iter().flatten().chain(peers) {
             task.abort();
         }
         self.state.db.close().await;
@@ -301,6 +340,129 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
+}
+
+/// PostgreSQL: what the other nodes say. Messages they queued wake this node's outbox worker
+/// too (it may be idle while theirs is busy), and what this node queues is announced to them;
+/// a change of the pickup network (announced by a trigger, whoever made it) reloads the index
+/// at once. Notices lost while the listener is down are made up for by polling: the worker
+/// every second instead of every five, the index at every housekeeping period.
+fn follow_peers(state: &AppState, node: &tracing::Span) -> Vec<tokio::task::JoinHandle<()>> {
+    use crate::db::changes::Notice;
+    use crate::notify::PEERS_CHANNEL;
+    use crate::points::store::CHANGED_CHANNEL as POINTS_CHANNEL;
+    if db::is_sqlite(&state.config.database_url) {
+        return Vec::new();
+    }
+    let me = format!("{}#{}", state.node, std::process::id());
+    let reload = Arc::new(tokio::sync::Notify::new());
+    let (notifier, wake) = (state.notifier.clone(), reload.clone());
+    let listen_me = me.clone();
+    let listener = crate::db::changes::listen(
+        state.config.database_url.clone(),
+        vec![PEERS_CHANNEL.to_owned(), POINTS_CHANNEL.to_owned()],
+        move |notice| match notice {
+            Notice::Changed { channel, .. } if channel == POINTS_CHANNEL => wake.notify_one(),
+            Notice::Changed { .. } | Notice::Lost => notifier.heard_from_peers(notice, &listen_me),
+            Notice::Listening => {
+                notifier.heard_from_peers(notice, &listen_me);
+                // Whatever changed while nobody listened.
+                wake.notify_one();
+            }
+        },
+    );
+    let st = state.clone();
+    let reloader = async move {
+        loop {
+            reload.notified().await;
+            match st.points.refresh(&st.db).await {
+                Ok(true) => tracing::info!(points = st.points.len(), "pickup points reloaded"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "pickup-point reload failed"),
+            }
+        }
+    };
+    vec![
+        tokio::spawn(listener.instrument(node.clone())),
+        tokio::spawn(reloader.instrument(node.clone())),
+        tokio::spawn(
+            state
+                .notifier
+                .clone()
+                .announce_to_peers(me)
+                .instrument(node.clone()),
+        ),
+    ]
+}
+
+/// `GET /metrics` for Prometheus on the metrics listener until `stop` (nothing else is served
+/// there). The gauges of shared state are read at each scrape: the outbox backlog (one
+/// aggregate over a table kept short) and this node's pool.
+async fn serve_metrics(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    handle: PrometheusHandle,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let scrape = move || {
+        let (state, handle) = (state.clone(), handle.clone());
+        async move {
+            let now = state.clock.now_ms();
+            match crate::notify::store::backlog(&state.db).await {
+                Ok((depth, oldest)) => crate::telemetry::outbox(
+                    depth,
+                    oldest.map_or(0.0, |at| (now - at).max(0) as f64 / 1000.0),
+                ),
+                Err(e) => tracing::warn!(error = %e, "outbox backlog not read for metrics"),
+            }
+            let (size, idle) = (state.db.size() as usize, state.db.num_idle());
+            crate::telemetry::pool(
+                idle,
+                size.saturating_sub(idle),
+                state.config.db_max_connections,
+            );
+            handle.run_upkeep();
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                )],
+                handle.render(),
+            )
+        }
+    };
+    let app = Router::new()
+        .route("/metrics", get(scrape))
+        .fallback(|| async { StatusCode::NOT_FOUND });
+    let stopped = async move {
+        let _ = stop.changed().await;
+    };
+    if let Err(e) = axum::serve(listener, app)
+        .with_graceful_shutdown(stopped)
+        .await
+    {
+        tracing::warn!(error = %e, "metrics listener failed");
+    }
+}
+
+/// Records every request's route, status and time (installed only when metrics are on). The
+/// route is the matched pattern, so a path's tokens and ids never become labels.
+async fn record_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(unmatched)", |p| p.as_str())
+        .to_owned();
+    let res = next.run(req).await;
+    crate::telemetry::request(
+        method.as_str(),
+        &route,
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    res
 }
 
 /// This machine's name (Linux), for telling nodes apart.
@@ -361,7 +523,9 @@ fn router(
             state.clone(),
             web::csrf::csrf_cookie,
         ));
-    Router::new()
+    let metrics_on = state.config.metrics_addr.is_some();
+    let node = state.node.clone();
+    let app = Router::new()
         .nest("/api/v1", api)
         .merge(pages)
         .route("/api/docs", get(web::docs::page))
@@ -370,14 +534,25 @@ fn router(
         .route("/readyz", get(readyz).with_state(state.clone()))
         .fallback(|| async { AppError::not_found() })
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::new())
         // Cross-site writes refused, errors rendered, security headers set: one layer.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::edge))
-        .layer(axum::Extension(sessions))
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::edge,
+        ))
+        .layer(axum::Extension(sessions));
+    let app = if metrics_on {
+        app.layer(axum::middleware::from_fn(record_request))
+    } else {
+        app
+    };
+    app.layer(PropagateRequestIdLayer::x_request_id())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            TraceLayer::new_for_http().make_span_with(move |req: &axum::http::Request<_>| {
                 let id = req
                     .headers()
                     .get("x-request-id")
@@ -388,7 +563,7 @@ fn router(
                     .extensions()
                     .get::<axum::extract::MatchedPath>()
                     .map_or("(unmatched)", |p| p.as_str());
-                tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
+                tracing::info_span!("request", node = %node, method = %req.method(), route = %route, request_id = %id)
             }),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

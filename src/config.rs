@@ -62,6 +62,10 @@ pub struct Config {
     /// runs, on whichever node holds its lease; the lease lasts three periods.
     /// `KABINET_HOUSEKEEPING_SECS`, default 30.
     pub housekeeping_secs: u64,
+    /// Where Prometheus scrapes `GET /metrics` (`KABINET_METRICS_ADDR`, e.g. `127.0.0.1:9187`);
+    /// unset, the default, records and serves no metrics. A separate listener: keep it off the
+    /// public network.
+    pub metrics_addr: Option<String>,
     /// Countries (ISO ids) whose mobile numbers may receive SMS and voice calls.
     #[serde(deserialize_with = "word_list")]
     pub allowed_countries: Vec<String>,
@@ -229,6 +233,7 @@ impl Default for Config {
             db_max_connections: 16,
             drain_secs: None,
             housekeeping_secs: 30,
+            metrics_addr: None,
             allowed_countries: vec!["RU".into(), "BY".into(), "KZ".into()],
             smtp: Smtp::default(),
             sms: Sms::default(),
@@ -438,6 +443,16 @@ impl Config {
             (1..=3_600).contains(&self.housekeeping_secs),
             "housekeeping_secs must be 1..=3600"
         );
+        if let Some(m) = &self.metrics_addr {
+            anyhow::ensure!(
+                m.parse::<std::net::SocketAddr>().is_ok(),
+                "metrics_addr must be an IP address and port, e.g. 127.0.0.1:9187 (got {m:?})"
+            );
+            anyhow::ensure!(
+                *m != self.addr,
+                "metrics_addr must differ from addr: metrics have a listener of their own"
+            );
+        }
         self.zone()?;
         Ok(())
     }

@@ -472,11 +472,13 @@ impl AsRetryable for sqlx::Error {
 }
 
 /// Runs `fut` to completion in its own task: dropping the caller (a client that went away, a
-/// timeout) no longer cancels it half-way. Use it around transactions.
+/// timeout) no longer cancels it half-way. Use it around transactions. It runs in the caller's
+/// span, so what it logs still names the request (its id) and the node.
 pub async fn detached<T: Send + 'static>(
     fut: impl std::future::Future<Output = T> + Send + 'static,
 ) -> T {
-    match tokio::spawn(fut).await {
+    use tracing::Instrument;
+    match tokio::spawn(fut.in_current_span()).await {
         Ok(v) => v,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("detached task cancelled: {e}"),

@@ -41,4 +41,5 @@ pub mod seed;
 pub mod staff;
 pub mod state;
 pub mod support;
+pub mod telemetry;
 pub mod web;

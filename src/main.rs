@@ -315,7 +315,13 @@ async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Text or JSON lines (`KABINET_LOG_FORMAT`), filtered by `RUST_LOG`. Lines written while a
+/// request is served carry its span: the node, method, route and request id (in JSON under
+/// `span` and `spans`). With metrics on, a second layer times sqlx's statements whatever the
+/// filter says.
 fn init_logs(config: &Config, quiet_sql: bool, to_stderr: bool) {
+    use tracing_subscriber::fmt::writer::BoxMakeWriter;
+    use tracing_subscriber::{Layer, layer::SubscriberExt, util::SubscriberInitExt};
     let default = if quiet_sql {
         "info,sqlx=error"
     } else {
@@ -324,15 +330,25 @@ fn init_logs(config: &Config, quiet_sql: bool, to_stderr: bool) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
     let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(colours);
-    match (config.log_format == "json", to_stderr) {
-        (true, false) => builder.json().init(),
-        (false, false) => builder.init(),
-        (true, true) => builder.with_writer(std::io::stderr).json().init(),
-        (false, true) => builder.with_writer(std::io::stderr).init(),
-    }
+    let writer = if to_stderr {
+        BoxMakeWriter::new(std::io::stderr)
+    } else {
+        BoxMakeWriter::new(std::io::stdout)
+    };
+    let lines = tracing_subscriber::fmt::layer().with_writer(writer);
+    let lines = if config.log_format == "json" {
+        lines.json().boxed()
+    } else {
+        lines.with_ansi(colours).boxed()
+    };
+    let queries = config
+        .metrics_addr
+        .is_some()
+        .then(|| kabinet::telemetry::QueryTimes.with_filter(kabinet::telemetry::query_events()));
+    tracing_subscriber::registry()
+        .with(lines.with_filter(filter))
+        .with(queries)
+        .init();
 }
 
 /// SIGINT or SIGTERM.

@@ -86,6 +86,7 @@ pub async fn issue(
     let now = state.clock.now_ms();
     let hash = answer_hash(&state.keys.captcha, &id, &answer);
     super::store::insert_captcha(&state.db, &id, &hash, now + TTL_MS).await?;
+    crate::telemetry::captcha_shown();
     if let Some(dev) = state.notifier.dev_outbox() {
         dev.push(crate::notify::dev::DevItem {
             channel: "captcha".into(),

@@ -31,10 +31,13 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
                 if let Err(e) = store::release_lease(&state.db, "housekeeping", &holder).await {
                     tracing::warn!(error = %e, "housekeeping lease not released");
                 }
+                crate::telemetry::lease("housekeeping", false);
                 return;
             }
         }
-        match take_lease(&state, "housekeeping", &holder).await {
+        let held = take_lease(&state, "housekeeping", &holder).await;
+        crate::telemetry::lease("housekeeping", matches!(held, Ok(true)));
+        match held {
             Ok(true) => {
                 if let Err(e) = tick(&state).await {
                     tracing::warn!(code = e.code, "housekeeping failed");

@@ -14,6 +14,7 @@ use crate::db::{Db, new_id};
 use crate::domain::identity::Channel;
 use crate::keys::{open, seal};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::Notify;
 use transports::Transports;
@@ -39,7 +40,27 @@ pub struct Notifier {
     dev: Option<Arc<dev::DevOutbox>>,
     wake: Arc<Notify>,
     events: tokio::sync::broadcast::Sender<Delivery>,
+    peers: Arc<Peers>,
 }
+
+/// The other nodes' workers (PostgreSQL): told of what this node queues, heard when they queue.
+#[derive(Default)]
+struct Peers {
+    /// An announcer runs ([`Notifier::announce_to_peers`]): kicks ask it to tell the others.
+    announcing: std::sync::atomic::AtomicBool,
+    /// The change listener is connected: the peers' news arrives, so polling can be slow.
+    listening: std::sync::atomic::AtomicBool,
+    wanted: Notify,
+}
+
+/// The channel nodes announce queued messages on; the payload is the sender's own id.
+pub const PEERS_CHANNEL: &str = "kabinet_outbox";
+/// Announcements to peers at most this often: a burst of queued messages is one notice.
+const ANNOUNCE_EVERY: Duration = Duration::from_millis(100);
+/// How often the worker looks for due messages (retries, and anything queued unheard of)…
+const POLL: Duration = Duration::from_secs(1);
+/// …and while the peers' announcements are heard (a retry may then wait this long).
+const POLL_LISTENING: Duration = Duration::from_secs(5);
 
 /// What happened to one queued message; observable by tests and metrics.
 #[derive(Debug, Clone)]
@@ -67,6 +88,7 @@ impl Notifier {
             dev,
             wake: Arc::new(Notify::new()),
             events: tokio::sync::broadcast::channel(1024).0,
+            peers: Arc::default(),
         }
     }
 
@@ -115,9 +137,49 @@ impl Notifier {
         .await
     }
 
-    /// Tells the worker there is something to send (call after the transaction commits).
+    /// Tells the worker there is something to send (call after the transaction commits), and
+    /// the other nodes' workers through the announcer when one runs.
     pub fn kick(&self) {
         self.wake.notify_one();
+        if self.peers.announcing.load(Ordering::Relaxed) {
+            self.peers.wanted.notify_one();
+        }
+    }
+
+    /// Tells the other nodes (`NOTIFY` on [`PEERS_CHANNEL`] with payload `me`) that this one
+    /// queued messages, for as long as the task runs: at most once per [`ANNOUNCE_EVERY`], so
+    /// however many are queued meanwhile cost one notice.
+    pub async fn announce_to_peers(self, me: String) {
+        self.peers.announcing.store(true, Ordering::Relaxed);
+        loop {
+            self.peers.wanted.notified().await;
+            if let Err(e) = crate::db::notify(&self.db, PEERS_CHANNEL, &me).await {
+                tracing::warn!(error = %e, "queued messages not announced to the other nodes");
+            }
+            tokio::time::sleep(ANNOUNCE_EVERY).await;
+        }
+    }
+
+    /// Whether the other nodes' announcements are being heard (the listener is connected).
+    pub fn hears_peers(&self) -> bool {
+        self.peers.listening.load(Ordering::Relaxed)
+    }
+
+    /// What the change listener heard on [`PEERS_CHANNEL`] (`me`: this node's own payload,
+    /// ignored): another node queued messages, so this worker looks too — it may be idle while
+    /// theirs is busy. While the listener is connected the worker polls less often.
+    pub fn heard_from_peers(&self, notice: crate::db::changes::Notice<'_>, me: &str) {
+        use crate::db::changes::Notice;
+        match notice {
+            Notice::Listening => {
+                self.peers.listening.store(true, Ordering::Relaxed);
+                // What was announced while the listener was away.
+                self.wake.notify_one();
+            }
+            Notice::Lost => self.peers.listening.store(false, Ordering::Relaxed),
+            Notice::Changed { payload, .. } if payload != me => self.wake.notify_one(),
+            Notice::Changed { .. } => {}
+        }
     }
 
     /// Delivers queued messages until `stop` fires. Several nodes may run this at once:
@@ -136,9 +198,14 @@ impl Notifier {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
             }
+            let poll = if self.peers.listening.load(Ordering::Relaxed) {
+                POLL_LISTENING
+            } else {
+                POLL
+            };
             tokio::select! {
                 _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = tokio::time::sleep(poll) => {}
                 _ = stop.changed() => return,
             }
         }
@@ -173,6 +240,7 @@ impl Notifier {
             // dropped, never sent by a guessed channel.
             let Some(channel) = Channel::parse(&channel) else {
                 tracing::error!(id = %id, channel = %channel, "queued message has an unknown channel; dropped");
+                crate::telemetry::message("unknown", "dropped");
                 done.push(id);
                 continue;
             };
@@ -182,12 +250,17 @@ impl Notifier {
                 None => Err(anyhow::anyhow!("queued message cannot be opened")),
             };
             match &result {
-                Ok(()) => done.push(id),
+                Ok(()) => {
+                    crate::telemetry::message(channel.as_str(), "sent");
+                    done.push(id)
+                }
                 Err(e) if attempts + 1 >= MAX_ATTEMPTS => {
                     tracing::error!(error = %e, channel = channel.as_str(), "message dropped after retries");
+                    crate::telemetry::message(channel.as_str(), "dropped");
                     done.push(id);
                 }
                 Err(e) => {
+                    crate::telemetry::message(channel.as_str(), "retry");
                     tracing::warn!(error = %e, channel = channel.as_str(), attempt = attempts + 1, "send failed, will retry");
                     let backoff = 2_000 * (1_i64 << attempts.clamp(0, 10));
                     let rescheduled =
@@ -238,6 +311,52 @@ const FLUSH_AFTER: Duration = Duration::from_millis(200);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn another_nodes_news_wakes_the_worker_and_its_own_does_not() {
+        use crate::db::changes::Notice;
+        // Never used: what is heard only moves flags and wake-ups.
+        sqlx::any::install_default_drivers();
+        let db = sqlx::any::AnyPoolOptions::new()
+            .connect_lazy("sqlite::memory:")
+            .unwrap();
+        let n = Notifier::new(db, [1; 32], Arc::new(crate::clock::SystemClock), None);
+        let woken = || async {
+            tokio::time::timeout(Duration::from_millis(20), n.wake.notified())
+                .await
+                .is_ok()
+        };
+        assert!(!n.hears_peers());
+        n.heard_from_peers(Notice::Listening, "me");
+        assert!(n.hears_peers());
+        assert!(
+            woken().await,
+            "what was missed before listening is looked for"
+        );
+        let own = Notice::Changed {
+            channel: PEERS_CHANNEL,
+            payload: "me",
+        };
+        n.heard_from_peers(own, "me");
+        assert!(!woken().await, "its own announcement");
+        let theirs = Notice::Changed {
+            channel: PEERS_CHANNEL,
+            payload: "other",
+        };
+        n.heard_from_peers(theirs, "me");
+        assert!(woken().await, "another node queued messages");
+        n.heard_from_peers(Notice::Lost, "me");
+        assert!(!n.hears_peers(), "back to polling every second");
+        // Kicks ask the announcer only once one runs.
+        n.kick();
+        assert!(woken().await);
+        let asked = tokio::time::timeout(Duration::from_millis(20), n.peers.wanted.notified());
+        assert!(asked.await.is_err());
+        n.peers.announcing.store(true, Ordering::Relaxed);
+        n.kick();
+        let asked = tokio::time::timeout(Duration::from_millis(20), n.peers.wanted.notified());
+        assert!(asked.await.is_ok());
+    }
 
     #[test]
     fn a_sealed_body_opens_only_with_its_key() {

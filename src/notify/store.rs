@@ -131,3 +131,10 @@ pub async fn reschedule(
     .await?;
     Ok(())
 }
+
+/// How many messages are queued and when the oldest was (`None` when none is).
+pub async fn backlog(db: &Db) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox")
+        .fetch_one(db)
+        .await
+}

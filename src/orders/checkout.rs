@@ -99,6 +99,20 @@ pub async fn checkout(
     wallet: WalletUse,
     recipient: Option<Recipient>,
 ) -> AppResult<Placed> {
+    let placed = checkout_unmeasured(state, auth, key, delivery, payment, wallet, recipient).await;
+    crate::telemetry::checkout(placed.as_ref().map_or_else(|e| e.code, |_| "placed"));
+    placed
+}
+
+async fn checkout_unmeasured(
+    state: &AppState,
+    auth: &Authenticated,
+    key: &str,
+    delivery: Delivery,
+    payment: Payment,
+    wallet: WalletUse,
+    recipient: Option<Recipient>,
+) -> AppResult<Placed> {
     let customer = &auth.customer.id;
     if key.is_empty() || key.len() > 128 {
         return Err(AppError::bad_request("idempotency_key_required"));

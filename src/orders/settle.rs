@@ -15,88 +15,108 @@ pub async fn settle(
 ) -> AppResult<()> {
     let now = state.clock.now_ms();
     let (st, id, reference_owned) = (state.clone(), order_id.to_owned(), reference.to_owned());
-    let (refund, paid): (bool, bool) = crate::db::detached(crate::db::retrying(move || {
-        let (st, id, reference) = (st.clone(), id.clone(), reference_owned.clone());
-        async move {
-            let mut tx = crate::db::begin_write(&st.db).await?;
-            let refund = match outcome {
-                Outcome::Approved => {
-                    let moved = move_attempt(
-                        &mut tx,
-                        &reference,
-                        &["pending", "needs_confirmation"],
-                        "approved",
-                        now,
-                    )
-                    .await?;
-                    let paid = moved
-                        && transition(
+    // (the money is due back, the order was paid now, the attempt moved)
+    let (refund, paid, moved): (bool, bool, bool) =
+        crate::db::detached(crate::db::retrying(move || {
+            let (st, id, reference) = (st.clone(), id.clone(), reference_owned.clone());
+            async move {
+                let mut tx = crate::db::begin_write(&st.db).await?;
+                let refund = match outcome {
+                    Outcome::Approved => {
+                        let moved = move_attempt(
                             &mut tx,
-                            &id,
-                            OrderStatus::AwaitingPayment,
-                            OrderStatus::Paid,
+                            &reference,
+                            &["pending", "needs_confirmation"],
+                            "approved",
                             now,
                         )
                         .await?;
-                    if paid {
-                        (false, true)
-                    } else {
-                        // Approved, but the order is no longer waiting (cancelled), or the
-                        // attempt was given up before the approval came: the money is due back.
-                        // Marked in this transaction, given back after it, retried by
-                        // `reconcile`.
-                        let from: &[&str] = if moved {
-                            &["approved"]
+                        let paid = moved
+                            && transition(
+                                &mut tx,
+                                &id,
+                                OrderStatus::AwaitingPayment,
+                                OrderStatus::Paid,
+                                now,
+                            )
+                            .await?;
+                        if paid {
+                            (false, true, true)
                         } else {
-                            // Not if it was approved already: that is a settle run twice.
-                            &["declined", "voided", "refund_due"]
-                        };
-                        (
-                            move_attempt(&mut tx, &reference, from, "refund_due", now).await?,
-                            false,
-                        )
-                    }
-                }
-                Outcome::NeedsConfirmation => {
-                    move_attempt(&mut tx, &reference, &["pending"], "needs_confirmation", now)
-                        .await?;
-                    (false, false)
-                }
-                Outcome::Declined => {
-                    if move_attempt(&mut tx, &reference, &["pending"], "declined", now).await? {
-                        // Refused at once: the order never happened.
-                        undo_order(&mut tx, &id, now).await?;
-                    } else if move_attempt(
-                        &mut tx,
-                        &reference,
-                        &["needs_confirmation"],
-                        "declined",
-                        now,
-                    )
-                    .await?
-                    {
-                        // Refused on the acquirer's page: the customer has seen the order's
-                        // number, so it stays on record, cancelled, its goods back in the cart.
-                        let cancelled = transition(
-                            &mut tx,
-                            &id,
-                            OrderStatus::AwaitingPayment,
-                            OrderStatus::Cancelled,
-                            now,
-                        )
-                        .await?;
-                        if cancelled {
-                            release_goods(&mut tx, &id, true, now).await?;
+                            // Approved, but the order is no longer waiting (cancelled), or the
+                            // attempt was given up before the approval came: the money is due back.
+                            // Marked in this transaction, given back after it, retried by
+                            // `reconcile`.
+                            let from: &[&str] = if moved {
+                                &["approved"]
+                            } else {
+                                // Not if it was approved already: that is a settle run twice.
+                                &["declined", "voided", "refund_due"]
+                            };
+                            let due =
+                                move_attempt(&mut tx, &reference, from, "refund_due", now).await?;
+                            (due, false, due)
                         }
                     }
-                    (false, false)
-                }
-            };
-            tx.commit().await?;
-            Ok::<(bool, bool), sqlx::Error>(refund)
-        }
-    }))
-    .await?;
+                    Outcome::NeedsConfirmation => {
+                        let moved = move_attempt(
+                            &mut tx,
+                            &reference,
+                            &["pending"],
+                            "needs_confirmation",
+                            now,
+                        )
+                        .await?;
+                        (false, false, moved)
+                    }
+                    Outcome::Declined => {
+                        if move_attempt(&mut tx, &reference, &["pending"], "declined", now).await? {
+                            // Refused at once: the order never happened.
+                            undo_order(&mut tx, &id, now).await?;
+                            (false, false, true)
+                        } else if move_attempt(
+                            &mut tx,
+                            &reference,
+                            &["needs_confirmation"],
+                            "declined",
+                            now,
+                        )
+                        .await?
+                        {
+                            // Refused on the acquirer's page: the customer has seen the order's
+                            // number, so it stays on record, cancelled, its goods back in the cart.
+                            let cancelled = transition(
+                                &mut tx,
+                                &id,
+                                OrderStatus::AwaitingPayment,
+                                OrderStatus::Cancelled,
+                                now,
+                            )
+                            .await?;
+                            if cancelled {
+                                release_goods(&mut tx, &id, true, now).await?;
+                            }
+                            (false, false, true)
+                        } else {
+                            (false, false, false)
+                        }
+                    }
+                };
+                tx.commit().await?;
+                Ok::<(bool, bool, bool), sqlx::Error>(refund)
+            }
+        }))
+        .await?;
+    if moved {
+        crate::telemetry::payment(match outcome {
+            _ if paid => "paid",
+            _ if refund => "refund_due",
+            Outcome::Declined => "declined",
+            Outcome::NeedsConfirmation => "needs_confirmation",
+            // Approved but neither paid nor due back does not move anything.
+            Outcome::Approved => "approved",
+        });
+    }
     if outcome == Outcome::Approved {
         register_receipts(state, order_id).await;
     }

@@ -13,6 +13,27 @@ pub async fn version(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
+/// The channel every change of the network is announced on (PostgreSQL), with the new version.
+pub const CHANGED_CHANNEL: &str = "kabinet_points";
+
+/// PostgreSQL: a trigger that announces each new version of the network on
+/// [`CHANGED_CHANNEL`] when its transaction commits — whoever changed it (a node, `kabinet
+/// import`, an operator's SQL), so every node reloads at once instead of at its next poll.
+/// Idempotent; nodes starting together take turns (an advisory lock).
+pub async fn install_change_trigger(db: &Db) -> Result<(), sqlx::Error> {
+    use sqlx::Executor;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7218400114)) l; \
+         CREATE OR REPLACE FUNCTION kabinet_points_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$ \
+         BEGIN PERFORM pg_notify('kabinet_points', NEW.value::text); RETURN NULL; END $fn$; \
+         CREATE OR REPLACE TRIGGER kabinet_points_changed AFTER UPDATE ON counters \
+           FOR EACH ROW WHEN (NEW.name = 'pickup_points') EXECUTE FUNCTION kabinet_points_changed();",
+    )
+    .await?;
+    tx.commit().await
+}
+
 /// Marks the network changed (inside the transaction that changed it).
 pub async fn bump_version(tx: &mut crate::db::Conn) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'pickup_points'")

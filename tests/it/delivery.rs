@@ -424,3 +424,49 @@ async fn the_address_book_keeps_courier_addresses_with_one_default() {
     assert_eq!(left["items"].as_array().unwrap().len(), 1);
     assert_eq!(left["items"][0]["is_default"], true);
 }
+
+/// Several nodes on PostgreSQL (issue 15): a change of the network, made by whoever (here the
+/// import run against the database, as `kabinet pickup-points import` does), reaches every
+/// node's index at once by a notice — not at the next period of the job, which is an hour here.
+/// SQLite serves from one process, which has no other node to tell.
+#[tokio::test]
+async fn on_postgresql_an_import_reaches_every_node_by_notice_not_by_the_next_period() {
+    let a = spawn_app_with(|c| {
+        c.demo = Some(true);
+        c.housekeeping_secs = 3_600;
+    })
+    .await;
+    if kabinet::db::is_sqlite_pool(&a.state.db) {
+        return;
+    }
+    let b = a.second_node().await;
+    for node in [&a, &b] {
+        // The listener is connected before the change (polled: it connects in the background).
+        for _ in 0..500 {
+            if node.state.notifier.hears_peers() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(node.state.notifier.hears_peers(), "the node listens");
+    }
+    let csv = "code;kind;city;address;lat;lon;hours;max_side_mm\n\
+               KAM-9;ПВЗ;Петропавловск-Камчатский;ул. Ленинская, д. 12;53.0167;158.6500;10:00–20:00;\n";
+    let file = temp_file("notice.csv", csv);
+    let n = kabinet::delivery::import::run(&a.state.db, &file)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let near = "/pickup-points?lat=53.02&lon=158.65&limit=1";
+    for node in [&a, &b] {
+        let mut found = Value::Null;
+        for _ in 0..500 {
+            found = node.get(near, None).await.expect(200).json()["items"][0]["address"].clone();
+            if found == "ул. Ленинская, д. 12" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(found, "ул. Ленинская, д. 12", "{}", node.base);
+    }
+}

@@ -92,3 +92,55 @@ async fn a_database_migrated_by_a_newer_version_is_refused_in_plain_words() {
         "{err}"
     );
 }
+
+/// What in a migration would break the nodes of the previous release still serving on the
+/// database during a rolling upgrade: dropping or renaming tables and columns, making a column
+/// required, changing its type. (Dropping an index only slows them down.)
+fn contract_statements(sql: &str) -> Vec<String> {
+    let upper = sql.to_uppercase();
+    let statements = upper.split(';').map(|s| {
+        s.lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    statements
+        .filter(|s| {
+            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            s.contains("DROP TABLE")
+                || s.contains("DROP COLUMN")
+                || s.contains("RENAME")
+                || s.contains("SET NOT NULL")
+                || (s.contains("ALTER COLUMN") && s.contains(" TYPE "))
+        })
+        .map(|s| s.trim().to_owned())
+        .collect()
+}
+
+/// Expand, then contract (README «Readiness, stopping, backups»): from migration 0031 on, a
+/// migration only adds, unless it is a contract migration of its own
+/// (`NNNN_contract_<what>.sql`), released after every node stopped using what it removes.
+#[test]
+fn migrations_after_0030_only_expand_unless_named_contract() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let number: u32 = name[..4].parse().expect("NNNN_ prefix");
+        let sql = std::fs::read_to_string(&path).unwrap();
+        let found = contract_statements(&sql);
+        if number == 10 {
+            // The checker itself: 0010 (from before the rule) dropped two tables.
+            assert_eq!(found.len(), 2, "{found:?}");
+        }
+        if number > 30 && !name.contains("_contract_") {
+            assert!(found.is_empty(), "{name} contracts the schema: {found:?}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 28, "{checked} migrations read");
+    assert!(contract_statements("ALTER TABLE orders ALTER COLUMN note TYPE BIGINT;").len() == 1);
+    assert!(contract_statements("ALTER TABLE t RENAME COLUMN a TO b").len() == 1);
+    assert!(contract_statements("ALTER TABLE t ADD COLUMN a TEXT; DROP INDEX x;").is_empty());
+}

@@ -16,6 +16,7 @@ mod delivery;
 mod demo;
 mod hardening;
 mod lifecycle;
+mod metrics;
 mod mydata;
 mod notifications;
 mod notify;

@@ -16,10 +16,15 @@ pub async fn check(
     actor: &Actor,
 ) -> AppResult<(Purpose, FlowRow)> {
     let now = state.clock.now_ms();
-    let (purpose, flow, customer) = open_flow(state, purposes, flow_id, now).await?;
-    let customer_id = customer.map(|c| c.id);
-    check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
-    Ok((purpose, flow))
+    let checked: AppResult<(Purpose, FlowRow)> = async {
+        let (purpose, flow, customer) = open_flow(state, purposes, flow_id, now).await?;
+        let customer_id = customer.map(|c| c.id);
+        check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
+        Ok((purpose, flow))
+    }
+    .await;
+    crate::telemetry::code_check(checked.as_ref().map_or_else(|e| e.code, |_| "ok"));
+    checked
 }
 
 /// [`check`] of a flow [`open_flow`] read: [`check_in`] in a write transaction of its own.

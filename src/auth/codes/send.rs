@@ -180,6 +180,21 @@ pub async fn start_with(
     locale: Locale,
     extra: Extra,
 ) -> AppResult<Started> {
+    let started = start_unmeasured(state, purpose, channel, contact, ip, locale, extra).await;
+    let outcome = started.as_ref().map_or_else(|e| e.code, |_| "sent");
+    crate::telemetry::code_request(channel.as_str(), outcome);
+    started
+}
+
+async fn start_unmeasured(
+    state: &AppState,
+    purpose: Purpose,
+    channel: Channel,
+    contact: &Contact,
+    ip: &str,
+    locale: Locale,
+    extra: Extra,
+) -> AppResult<Started> {
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
 

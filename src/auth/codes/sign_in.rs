@@ -22,6 +22,18 @@ pub async fn sign_in(
     actor: &Actor,
     locale: Locale,
 ) -> AppResult<SignedIn> {
+    let signed_in = sign_in_unmeasured(state, flow_id, raw_code, actor, locale).await;
+    crate::telemetry::code_check(signed_in.as_ref().map_or_else(|e| e.code, |_| "ok"));
+    signed_in
+}
+
+async fn sign_in_unmeasured(
+    state: &AppState,
+    flow_id: &str,
+    raw_code: &str,
+    actor: &Actor,
+    locale: Locale,
+) -> AppResult<SignedIn> {
     let purposes = [Purpose::Login, Purpose::Register, Purpose::DormantEmail];
     let now = state.clock.now_ms();
     let (purpose, flow, found) = open_flow(state, &purposes, flow_id, now).await?;
