@@ -425,7 +425,18 @@ async fn a_key_replayed_during_checkout_gets_the_same_order_or_wait() {
     let placed = count(&answers, 201, None);
     let waiting = count(&answers, 409, Some("idempotency_in_progress"));
     assert!(placed >= 1, "the first request finishes");
-    assert_eq!(placed + waiting, N, "201 or 409 in progress, nothing else");
+    assert_eq!(
+        placed + waiting,
+        N,
+        "201 or 409 in progress, nothing else: {:?}",
+        answers
+            .iter()
+            .filter(
+                |r| r.status != 201 && !(r.status == 409 && r.code() == "idempotency_in_progress")
+            )
+            .map(|r| (r.status, r.text.clone()))
+            .collect::<Vec<_>>()
+    );
     let numbers: std::collections::HashSet<String> = answers
         .iter()
         .filter(|r| r.status == 201)
