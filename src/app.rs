@@ -567,7 +567,27 @@ fn router(
             }),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::map_request(plain_request_id))
         .with_state(state)
+}
+
+/// A client's `X-Request-Id` is kept (and logged, and sent back) only when it is one plain
+/// token — at most 64 of `A–Z a–z 0–9 . _ -` — so it cannot forge fields in the logs; any other
+/// is dropped and a new id made.
+async fn plain_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    let ids = req.headers().get_all("x-request-id");
+    let plain = |v: &HeaderValue| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= 64
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+    };
+    let keep = ids.iter().count() <= 1 && ids.iter().all(plain);
+    if !keep {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
 }
 
 async fn openapi_json(State(state): State<AppState>) -> Response {

@@ -8,25 +8,26 @@
 
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 /// Upper bounds of the latency buckets (seconds): 0.5 ms to 10 s.
 const SECONDS_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
-static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
 
 /// Installs the process-wide recorder (once: every later call gets the same handle).
 pub fn install() -> anyhow::Result<PrometheusHandle> {
-    if let Some(h) = HANDLE.get() {
+    let mut slot = HANDLE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(h) = &*slot {
         return Ok(h.clone());
     }
     let handle = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)?
         .install_recorder()?;
     describe();
-    Ok(HANDLE.get_or_init(|| handle).clone())
+    Ok(slot.insert(handle).clone())
 }
 
 fn describe() {
@@ -68,6 +69,11 @@ fn describe() {
     );
     describe_counter!("kabinet_captchas_shown_total", "Captchas issued");
     describe_counter!(
+        "kabinet_address_limits_total",
+        "Requests refused by a per-address limit, by volume (codes, password_failures, \
+         requests, captchas) and outcome (captcha_required, invalid_captcha, too_many_requests)"
+    );
+    describe_counter!(
         "kabinet_checkouts_total",
         "Checkout attempts by outcome (placed, or the error code)"
     );
@@ -86,7 +92,13 @@ fn describe() {
     );
 }
 
+/// `method` is the client's word: anything but the standard methods is `other`, so a client
+/// cannot make new series.
 pub fn request(method: &str, route: &str, status: u16, seconds: f64) {
+    let method = match method {
+        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+        _ => "other",
+    };
     let (method, route) = (method.to_owned(), route.to_owned());
     counter!("kabinet_http_requests_total", "method" => method.clone(), "route" => route.clone(),
         "status" => status.to_string())
@@ -125,6 +137,11 @@ pub fn code_request(channel: &'static str, outcome: &'static str) {
 /// A code entered: `ok` or the error code that refused it.
 pub fn code_check(outcome: &'static str) {
     counter!("kabinet_code_checks_total", "outcome" => outcome).increment(1);
+}
+
+/// A request refused by a per-address limit before anything else was looked at.
+pub fn address_limit(volume: &'static str, outcome: &'static str) {
+    counter!("kabinet_address_limits_total", "volume" => volume, "outcome" => outcome).increment(1);
 }
 
 pub fn captcha_shown() {

@@ -23,6 +23,16 @@ pub enum Volume {
 }
 
 impl Volume {
+    /// How metrics name it (`kabinet_address_limits_total{volume}`).
+    fn name(self) -> &'static str {
+        match self {
+            Volume::Codes => "codes",
+            Volume::PasswordFailures => "password_failures",
+            Volume::Requests => "requests",
+            Volume::Captchas => "captchas",
+        }
+    }
+
     fn key(self) -> &'static str {
         match self {
             Volume::Codes => "addr:codes",
@@ -74,10 +84,13 @@ pub async fn count(state: &AppState, volume: Volume, ip: &str) -> AppResult<bool
     .await?;
     w.commit().await?;
     match reserved {
-        None => Err(AppError::too_many(
-            "too_many_requests",
-            Window::of(now, HOUR_MS).retry_after_secs(now),
-        )),
+        None => {
+            crate::telemetry::address_limit(volume.name(), "too_many_requests");
+            Err(AppError::too_many(
+                "too_many_requests",
+                Window::of(now, HOUR_MS).retry_after_secs(now),
+            ))
+        }
         Some(n) => Ok(n <= volume.threshold(state)),
     }
 }
@@ -101,7 +114,9 @@ pub async fn guard(
     if count(state, volume, ip).await? {
         Ok(())
     } else {
-        solve(state, captcha).await
+        solve(state, captcha)
+            .await
+            .inspect_err(|e| crate::telemetry::address_limit(volume.name(), e.code))
     }
 }
 
@@ -120,10 +135,13 @@ pub async fn guard_solved(state: &AppState, volume: Volume, ip: &str) -> AppResu
     .await?
     {
         Some(_) => Ok(()),
-        None => Err(AppError::too_many(
-            "too_many_requests",
-            Window::of(now, HOUR_MS).retry_after_secs(now),
-        )),
+        None => {
+            crate::telemetry::address_limit(volume.name(), "too_many_requests");
+            Err(AppError::too_many(
+                "too_many_requests",
+                Window::of(now, HOUR_MS).retry_after_secs(now),
+            ))
+        }
     }
 }
 

@@ -99,35 +99,36 @@ pub async fn checkout(
     wallet: WalletUse,
     recipient: Option<Recipient>,
 ) -> AppResult<Placed> {
-    let placed = checkout_unmeasured(state, auth, key, delivery, payment, wallet, recipient).await;
-    crate::telemetry::checkout(placed.as_ref().map_or_else(|e| e.code, |_| "placed"));
-    placed
-}
-
-async fn checkout_unmeasured(
-    state: &AppState,
-    auth: &Authenticated,
-    key: &str,
-    delivery: Delivery,
-    payment: Payment,
-    wallet: WalletUse,
-    recipient: Option<Recipient>,
-) -> AppResult<Placed> {
     let customer = &auth.customer.id;
+    let measured = |outcome: &'static str| crate::telemetry::checkout(outcome);
     if key.is_empty() || key.len() > 128 {
+        measured("idempotency_key_required");
         return Err(AppError::bad_request("idempotency_key_required"));
     }
     // The same key: the same answer, never a second order or charge.
-    if let Some(placed) = replay(state, customer, key).await? {
+    if let Some(placed) = replay(state, customer, key)
+        .await
+        .inspect_err(|e| measured(e.code))?
+    {
+        measured("replayed");
         return Ok(placed);
     }
     match place_new(state, auth, key, delivery, payment, wallet, recipient).await {
-        Ok(placed) => Ok(placed),
+        Ok(placed) => {
+            measured("placed");
+            Ok(placed)
+        }
         // A request with the same key may have won meanwhile (and emptied the cart this one
         // then found empty): its answer is this one's too.
         Err(e) => match replay(state, customer, key).await? {
-            Some(placed) if e.code != "payment_declined" => Ok(placed),
-            _ => Err(e),
+            Some(placed) if e.code != "payment_declined" => {
+                measured("replayed");
+                Ok(placed)
+            }
+            _ => {
+                measured(e.code);
+                Err(e)
+            }
         },
     }
 }

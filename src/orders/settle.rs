@@ -51,11 +51,23 @@ pub async fn settle(
                                 &["approved"]
                             } else {
                                 // Not if it was approved already: that is a settle run twice.
-                                &["declined", "voided", "refund_due"]
+                                &["declined", "voided"]
                             };
                             let due =
                                 move_attempt(&mut tx, &reference, from, "refund_due", now).await?;
-                            (due, false, due)
+                            // Due already (an earlier answer whose refund has not gone through
+                            // yet): given back again below, but nothing moved now.
+                            let still = !moved
+                                && !due
+                                && move_attempt(
+                                    &mut tx,
+                                    &reference,
+                                    &["refund_due"],
+                                    "refund_due",
+                                    now,
+                                )
+                                .await?;
+                            (due || still, false, due)
                         }
                     }
                     Outcome::NeedsConfirmation => {

@@ -185,19 +185,23 @@ struct Loaded {
     addresses: Box<str>,
 }
 
-/// Shared by the handlers; cheap to clone.
+/// Shared by the handlers; cheap to clone. The second part lets one reload run at a time (the
+/// periodic job's and a notice's may come together).
 #[derive(Clone)]
-pub struct PointIndex(Arc<RwLock<Arc<Loaded>>>);
+pub struct PointIndex(Arc<RwLock<Arc<Loaded>>>, Arc<tokio::sync::Mutex<()>>);
 
 impl Default for PointIndex {
     fn default() -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(Loaded {
-            version: i64::MIN,
-            tree: RTree::new(),
-            strings: Box::default(),
-            profiles: Box::default(),
-            addresses: Box::default(),
-        }))))
+        Self(
+            Arc::new(RwLock::new(Arc::new(Loaded {
+                version: i64::MIN,
+                tree: RTree::new(),
+                strings: Box::default(),
+                profiles: Box::default(),
+                addresses: Box::default(),
+            }))),
+            Arc::default(),
+        )
     }
 }
 
@@ -214,6 +218,8 @@ impl PointIndex {
 
     /// Reloads the points when the table changed since the last load. Returns whether it did.
     pub async fn refresh(&self, db: &crate::db::Db) -> Result<bool, sqlx::Error> {
+        // One at a time: the next one reads the version after this one has swapped its load in.
+        let _one = self.1.lock().await;
         let version = super::version(db).await?;
         if version == self.current().version {
             return Ok(false);

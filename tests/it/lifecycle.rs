@@ -109,9 +109,11 @@ fn contract_statements(sql: &str) -> Vec<String> {
             let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
             s.contains("DROP TABLE")
                 || s.contains("DROP COLUMN")
+                || s.contains("DROP VIEW")
                 || s.contains("RENAME")
                 || s.contains("SET NOT NULL")
                 || (s.contains("ALTER COLUMN") && s.contains(" TYPE "))
+                || (s.contains("ADD COLUMN") && s.contains("NOT NULL") && !s.contains("DEFAULT"))
         })
         .map(|s| s.trim().to_owned())
         .collect()
@@ -142,5 +144,43 @@ fn migrations_after_0030_only_expand_unless_named_contract() {
     assert!(checked >= 28, "{checked} migrations read");
     assert!(contract_statements("ALTER TABLE orders ALTER COLUMN note TYPE BIGINT;").len() == 1);
     assert!(contract_statements("ALTER TABLE t RENAME COLUMN a TO b").len() == 1);
-    assert!(contract_statements("ALTER TABLE t ADD COLUMN a TEXT; DROP INDEX x;").is_empty());
+    assert!(contract_statements("ALTER TABLE t ADD COLUMN a TEXT NOT NULL").len() == 1);
+    assert!(
+        contract_statements(
+            "ALTER TABLE t ADD COLUMN a TEXT; ALTER TABLE t ADD COLUMN b INT NOT NULL DEFAULT 0; \
+             DROP INDEX x;"
+        )
+        .is_empty()
+    );
+}
+
+/// The request id a client sends is echoed and logged only when it is one plain token; any
+/// other (spaces, `=`, quotes, too long) is replaced by a new one, so it cannot forge log fields.
+#[tokio::test]
+async fn a_plain_request_id_is_kept_and_any_other_is_replaced() {
+    let app = spawn_app().await;
+    let id_for = |sent: &'static str| {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        async move {
+            let r = client
+                .get(format!("{base}/healthz"))
+                .header("x-request-id", sent)
+                .send()
+                .await
+                .unwrap();
+            r.headers()["x-request-id"].to_str().unwrap().to_owned()
+        }
+    };
+    assert_eq!(id_for("order-42.retry_1").await, "order-42.retry_1");
+    for forged in ["abc level=ERROR message=\"paid\"", "a\"b", "x", ""] {
+        let got = id_for(forged).await;
+        if forged == "x" {
+            assert_eq!(got, "x", "one character is a plain token");
+            continue;
+        }
+        assert_ne!(got, forged);
+        assert!(uuid::Uuid::parse_str(&got).is_ok(), "{got}");
+    }
+    let long: &'static str = "a".repeat(65).leak();
+    assert!(uuid::Uuid::parse_str(&id_for(long).await).is_ok());
 }

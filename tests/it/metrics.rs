@@ -50,6 +50,8 @@ async fn an_operator_sees_requests_codes_messages_the_database_and_the_lease() {
             ("KABINET_METRICS_ADDR", &metrics),
             ("KABINET_HOUSEKEEPING_SECS", "1"),
             ("KABINET_DB_MAX_CONNECTIONS", "7"),
+            // The third code request from this address asks for a captcha.
+            ("KABINET_LIMITS__IP_PER_HOUR", "2"),
         ],
     )
     .await;
@@ -107,17 +109,38 @@ async fn an_operator_sees_requests_codes_messages_the_database_and_the_lease() {
     assert_eq!(missing.status(), 404);
     let captcha = client.get(api("/captcha")).send().await.unwrap();
     assert_eq!(captcha.status(), 200);
+    // Two more code requests from the same address: the second is asked for a captcha.
+    let ask = |to: String| {
+        post(
+            &client,
+            api("/auth/codes"),
+            json!({"channel": "sms", "to": to, "purpose": "login"}),
+        )
+    };
+    assert_eq!(ask(new_phone()).await.0, 202);
+    let (status, refused) = ask(new_phone()).await;
+    assert_eq!(
+        refused["error"]["code"], "captcha_required",
+        "{status} {refused}"
+    );
 
     let text = scrape_until(&client, &metrics, |t| {
-        series(t, r#"kabinet_messages_total{channel="sms",outcome="sent"}"#) == Some(1.0)
+        series(t, r#"kabinet_messages_total{channel="sms",outcome="sent"}"#) == Some(2.0)
             && series(t, r#"kabinet_lease_held{lease="housekeeping"}"#) == Some(1.0)
     })
     .await;
     let of = |name: &str| series(&text, name);
+    // Delivered in the background, counted once; the periodic job's lease is this node's.
+    assert_eq!(
+        of(r#"kabinet_messages_total{channel="sms",outcome="sent"}"#),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(of(r#"kabinet_lease_held{lease="housekeeping"}"#), Some(1.0));
     // Requests by route pattern and status, with their latency histograms.
     assert_eq!(
         of(r#"kabinet_http_requests_total{method="POST",route="/api/v1/auth/codes",status="202"}"#),
-        Some(1.0),
+        Some(2.0),
         "{text}"
     );
     assert_eq!(
@@ -147,7 +170,12 @@ async fn an_operator_sees_requests_codes_messages_the_database_and_the_lease() {
     // Codes, messages and captchas.
     assert_eq!(
         of(r#"kabinet_code_requests_total{channel="sms",outcome="sent"}"#),
-        Some(1.0)
+        Some(2.0)
+    );
+    assert_eq!(
+        of(r#"kabinet_address_limits_total{volume="codes",outcome="captcha_required"}"#),
+        Some(1.0),
+        "refused before it became a code request"
     );
     assert_eq!(
         of(r#"kabinet_code_checks_total{outcome="invalid_code"}"#),

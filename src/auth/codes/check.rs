@@ -16,15 +16,12 @@ pub async fn check(
     actor: &Actor,
 ) -> AppResult<(Purpose, FlowRow)> {
     let now = state.clock.now_ms();
-    let checked: AppResult<(Purpose, FlowRow)> = async {
-        let (purpose, flow, customer) = open_flow(state, purposes, flow_id, now).await?;
-        let customer_id = customer.map(|c| c.id);
-        check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
-        Ok((purpose, flow))
-    }
-    .await;
-    crate::telemetry::code_check(checked.as_ref().map_or_else(|e| e.code, |_| "ok"));
-    checked
+    let (purpose, flow, customer) = open_flow(state, purposes, flow_id, now)
+        .await
+        .inspect_err(|e| crate::telemetry::code_check(e.code))?;
+    let customer_id = customer.map(|c| c.id);
+    check_flow(state, purpose, &flow, customer_id, raw_code, actor, now).await?;
+    Ok((purpose, flow))
 }
 
 /// [`check`] of a flow [`open_flow`] read: [`check_in`] in a write transaction of its own.
@@ -44,7 +41,7 @@ pub(super) async fn check_flow(
         actor.clone(),
     );
     // Detached: a client that goes away must not cancel the transaction half-way.
-    crate::db::detached(crate::db::retrying(move || {
+    let checked = crate::db::detached(crate::db::retrying(move || {
         let (st, f, code, actor) = (st.clone(), f.clone(), code.clone(), actor.clone());
         async move {
             let mut tx = crate::db::begin_write(&st.db).await?;
@@ -65,7 +62,9 @@ pub(super) async fn check_flow(
             Ok::<_, sqlx::Error>(checked)
         }
     }))
-    .await?
+    .await?;
+    crate::telemetry::code_check(checked.as_ref().map_or_else(|e| e.code, |_| "ok"));
+    checked
 }
 
 /// The flow a code is entered for, read (with its contact's lock and the customer who has the

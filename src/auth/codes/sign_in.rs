@@ -22,21 +22,11 @@ pub async fn sign_in(
     actor: &Actor,
     locale: Locale,
 ) -> AppResult<SignedIn> {
-    let signed_in = sign_in_unmeasured(state, flow_id, raw_code, actor, locale).await;
-    crate::telemetry::code_check(signed_in.as_ref().map_or_else(|e| e.code, |_| "ok"));
-    signed_in
-}
-
-async fn sign_in_unmeasured(
-    state: &AppState,
-    flow_id: &str,
-    raw_code: &str,
-    actor: &Actor,
-    locale: Locale,
-) -> AppResult<SignedIn> {
     let purposes = [Purpose::Login, Purpose::Register, Purpose::DormantEmail];
     let now = state.clock.now_ms();
-    let (purpose, flow, found) = open_flow(state, &purposes, flow_id, now).await?;
+    let (purpose, flow, found) = open_flow(state, &purposes, flow_id, now)
+        .await
+        .inspect_err(|e| crate::telemetry::code_check(e.code))?;
     if purpose != Purpose::Login {
         // Registrations and the dormant-account email step keep their own steps.
         let customer_id = found.map(|c| c.id);
@@ -64,6 +54,8 @@ async fn sign_in_unmeasured(
         }
     }))
     .await?;
+    // A dormant account's email step comes after a right code too.
+    crate::telemetry::code_check(done.as_ref().map_or_else(|e| e.code, |_| "ok"));
     match done? {
         LoggedIn::Session(s) => Ok(s),
         LoggedIn::Dormant { old, email } => {
