@@ -449,7 +449,7 @@ impl Config {
                 "metrics_addr must be an IP address and port, e.g. 127.0.0.1:9187 (got {m:?})"
             );
             anyhow::ensure!(
-                *m != self.addr,
+                *m != self.addr || m.ends_with(":0"),
                 "metrics_addr must differ from addr: metrics have a listener of their own"
             );
         }

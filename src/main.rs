@@ -143,6 +143,10 @@ async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load()?;
     let command = cli.command.unwrap_or(Command::Serve { no_demo: false });
+    if !matches!(command, Command::Serve { .. }) {
+        // A one-off command serves nothing: no metrics listener (the server's may be running).
+        config.metrics_addr = None;
+    }
     // The seeder's statements are slow on purpose (100 000 rows each): no slow-query warnings.
     // Issued certificates are the command's output: its logs go to stderr.
     init_logs(

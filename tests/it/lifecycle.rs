@@ -172,6 +172,11 @@ async fn a_plain_request_id_is_kept_and_any_other_is_replaced() {
         }
     };
     assert_eq!(id_for("order-42.retry_1").await, "order-42.retry_1");
+    // The benchmark's ids (bench/b6_signin.lua) name a step, a phone and a flow.
+    assert_eq!(
+        id_for("o+79161234567:0193a2b4-5c6d").await,
+        "o+79161234567:0193a2b4-5c6d"
+    );
     for forged in ["abc level=ERROR message=\"paid\"", "a\"b", "x", ""] {
         let got = id_for(forged).await;
         if forged == "x" {
