@@ -180,36 +180,14 @@ pub async fn start_with(
     locale: Locale,
     extra: Extra,
 ) -> AppResult<Started> {
-    let started = start_unmeasured(state, purpose, channel, contact, ip, locale, extra).await;
-    let outcome = started.as_ref().map_or_else(|e| e.code, |_| "sent");
-    crate::telemetry::code_request(channel.as_str(), outcome);
-    started
-}
-
-async fn start_unmeasured(
-    state: &AppState,
-    purpose: Purpose,
-    channel: Channel,
-    contact: &Contact,
-    ip: &str,
-    locale: Locale,
-    extra: Extra,
-) -> AppResult<Started> {
     let limits = &state.config.limits;
     let now = state.clock.now_ms();
+    let refused = |e: &AppError| crate::telemetry::code_request(channel.as_str(), e.code);
 
-    // A voice call only after an unconfirmed SMS at least a minute old (SECURITY 10).
     if channel == Channel::Voice {
-        let sms_at =
-            store::last_open_sms_at(&state.db, contact.as_str(), purpose, now - HOUR_MS).await?;
-        match sms_at {
-            None => return Err(AppError::conflict("voice_needs_sms")),
-            Some(at) if now < at + limits.voice_after_sms_secs * 1000 => {
-                let wait = at + limits.voice_after_sms_secs * 1000 - now;
-                return Err(AppError::too_many("voice_too_soon", ceil_secs(wait)));
-            }
-            Some(_) => {}
-        }
+        voice_allowed(state, purpose, contact, now)
+            .await
+            .inspect_err(refused)?;
     }
 
     let flow_id = new_id();
@@ -249,14 +227,38 @@ async fn start_unmeasured(
     };
     // Detached: a client that disconnects must not cancel a transaction half-way
     // (sqlx 0.9.0 leaks an open PostgreSQL transaction when `begin` is cancelled).
-    let sends_this_hour = crate::db::detached(record_send(state.clone(), send)).await?;
+    let sends_this_hour = crate::db::detached(record_send(state.clone(), send))
+        .await
+        .map_err(AppError::from)
+        .inspect_err(refused)?;
     state.notifier.kick();
+    crate::telemetry::code_request(channel.as_str(), "sent");
 
     Ok(Started {
         flow_id,
         resend_in: resend_wait_secs(&limits.resend_cooldowns_secs, sends_this_hour as usize),
         expires_in: limits.code_ttl_secs,
     })
+}
+
+/// A voice call only after an unconfirmed SMS at least a minute old (SECURITY 10).
+async fn voice_allowed(
+    state: &AppState,
+    purpose: Purpose,
+    contact: &Contact,
+    now: i64,
+) -> AppResult<()> {
+    let after = state.config.limits.voice_after_sms_secs * 1000;
+    let sms_at =
+        store::last_open_sms_at(&state.db, contact.as_str(), purpose, now - HOUR_MS).await?;
+    match sms_at {
+        None => Err(AppError::conflict("voice_needs_sms")),
+        Some(at) if now < at + after => Err(AppError::too_many(
+            "voice_too_soon",
+            ceil_secs(at + after - now),
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// «Получить код ещё раз» / «Позвонить» on a code page: a new code for the same flow's
