@@ -35,6 +35,15 @@ async fn scrape_until(client: &reqwest::Client, addr: &str, ok: impl Fn(&str) ->
     text
 }
 
+/// The status of a GET, with the bearer token when given.
+async fn status_of(client: &reqwest::Client, url: String, token: Option<&str>) -> u16 {
+    let mut r = client.get(url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap().status().as_u16()
+}
+
 async fn post(client: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
     let r = client.post(url).json(&body).send().await.unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
@@ -93,22 +102,12 @@ async fn an_operator_sees_requests_codes_messages_the_database_and_the_lease() {
     .await;
     assert_eq!(status, 200, "{signed_in}");
     let token = signed_in["token"].as_str().unwrap().to_owned();
-    let me = client
-        .get(api("/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), 200);
-    let missing = client
-        .get(api("/orders/424242"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
-    let captcha = client.get(api("/captcha")).send().await.unwrap();
-    assert_eq!(captcha.status(), 200);
+    assert_eq!(status_of(&client, api("/me"), Some(&token)).await, 200);
+    assert_eq!(
+        status_of(&client, api("/orders/424242"), Some(&token)).await,
+        404
+    );
+    assert_eq!(status_of(&client, api("/captcha"), None).await, 200);
     // Two more code requests from the same address: the second is asked for a captcha.
     let ask = |to: String| {
         post(
@@ -197,18 +196,10 @@ async fn an_operator_sees_requests_codes_messages_the_database_and_the_lease() {
     assert!(text.contains("# TYPE kabinet_http_request_duration_seconds histogram"));
 
     // Metrics are not on the public listener, and nothing else is on the metrics one.
-    let public = client
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(public.status(), 404);
-    let other = client
-        .get(format!("http://{metrics}/api/v1/me"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 404);
+    let public = format!("{}/metrics", server.base);
+    assert_eq!(status_of(&client, public, None).await, 404);
+    let other = format!("http://{metrics}/api/v1/me");
+    assert_eq!(status_of(&client, other, None).await, 404);
 }
 
 #[tokio::test]
