@@ -257,13 +257,6 @@ impl Application {
         self.listener.local_addr().expect("bound listener")
     }
 
-    /// Where `GET /metrics` is served, when metrics are on.
-    pub fn metrics_addr(&self) -> Option<SocketAddr> {
-        self.metrics
-            .as_ref()
-            .map(|(l, _)| l.local_addr().expect("bound listener"))
-    }
-
     /// Serves until `shutdown` resolves; then answers `/readyz` with 503 while it keeps serving
     /// for [`Config::drain`] (the load balancer notices and sends nothing new), stops
     /// listening, finishes the requests in flight and stops the background work.
@@ -354,7 +347,7 @@ fn follow_peers(state: &AppState, node: &tracing::Span) -> Vec<tokio::task::Join
     if db::is_sqlite(&state.config.database_url) {
         return Vec::new();
     }
-    let me = format!("{}#{}", state.node, std::process::id());
+    let me = state.process();
     let reload = Arc::new(tokio::sync::Notify::new());
     let (notifier, wake) = (state.notifier.clone(), reload.clone());
     let listen_me = me.clone();
@@ -375,11 +368,7 @@ fn follow_peers(state: &AppState, node: &tracing::Span) -> Vec<tokio::task::Join
     let reloader = async move {
         loop {
             reload.notified().await;
-            match st.points.refresh(&st.db).await {
-                Ok(true) => tracing::info!(points = st.points.len(), "pickup points reloaded"),
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "pickup-point reload failed"),
-            }
+            st.points.keep_current(&st.db).await;
         }
     };
     vec![

@@ -47,6 +47,13 @@ pub struct Inner {
     pub node: String,
 }
 
+impl Inner {
+    /// This process, `host:port#pid`: how lease rows and notices between nodes name it.
+    pub fn process(&self) -> String {
+        format!("{}#{}", self.node, std::process::id())
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
 

@@ -21,7 +21,7 @@ const BATCH: i64 = 1_000;
 
 pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     // `host:port#pid`: which node and process holds the lease (operators read `leases`).
-    let holder = format!("{}#{}", state.node, std::process::id());
+    let holder = state.process();
     let period = Duration::from_secs(state.config.housekeeping_secs);
     loop {
         tokio::select! {
@@ -46,11 +46,7 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
             Ok(false) => {}
             Err(e) => tracing::warn!(code = e.code, "housekeeping lease failed"),
         }
-        match state.points.refresh(&state.db).await {
-            Ok(false) => {}
-            Ok(true) => tracing::info!(points = state.points.len(), "pickup points reloaded"),
-            Err(e) => tracing::warn!(error = %e, "pickup-point reload failed"),
-        }
+        state.points.keep_current(&state.db).await;
     }
 }
 

@@ -253,6 +253,14 @@ impl PointIndex {
         Ok(true)
     }
 
+    /// [`PointIndex::refresh`] for the background reloads (the periodic job, a notice): a
+    /// load says so itself; a failure is logged and the index kept as it is.
+    pub async fn keep_current(&self, db: &crate::db::Db) {
+        if let Err(e) = self.refresh(db).await {
+            tracing::warn!(error = %e, "pickup-point reload failed");
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.current().tree.size()
     }
